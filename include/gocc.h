@@ -1,0 +1,243 @@
+/*
+ * gocc.h - the public C API of the gocc runtime.
+ *
+ * Every .gc construct lowers onto this header, and plain C files may use it
+ * directly: goroutines (gocc_go), typed channels (gocc_chan(T)), select,
+ * timers and the sync primitives.  Semantics follow Go's exactly; the
+ * contract is ../shared/spec/LANGUAGE.md, sections 2-5, 7, 9 and 10.
+ *
+ * Typed channels.  gocc_chan(T) is a pointer-sized handle whose C type
+ * encodes T: it is a pointer to a function returning T.  So
+ *   - `gocc_chan(int) c = 0;` (or `= {0}`, or static storage) is the nil
+ *     channel, `==` compares identity, assignment copies the handle;
+ *   - gocc_send(c, "str") on a gocc_chan(int) is a compiler diagnostic
+ *     (-Wint-conversion), and passing a gocc_chan(long) where a
+ *     gocc_chan(int) is expected is an incompatible-pointer diagnostic;
+ *   - nesting works: gocc_chan(gocc_chan(int)).
+ * The handle is never called; the runtime object behind it is reached with
+ * gocc_chan_ptr_(), a conversion through uintptr_t.
+ *
+ * Blocking.  Inside a goroutine a blocking call parks only the goroutine;
+ * its worker thread runs others.  Called from a thread the runtime did not
+ * create (a plain pthread, the process's main thread before gocc_main) the
+ * call blocks that whole thread.
+ *
+ * Macro arguments: the channel argument of every macro is evaluated exactly
+ * once; value arguments exactly once.
+ */
+#ifndef GOCC_H
+#define GOCC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GOCC_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- channels */
+
+/* The runtime's channel object.  Opaque. */
+typedef struct gocc_hchan gocc_hchan;
+
+/* gocc_chan(T): the type "channel of T". */
+#define gocc_chan(T) __typeof__(__typeof__(T) (*)(void))
+
+/* The element type T of a channel expression (unevaluated). */
+#define gocc_elem_t(ch) __typeof__((ch)())
+
+/* The runtime object behind a handle; NULL for the nil channel. */
+#define gocc_chan_ptr_(ch) ((gocc_hchan *)(uintptr_t)(ch))
+
+/* gocc_make(T, n): a new channel of T with capacity n (0: unbuffered).
+ * A negative n panics with "makechan: size out of range". */
+#define gocc_make(T, n)                                                       \
+    ((gocc_chan(T))(uintptr_t)gocc_chan_make_(sizeof(T), _Alignof(T),        \
+                                              (long long)(n)))
+
+/* gocc_send(ch, v): send v (converted to T as by assignment).  A statement. */
+#define gocc_send(ch, ...)                                                    \
+    do {                                                                      \
+        gocc_elem_t(ch) gocc_sv_ = (__VA_ARGS__);                             \
+        gocc_chan_send_(gocc_chan_ptr_(ch), &gocc_sv_);                       \
+    } while (0)
+
+/* gocc_recv(ch): receive a value; an expression of type T.  On a closed,
+ * drained channel it yields T's zero value at once. */
+#define gocc_recv(ch)                                                         \
+    (*(gocc_elem_t(ch) *)gocc_chan_recvp_(gocc_chan_ptr_(ch),                 \
+                                          &(gocc_elem_t(ch)){0}))
+
+/* gocc_recv_ok(ch, &v): receive into *(&v); true if a sent value arrived,
+ * false if the channel was closed and drained (v is then zeroed). */
+#define gocc_recv_ok(ch, p)                                                   \
+    gocc_chan_recv_(gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)})
+
+/* Non-blocking forms: true if the operation happened. */
+#define gocc_try_send(ch, p)                                                  \
+    gocc_chan_trysend_(gocc_chan_ptr_(ch), (const gocc_elem_t(ch) *){(p)})
+#define gocc_try_recv(ch, p, okp)                                             \
+    gocc_chan_tryrecv_(gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)}, (okp))
+
+#define gocc_close(ch) gocc_chan_close_(gocc_chan_ptr_(ch))
+#define gocc_len(ch) gocc_chan_len_(gocc_chan_ptr_(ch))
+#define gocc_cap(ch) gocc_chan_cap_(gocc_chan_ptr_(ch))
+
+/* gocc_chan_free(ch): release a channel.  The nil channel is ignored; a
+ * channel on which a goroutine is blocked panics.  Using a freed channel is
+ * undefined (debug builds of the runtime panic "use of freed channel"). */
+#define gocc_chan_free(ch) gocc_chan_free_(gocc_chan_ptr_(ch))
+
+/* gocc_after(ms): a new channel of int64_t, capacity 1, that receives the
+ * monotonic time in ns once ms milliseconds have passed.  Free it like any
+ * channel (freeing stops the timer), or let gocc_recv_release /
+ * a GOCC_CASE_RELEASE select case free it for you. */
+#define gocc_after(ms) ((gocc_chan(int64_t))(uintptr_t)gocc_after_((int64_t)(ms)))
+
+/* gocc_recv_release(ch): receive, then free the channel: the lowering of
+ * `<-gocc_after(ms)` used directly as an operand. */
+#define gocc_recv_release(ch)                                                 \
+    (*(gocc_elem_t(ch) *)gocc_chan_recv_release_(gocc_chan_ptr_(ch),          \
+                                                 &(gocc_elem_t(ch)){0}))
+
+/* ------------------------------------------------------------------ select */
+
+enum { GOCC_CASE_RECV = 0, GOCC_CASE_SEND = 1 };
+
+/* One case of a select.  For a receive, elem is where the value goes (or
+ * NULL to drop it); for a send, elem points at the value to send (already
+ * evaluated).  flags: GOCC_CASE_RELEASE frees the channel once the select
+ * completes, whichever case fired (the gocc_after auto-release rule).
+ * ok is written for the receive case that fires: true if a sent value
+ * arrived, false if the channel was closed. */
+typedef struct gocc_select_case {
+    gocc_hchan *chan;
+    void *elem;
+    unsigned char dir;
+    unsigned char flags;
+    bool ok;
+} gocc_select_case;
+
+#define GOCC_CASE_RELEASE 1u
+
+/* Typed case builders (checked: p must point at T). */
+#define gocc_case_recv(ch, p)                                                 \
+    ((gocc_select_case){gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)},         \
+                        GOCC_CASE_RECV, 0, false})
+#define gocc_case_recv_drop(ch)                                               \
+    ((gocc_select_case){gocc_chan_ptr_(ch), NULL, GOCC_CASE_RECV, 0, false})
+#define gocc_case_send(ch, p)                                                 \
+    ((gocc_select_case){gocc_chan_ptr_(ch),                                   \
+                        (void *)(const gocc_elem_t(ch) *){(p)},               \
+                        GOCC_CASE_SEND, 0, false})
+
+/* gocc_select(cases, n, has_default): run a select over n cases.
+ * Needs: every elem valid until return.  Chooses uniformly at random among
+ * the cases that can proceed; if none can, returns -1 when has_default, else
+ * blocks until one can.  Returns the index of the case that fired.  n == 0
+ * without default blocks forever.  Cases on the nil channel never fire. */
+int gocc_select(gocc_select_case *cases, int n, bool has_default);
+
+/* -------------------------------------------------------------- goroutines */
+
+/* gocc_go(fn, arg): start fn(arg) in a new goroutine. */
+void gocc_go(void (*fn)(void *), void *arg);
+
+/* gocc_go_copy(fn, arg, size): copy size bytes at arg into the new
+ * goroutine's own storage (16-byte aligned, freed when it exits) and start
+ * fn(copy).  Saves a malloc per `go f(x, y)`.  size must be at most
+ * GOCC_GO_COPY_MAX. */
+void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size);
+#define GOCC_GO_COPY_MAX 1024
+
+void gocc_yield(void);
+void gocc_sleep_ms(int64_t ms);
+void gocc_sleep_ns(int64_t ns);
+
+/* The current goroutine's id (main is 1); 0 on a thread that is not running
+ * a goroutine. */
+int64_t gocc_goid(void);
+
+/* Monotonic clock in ns (the clock gocc_after reports). */
+int64_t gocc_nanotime(void);
+
+/* gocc_panic(fmt, ...): print "panic: <message>", the goroutine id and a
+ * backtrace to stderr; exit status 2. */
+_Noreturn void gocc_panic(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* gocc_main(fn, argc, argv): run fn(argc, argv) as goroutine 1 on the
+ * runtime; when it returns, exit the process with its status.  The calling
+ * thread becomes a worker.  GOCC_MAIN(fn) defines main() that does this. */
+_Noreturn int gocc_main(int (*fn)(int, char **), int argc, char **argv);
+#define GOCC_MAIN(fn)                                                         \
+    int main(int argc, char **argv) { return gocc_main((fn), argc, argv); }
+
+/* Number of worker threads (GOCC_MAXPROCS, default: CPU count). */
+int gocc_maxprocs(void);
+
+/* -------------------------------------------------------------------- sync */
+
+/* Runtime-internal lock word (futex based). */
+typedef struct { uint32_t v; } gocc_lock_t;
+
+struct gocc_waiter;
+typedef struct gocc_waitq {
+    struct gocc_waiter *first, *last;
+} gocc_waitq;
+
+/* Mutex: a waiting goroutine parks and its thread runs others.  Not
+ * recursive; may be unlocked by a goroutine other than the locker, as Go's. */
+typedef struct gocc_mutex {
+    uint32_t state;          /* 0 free, 1 locked, 2 locked with waiters */
+    gocc_lock_t lock;        /* guards waiters */
+    gocc_waitq waiters;
+} gocc_mutex;
+#define GOCC_MUTEX_INIT {0, {0}, {NULL, NULL}}
+void gocc_mutex_lock(gocc_mutex *m);
+bool gocc_mutex_trylock(gocc_mutex *m);
+void gocc_mutex_unlock(gocc_mutex *m);
+
+/* WaitGroup, as Go's sync.WaitGroup.  A negative counter panics with
+ * "sync: negative WaitGroup counter". */
+typedef struct gocc_waitgroup {
+    gocc_lock_t lock;
+    int64_t count;
+    gocc_waitq waiters;
+} gocc_waitgroup;
+#define GOCC_WAITGROUP_INIT {{0}, 0, {NULL, NULL}}
+void gocc_wg_add(gocc_waitgroup *wg, int64_t n);
+void gocc_wg_done(gocc_waitgroup *wg);
+void gocc_wg_wait(gocc_waitgroup *wg);
+
+/* Once: gocc_once_do(&o, fn) runs fn exactly once; concurrent callers wait
+ * until it has returned. */
+typedef struct gocc_once {
+    uint32_t done;
+    gocc_mutex m;
+} gocc_once;
+#define GOCC_ONCE_INIT {0, GOCC_MUTEX_INIT}
+void gocc_once_do(gocc_once *o, void (*fn)(void));
+
+/* ------------------------------------------- runtime entry points (macros) */
+
+gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n);
+void gocc_chan_send_(gocc_hchan *c, const void *elem);
+bool gocc_chan_recv_(gocc_hchan *c, void *elem);
+void *gocc_chan_recvp_(gocc_hchan *c, void *elem);
+void *gocc_chan_recv_release_(gocc_hchan *c, void *elem);
+bool gocc_chan_trysend_(gocc_hchan *c, const void *elem);
+bool gocc_chan_tryrecv_(gocc_hchan *c, void *elem, bool *ok);
+void gocc_chan_close_(gocc_hchan *c);
+int gocc_chan_len_(gocc_hchan *c);
+int gocc_chan_cap_(gocc_hchan *c);
+void gocc_chan_free_(gocc_hchan *c);
+gocc_hchan *gocc_after_(int64_t ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GOCC_H */

@@ -1,0 +1,258 @@
+/*
+ * internal.h - the runtime's shared internal types and functions.
+ *
+ * Vocabulary (as in Go's runtime):
+ *   G  a goroutine: a saved context, a stack, an id.  Threads the runtime
+ *      did not create get a pseudo-G ("foreign" G) so that channel waiters
+ *      can name them; such a G parks by blocking its whole thread on a futex.
+ *   M  a worker thread with its own run queue (Go's M and P in one: a
+ *      goroutine that makes a blocking system call blocks its worker).
+ *   waiter  a G waiting on one channel (Go's sudog).  Lives on the waiting
+ *      G's stack, which never moves.
+ *
+ * Lock order (outer first): timers.lock -> channel locks (in address order
+ * within select) -> mutex/waitgroup locks -> sched.lock.  Run-queue
+ * operations are lock-free.  No runtime lock is held across a context switch
+ * except the one a parking G hands to gocc_park(), which is released by the
+ * next context to run, after the parked G's registers are saved.
+ */
+#ifndef GOCC_INTERNAL_H
+#define GOCC_INTERNAL_H
+
+#include "gocc.h"
+#include "context.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define GOCC_LIKELY(x) __builtin_expect(!!(x), 1)
+#define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define GOCC_NOINLINE __attribute__((noinline))
+
+/* Relaxed/acquire/release helpers on plain fields shared between threads.
+ * The public structs (gocc_mutex...) hold plain integers so that the header
+ * needs no <stdatomic.h>; these cast them. */
+#define AT(p) ((_Atomic __typeof__(*(p)) *)(p))
+#define load_relaxed(p) atomic_load_explicit(AT(p), memory_order_relaxed)
+#define load_acq(p) atomic_load_explicit(AT(p), memory_order_acquire)
+#define store_relaxed(p, v) atomic_store_explicit(AT(p), (v), memory_order_relaxed)
+#define store_rel(p, v) atomic_store_explicit(AT(p), (v), memory_order_release)
+
+/* ------------------------------------------------------------------ lock.c */
+
+/* A small futex mutex (0 free, 1 locked, 2 locked and contended) with brief
+ * spinning.  Safe from goroutines and foreign threads; never parks a G. */
+void lock_acquire(gocc_lock_t *l);
+void lock_release(gocc_lock_t *l);
+static inline bool lock_try(gocc_lock_t *l) {
+    uint32_t z = 0;
+    return atomic_compare_exchange_strong_explicit(
+        AT(&l->v), &z, 1, memory_order_acquire, memory_order_relaxed);
+}
+void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
+void futex_wake(uint32_t *addr, int n);
+
+/* ---------------------------------------------------------------- the G */
+
+enum g_kind { G_GOROUTINE, G_FOREIGN, G_G0 };
+
+struct gocc_m;
+struct gocc_waiter;
+
+typedef struct gocc_g {
+    gocc_ctx ctx;               /* saved registers while not running */
+    struct gocc_m *m;           /* worker running it (valid while running) */
+    int64_t id;
+    enum g_kind kind;
+    int saved_errno;            /* errno across parks */
+    struct gocc_g *schedlink;   /* global run queue / free lists */
+
+    /* select: the waiter that won (set under the winning channel's lock),
+     * and the flag that picks the single winner among its channels */
+    struct gocc_waiter *param;
+    _Atomic uint32_t select_done;
+
+    /* foreign G: futex word, 1 while parked */
+    uint32_t park_word;
+
+    /* goroutine start */
+    void (*fn)(void *);
+    void *arg;
+
+    /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi */
+    char *stack_lo;
+    char *stack_hi;
+    bool guarded;               /* a PROT_NONE page sits below stack_lo */
+    void *tsan_fiber;
+    void *asan_fake_stack;
+
+    /* the timer gocc_sleep_ms uses */
+    struct gocc_timer *sleep_timer;
+} gocc_g;
+
+/* ---------------------------------------------------------------- waiters */
+
+typedef struct gocc_waiter {
+    gocc_g *g;
+    struct gocc_waiter *next, *prev;
+    gocc_hchan *c;
+    void *elem;                 /* value to send / where to receive */
+    bool is_select;
+    bool success;               /* woken by a value exchange (not close) */
+    int case_index;
+} gocc_waiter;
+
+void waitq_push(gocc_waitq *q, gocc_waiter *w);
+void waitq_remove(gocc_waitq *q, gocc_waiter *w);
+/* Dequeue the first waiter that can still be woken (a select waiter whose
+ * select has already been won elsewhere is skipped and dropped). */
+gocc_waiter *waitq_dequeue(gocc_waitq *q);
+
+/* --------------------------------------------------------------- sched.c */
+
+#define RUNQ_SIZE 256
+
+typedef struct gocc_m {
+    int id;
+    gocc_g g0;                  /* the scheduler context (thread stack) */
+    gocc_g *curg;
+    uint64_t rng;
+    uint32_t schedtick;
+    bool spinning;
+
+    _Atomic(gocc_g *) runnext;
+    _Atomic uint32_t runqhead;  /* consumers: owner and thieves (CAS) */
+    _Atomic uint32_t runqtail;  /* producer: owner only */
+    gocc_g *_Atomic runq[RUNQ_SIZE];
+
+    /* what the next context to run must do for the one that switched out
+     * (post_switch): release a lock, requeue a G, recycle a dead G */
+    void (*after_fn)(void *);
+    void *after_arg;
+    gocc_g *after_g;            /* requeue (yield) */
+    gocc_g *dead_g;             /* recycle (exit) */
+
+    uint32_t sleep_word;        /* futex: idle sleep */
+    struct gocc_m *idle_next;
+    bool idle;
+
+    /* free G cache */
+    gocc_g *gfree;
+    int ngfree;
+
+    void *sigstack;
+} gocc_m;
+
+extern struct gocc_sched {
+    gocc_lock_t lock;
+    gocc_g *gq_head, *gq_tail;  /* global run queue */
+    _Atomic int gq_size;
+    gocc_m *idle_ms;
+    _Atomic int nidle;
+    _Atomic int nspinning;
+    int nm;
+    gocc_m **ms;
+    _Atomic int64_t next_goid;
+    _Atomic int started;
+    bool main_is_worker;
+    int sys_threads;            /* threads present at init, besides the initializer */
+    _Atomic int foreign_parked; /* foreign threads blocked in the runtime */
+    uint64_t seed;
+    bool seeded;
+    size_t stacksize;
+} sched;
+
+/* Current G, or NULL on a thread that is running no goroutine.  Reads TLS
+ * afresh on every call (never cached across a switch). */
+gocc_g *g_current(void);
+/* Current G, creating the pseudo-G of a foreign thread if needed. */
+gocc_g *g_self(void);
+gocc_m *m_current(void);
+
+void sched_ensure_started(void);
+/* Park the calling G (goroutine or foreign).  unlockf(arg), if given, runs
+ * once the G can safely be readied (its context saved).  Returns when some
+ * other party has called g_ready(g). */
+void g_park(void (*unlockf)(void *), void *arg);
+/* Make g runnable.  next: run it next on this worker (channel handoff). */
+void g_ready(gocc_g *g, bool next);
+/* Random number for select (per worker, or per thread for foreign). */
+uint32_t sched_rand(void);
+/* Called by the idle scheduler: wake an idle worker if one sleeps. */
+void sched_wake_idle(void);
+void sched_wake_for_timer(void);
+
+/* --------------------------------------------------------------- stack.c */
+
+gocc_g *stack_alloc_g(gocc_m *m);
+void stack_free_g(gocc_m *m, gocc_g *g);
+void stack_init(void);
+void stack_thread_init(gocc_m *m);
+/* Abort with "stack overflow" if g's overflow canary is damaged. */
+void stack_check(gocc_g *g);
+
+/* --------------------------------------------------------------- timer.c */
+
+typedef struct gocc_timer {
+    int64_t when;
+    int index;                  /* heap slot, -1 when not in the heap */
+    void (*fn)(struct gocc_timer *);
+    void *arg;
+} gocc_timer;
+
+void timer_add(gocc_timer *t);      /* caller holds timers_lock */
+bool timer_del(gocc_timer *t);      /* caller holds timers_lock */
+void timers_lock(void);
+void timers_unlock(void);
+/* Run the timers that are due; return the next deadline (ns) or -1. */
+int64_t timers_run(int64_t now);
+bool timers_pending(void);
+int64_t nanotime(void);
+
+/* ---------------------------------------------------------------- chan.c */
+
+struct gocc_hchan {
+    gocc_lock_t lock;
+    uint32_t magic;
+    uint32_t closed;
+    uint32_t release;           /* free after the receive completes */
+    size_t elemsize;
+    size_t qcount;
+    size_t dataqsiz;
+    size_t sendx, recvx;
+    char *buf;
+    gocc_waitq recvq, sendq;
+    gocc_timer *timer;          /* gocc_after */
+};
+
+#define CHAN_MAGIC 0x63686e6bu
+#define CHAN_DEAD 0xdeadc4a1u
+
+void chan_check(gocc_hchan *c);
+void chan_lock(gocc_hchan *c);
+void chan_unlock(gocc_hchan *c);
+void chan_unlock_cb(void *c);
+/* Transfers; c->lock held, w already dequeued.  The caller readies w->g
+ * after unlocking. */
+void chan_send_to(gocc_hchan *c, gocc_waiter *w, const void *elem);
+void chan_recv_from(gocc_hchan *c, gocc_waiter *w, void *elem);
+void chan_buf_put(gocc_hchan *c, const void *elem);
+void chan_buf_take(gocc_hchan *c, void *elem);
+
+/* --------------------------------------------------------------- panic.c */
+
+_Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
+_Noreturn void gocc_fatal_stack_overflow(int64_t goid);
+void gocc_errno_set(int v);
+int gocc_errno_get(void);
+
+/* ------------------------------------------------------------- sanitizers */
+void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying);
+void fiber_finish_switch(gocc_g *g);
+void fiber_create(gocc_g *g);
+void fiber_destroy(gocc_g *g);
+void fiber_g0_init(gocc_g *g0);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * panic.c - runtime panics and fatal errors.
+ *
+ * gocc_panic prints Go's shape to stderr:
+ *     panic: <message>
+ *
+ *     goroutine <id> [running]:
+ *     <backtrace>
+ * and exits with status 2 (exit(), so buffered stdout is flushed, as Go's
+ * unbuffered output would already be on the terminal).  Fatal runtime
+ * errors (deadlock, stack overflow) print "fatal error: <message>".  The
+ * stack-overflow path runs in a signal handler and uses write()/_exit()
+ * only.
+ */
+#include "internal.h"
+
+#include <execinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void write_str(const char *s) {
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(2, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void backtrace_here(void) {
+    void *pcs[64];
+    int n = backtrace(pcs, 64);
+    /* skip this function and gocc_panic */
+    if (n > 2)
+        backtrace_symbols_fd(pcs + 2, n - 2, 2);
+}
+
+_Noreturn void gocc_panic(const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    char head[1200];
+    gocc_g *g = g_current();
+    if (g)
+        snprintf(head, sizeof head, "panic: %s\n\ngoroutine %lld [running]:\n",
+                 msg, (long long)g->id);
+    else
+        snprintf(head, sizeof head, "panic: %s\n\nthread (not a goroutine) "
+                 "[running]:\n", msg);
+    write_str(head);
+    backtrace_here();
+    exit(2);
+}
+
+_Noreturn void gocc_throw(const char *msg) {
+    fflush(stdout);
+    write_str("fatal error: ");
+    write_str(msg);
+    write_str("\n");
+    exit(2);
+}
+
+_Noreturn void gocc_fatal_stack_overflow(int64_t goid) {
+    char buf[80], num[24];
+    int i = 0;
+    uint64_t v = (uint64_t)goid;
+    do
+        num[i++] = (char)('0' + v % 10);
+    while ((v /= 10) && i < 23);
+    char *p = buf;
+    const char *pre = "fatal error: stack overflow in goroutine ";
+    memcpy(p, pre, strlen(pre));
+    p += strlen(pre);
+    while (i)
+        *p++ = num[--i];
+    *p++ = '\n';
+    *p = 0;
+    write_str(buf);
+    _exit(2);
+}

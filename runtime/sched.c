@@ -1,0 +1,606 @@
+/*
+ * sched.c - the M:N scheduler: workers, parking and readying goroutines,
+ * spawning, idling, deadlock detection.
+ *
+ * Design (after Go's proc.go; see docs/runtime.md):
+ *
+ *   - GOCC_MAXPROCS workers (M), each with a lock-free ring of 256 runnable
+ *     Gs (runq.c) and a runnext slot.  A G readied by a channel operation
+ *     goes to runnext, so it runs next on the waker's thread: a ping-pong
+ *     never leaves one thread and never touches a shared structure.
+ *   - A parking G switches directly to the next G of its worker when there
+ *     is one, and to the worker's scheduler context (g0) otherwise.  g0 looks
+ *     at the global queue, the timers, steals from other workers, spins a
+ *     bounded while, and finally sleeps on a futex until a wakeup or the
+ *     next timer.
+ *   - The "after switch" hand-off: a G that parks holds the lock that guards
+ *     its wait queue until its registers are saved.  It stores the unlock in
+ *     its M (after_fn) and whatever context runs next on that M calls
+ *     post_switch() first thing, which releases it.  The same hook requeues a
+ *     yielding G and recycles an exiting one.
+ *   - Spinning: at most one worker is woken per new work item (wakep: only
+ *     when some worker is idle and none is spinning).  A spinning worker
+ *     that finds nothing decrements nspinning and rechecks every queue before
+ *     sleeping, so no item is left behind (the Dekker pair is: producer
+ *     publishes the item, fence, reads nidle/nspinning; consumer publishes
+ *     nidle/nspinning, then rereads the queues; both sides seq_cst).
+ *   - Deadlock: the last worker to go idle, with empty queues and no timer,
+ *     checks whether any thread outside the runtime could still act
+ *     (live threads, from /proc, minus workers, minus foreign threads parked
+ *     in the runtime); if none can, the program is deadlocked.
+ *
+ * TLS: tls_m is read only through m_current()/g_current(), non-inlined
+ * behind an asm barrier, so no caller caches it across a switch.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct gocc_sched sched;
+
+static __thread gocc_m *tls_m;
+static __thread gocc_g *tls_foreign;
+static __thread uint64_t tls_rng;
+static pthread_key_t foreign_key;
+static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+
+/* runq.c */
+void runq_put(gocc_m *m, gocc_g *g, bool next);
+gocc_g *runq_get(gocc_m *m);
+bool runq_empty(gocc_m *m);
+gocc_g *runq_steal(gocc_m *m, gocc_m *victim, bool take_next);
+void global_put(gocc_g *g);
+gocc_g *global_get(gocc_m *m, int max);
+gocc_g *global_get_locked(gocc_m *m, int max);
+
+/* ------------------------------------------------------------ errno, TLS */
+
+/* errno through a volatile function pointer: every access is a fresh call
+ * of __errno_location() on the current thread (NOTES.md: compilers cache
+ * the address otherwise). */
+static int *(*volatile errno_loc)(void) = __errno_location;
+int gocc_errno_get(void) { return *errno_loc(); }
+void gocc_errno_set(int v) { *errno_loc() = v; }
+
+GOCC_NOINLINE gocc_m *m_current(void) {
+    gocc_m *m = tls_m;
+    __asm__ volatile("" : "+r"(m));
+    return m;
+}
+
+GOCC_NOINLINE gocc_g *g_current(void) {
+    gocc_m *m = tls_m;
+    __asm__ volatile("" : "+r"(m));
+    return m ? m->curg : NULL;
+}
+
+static void foreign_destroy(void *p) { free(p); }
+
+static gocc_g *foreign_g(void) {
+    gocc_g *g = tls_foreign;
+    if (!g) {
+        g = calloc(1, sizeof *g);
+        if (!g)
+            gocc_throw("out of memory");
+        g->kind = G_FOREIGN;
+        g->id = 0;
+        tls_foreign = g;
+        pthread_setspecific(foreign_key, g);
+    }
+    return g;
+}
+
+gocc_g *g_self(void) {
+    gocc_g *g = g_current();
+    return g ? g : foreign_g();
+}
+
+int64_t gocc_goid(void) {
+    gocc_g *g = g_current();
+    return g ? g->id : 0;
+}
+
+int gocc_maxprocs(void) {
+    sched_ensure_started();
+    return sched.nm;
+}
+
+/* ------------------------------------------------------------------ random */
+
+static uint64_t rng_next(uint64_t *s) {
+    /* wyrand */
+    *s += 0xa0761d6478bd642full;
+    __uint128_t t = (__uint128_t)*s * (*s ^ 0xe7037ed1a0b428dbull);
+    return (uint64_t)(t >> 64) ^ (uint64_t)t;
+}
+
+uint32_t sched_rand(void) {
+    gocc_m *m = m_current();
+    if (m)
+        return (uint32_t)rng_next(&m->rng);
+    if (!tls_rng)
+        tls_rng = sched.seed ^ (uint64_t)(uintptr_t)&tls_rng ^
+                  (uint64_t)nanotime();
+    return (uint32_t)rng_next(&tls_rng);
+}
+
+/* ------------------------------------------------------------ switching */
+
+/* Finish what the context that switched to us left pending on m.  Must run
+ * first thing after every resume, before any lock is taken. */
+static void post_switch(gocc_m *m) {
+    if (m->after_fn) {
+        void (*f)(void *) = m->after_fn;
+        m->after_fn = NULL;
+        f(m->after_arg);
+    }
+    if (m->after_g) {
+        gocc_g *g = m->after_g;
+        m->after_g = NULL;
+        global_put(g);
+    }
+    if (m->dead_g) {
+        gocc_g *g = m->dead_g;
+        m->dead_g = NULL;
+        stack_free_g(m, g);
+    }
+}
+
+static void switch_ctx(gocc_g *from, gocc_g *to, bool dying) {
+    fiber_start_switch(from, to, dying);
+    gocc_ctx_switch(&from->ctx, &to->ctx);
+    fiber_finish_switch(from);
+}
+
+/* Switch away from the running G g on m: to the next local G if there is
+ * one (and this is not the periodic visit to g0), else to g0. */
+static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
+    gocc_g *next = NULL;
+    stack_check(g);
+    if (++m->schedtick % 61 != 0)
+        next = runq_get(m);
+    if (!next)
+        next = &m->g0;
+    else
+        next->m = m;
+    m->curg = next == &m->g0 ? NULL : next;
+    switch_ctx(g, next, dying);
+}
+
+void g_park(void (*unlockf)(void *), void *arg) {
+    gocc_g *g = g_current();
+    if (!g) {
+        /* a foreign thread blocks as a whole */
+        gocc_g *fg = foreign_g();
+        store_relaxed(&fg->park_word, 1);
+        int n = atomic_fetch_add(&sched.foreign_parked, 1) + 1;
+        if (unlockf)
+            unlockf(arg);
+        if (sched.nm && n && atomic_load(&sched.nidle) == sched.nm)
+            sched_wake_idle();  /* let an idle worker re-check for deadlock */
+        while (load_acq(&fg->park_word) == 1)
+            futex_wait(&fg->park_word, 1, -1);
+        atomic_fetch_sub(&sched.foreign_parked, 1);
+        return;
+    }
+    gocc_m *m = g->m;
+    m->after_fn = unlockf;
+    m->after_arg = arg;
+    g->saved_errno = gocc_errno_get();
+    switch_out(m, g, false);
+    post_switch(g->m);
+    gocc_errno_set(g->saved_errno);
+}
+
+static void wakep(void);
+
+void g_ready(gocc_g *g, bool next) {
+    if (g->kind == G_FOREIGN) {
+        store_rel(&g->park_word, 0);
+        futex_wake(&g->park_word, 1);
+        return;
+    }
+    gocc_m *m = m_current();
+    if (m)
+        runq_put(m, g, next);
+    else
+        global_put(g);
+    wakep();
+}
+
+void gocc_yield(void) {
+    gocc_g *g = g_current();
+    if (!g) {
+        sched_yield();
+        return;
+    }
+    gocc_m *m = g->m;
+    m->after_g = g;
+    g->saved_errno = gocc_errno_get();
+    switch_out(m, g, false);
+    post_switch(g->m);
+    gocc_errno_set(g->saved_errno);
+}
+
+/* ------------------------------------------------------------- goroutines */
+
+_Noreturn static void g_exit(gocc_g *g) {
+    gocc_m *m = g->m;
+    m->dead_g = g;
+    switch_out(m, g, true);
+    __builtin_unreachable();
+}
+
+static void g_entry(void *p) {
+    gocc_g *g = p;
+    fiber_finish_switch(g);
+    post_switch(g->m);
+    g->fn(g->arg);
+    g_exit(g);
+}
+
+static void spawn(void (*fn)(void *), const void *arg, size_t size,
+                  bool copy) {
+    sched_ensure_started();
+    gocc_m *m = m_current();
+    gocc_g *g = stack_alloc_g(m);
+    char *top = g->stack_hi;
+    g->fn = fn;
+    if (copy) {
+        if (size > GOCC_GO_COPY_MAX)
+            gocc_panic("gocc_go_copy: argument block of %zu bytes is over "
+                       "GOCC_GO_COPY_MAX",
+                       size);
+        top -= (size + 15) & ~(size_t)15;
+        memcpy(top, arg, size);
+        g->arg = top;
+    } else {
+        g->arg = (void *)arg;
+    }
+    g->id = atomic_fetch_add(&sched.next_goid, 1);
+    g->saved_errno = 0;
+    fiber_create(g);
+    gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
+    if (m)
+        runq_put(m, g, false);
+    else
+        global_put(g);
+    wakep();
+}
+
+void gocc_go(void (*fn)(void *), void *arg) { spawn(fn, arg, 0, false); }
+
+void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size) {
+    spawn(fn, arg, size, true);
+}
+
+/* ------------------------------------------------------------ idle workers */
+
+/* Pop an idle worker, mark it spinning and wake it.  Caller has made
+ * nspinning account for it already when spinning is true. */
+static bool wake_one(bool spinning) {
+    lock_acquire(&sched.lock);
+    gocc_m *m = sched.idle_ms;
+    if (m) {
+        sched.idle_ms = m->idle_next;
+        m->idle = false;
+        m->spinning = spinning;
+        atomic_fetch_sub(&sched.nidle, 1);
+    }
+    lock_release(&sched.lock);
+    if (!m)
+        return false;
+    store_rel(&m->sleep_word, 1);
+    futex_wake(&m->sleep_word, 1);
+    return true;
+}
+
+/* There is new work: make sure some worker will look for it. */
+static void wakep(void) {
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load(&sched.nidle) == 0 || atomic_load(&sched.nspinning) != 0)
+        return;
+    int z = 0;
+    if (!atomic_compare_exchange_strong(&sched.nspinning, &z, 1))
+        return;
+    if (!wake_one(true))
+        atomic_fetch_sub(&sched.nspinning, 1);
+}
+
+void sched_wake_idle(void) { wake_one(false); }
+
+void sched_wake_for_timer(void) {
+    if (atomic_load(&sched.nidle) > 0)
+        wake_one(false);
+}
+
+/* A spinning worker found work: stop spinning, and if it was the last
+ * spinner, wake another so that remaining work keeps being looked for. */
+static void reset_spinning(gocc_m *m) {
+    if (!m->spinning)
+        return;
+    m->spinning = false;
+    if (atomic_fetch_sub(&sched.nspinning, 1) == 1)
+        wakep();
+}
+
+static int count_threads(void) {
+    FILE *f = fopen("/proc/self/stat", "r");
+    if (!f)
+        return -1;
+    char buf[1024];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return -1;
+    /* fields after the command: state ppid pgrp session tty_nr tpgid flags
+     * minflt cminflt majflt cmajflt utime stime cutime cstime priority nice
+     * num_threads */
+    int field = 2;
+    for (p++; *p && field < 20; p++)
+        if (*p == ' ')
+            field++;
+    return atoi(p);
+}
+
+/* Could a thread outside the runtime still wake a goroutine? */
+static bool foreign_could_act(void) {
+    int n = count_threads();
+    if (n < 0)
+        return false;
+    return n - sched.sys_threads - sched.nm -
+               atomic_load(&sched.foreign_parked) > 0;
+}
+
+static bool all_runqs_empty(void) {
+    for (int i = 0; i < sched.nm; i++)
+        if (!runq_empty(sched.ms[i]))
+            return false;
+    return true;
+}
+
+static gocc_g *steal_work(gocc_m *m) {
+    int n = sched.nm;
+    for (int pass = 0; pass < 4; pass++) {
+        uint32_t start = (uint32_t)rng_next(&m->rng) % (uint32_t)n;
+        for (int i = 0; i < n; i++) {
+            gocc_m *v = sched.ms[(start + (uint32_t)i) % (uint32_t)n];
+            if (v == m)
+                continue;
+            gocc_g *g = runq_steal(m, v, pass == 3);
+            if (g)
+                return g;
+        }
+    }
+    return NULL;
+}
+
+/* Find a G to run on m; sleeps while there is none.  Runs on g0. */
+static gocc_g *find_runnable(gocc_m *m) {
+    for (;;) {
+        gocc_g *g;
+        if (m->schedtick % 61 == 0 && atomic_load(&sched.gq_size) > 0 &&
+            (g = global_get(m, 1)))
+            return g;
+        if ((g = runq_get(m)))
+            return g;
+        if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 0)))
+            return g;
+        if (timers_pending()) {
+            timers_run(nanotime());
+            if ((g = runq_get(m)))
+                return g;
+        }
+        /* spin: steal from other workers */
+        if (!m->spinning && sched.nm > 1 &&
+            2 * atomic_load(&sched.nspinning) <
+                sched.nm - atomic_load(&sched.nidle)) {
+            m->spinning = true;
+            atomic_fetch_add(&sched.nspinning, 1);
+        }
+        if (m->spinning) {
+            for (int i = 0; i < 50; i++) {
+                if ((g = steal_work(m))) {
+                    reset_spinning(m);
+                    return g;
+                }
+                if (atomic_load(&sched.gq_size) > 0 &&
+                    (g = global_get(m, 0))) {
+                    reset_spinning(m);
+                    return g;
+                }
+            }
+        }
+        /* nothing: go idle */
+        lock_acquire(&sched.lock);
+        if (atomic_load(&sched.gq_size) > 0) {
+            g = global_get_locked(m, 0);
+            lock_release(&sched.lock);
+            if (g) {
+                reset_spinning(m);
+                return g;
+            }
+            continue;
+        }
+        store_relaxed(&m->sleep_word, 0);
+        m->idle = true;
+        m->idle_next = sched.idle_ms;
+        sched.idle_ms = m;
+        int nidle = atomic_fetch_add(&sched.nidle, 1) + 1;
+        bool was_spinning = m->spinning;
+        m->spinning = false;
+        lock_release(&sched.lock);
+        if (was_spinning)
+            atomic_fetch_sub(&sched.nspinning, 1);
+        atomic_thread_fence(memory_order_seq_cst);
+
+        int64_t timeout = -1;
+        bool recheck = !all_runqs_empty();
+        if (!recheck) {
+            int64_t next = timers_run(nanotime());
+            if (!runq_empty(m))
+                recheck = true;
+            else if (next >= 0) {
+                timeout = next - nanotime();
+                if (timeout < 0)
+                    timeout = 0;
+            } else if (nidle == sched.nm &&
+                       atomic_load(&sched.gq_size) == 0) {
+                if (!foreign_could_act() && all_runqs_empty() &&
+                    atomic_load(&sched.nidle) == sched.nm &&
+                    !timers_pending())
+                    gocc_throw("all goroutines are asleep - deadlock!");
+                timeout = 50 * 1000 * 1000;  /* poll the foreign threads */
+            }
+        }
+        if (!recheck)
+            futex_wait(&m->sleep_word, 0, timeout);
+        lock_acquire(&sched.lock);
+        if (m->idle) {
+            /* timeout, or we took ourselves back: unlink */
+            gocc_m **pp = &sched.idle_ms;
+            while (*pp != m)
+                pp = &(*pp)->idle_next;
+            *pp = m->idle_next;
+            m->idle = false;
+            atomic_fetch_sub(&sched.nidle, 1);
+        }
+        lock_release(&sched.lock);
+    }
+}
+
+static void schedule(gocc_m *m) {
+    for (;;) {
+        post_switch(m);
+        gocc_g *g = find_runnable(m);
+        m->schedtick++;
+        g->m = m;
+        m->curg = g;
+        switch_ctx(&m->g0, g, false);
+        m->curg = NULL;
+    }
+}
+
+/* -------------------------------------------------------------- start-up */
+
+static void m_init(gocc_m *m, int id) {
+    memset(m, 0, sizeof *m);
+    m->id = id;
+    m->g0.kind = G_G0;
+    m->g0.m = m;
+    m->rng = sched.seed * 0x9e3779b97f4a7c15ull + (uint64_t)id + 1;
+}
+
+static void m_thread_setup(gocc_m *m) {
+    tls_m = m;
+    fiber_g0_init(&m->g0);
+    stack_thread_init(m);
+}
+
+static void *m_start(void *p) {
+    gocc_m *m = p;
+    m_thread_setup(m);
+    schedule(m);
+    return NULL;
+}
+
+static size_t env_size(const char *name, size_t dflt) {
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return dflt;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || v == 0) {
+        fprintf(stderr, "gocc: ignoring %s=%s (not a positive integer)\n",
+                name, s);
+        return dflt;
+    }
+    return (size_t)v;
+}
+
+static bool main_as_worker;
+
+static void start(void) {
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    sched.nm = (int)env_size("GOCC_MAXPROCS", ncpu > 0 ? (size_t)ncpu : 1);
+    if (sched.nm > 1024)
+        sched.nm = 1024;
+    const char *seed = getenv("GOCC_SEED");
+    if (seed && *seed) {
+        sched.seed = strtoull(seed, NULL, 10);
+        sched.seeded = true;
+    } else {
+        sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
+    }
+    atomic_store(&sched.next_goid, 1);
+    sched.main_is_worker = main_as_worker;
+    int t0 = count_threads();
+    sched.sys_threads = t0 > 0 ? t0 - 1 : 0;
+    pthread_key_create(&foreign_key, foreign_destroy);
+    stack_init();
+    sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);
+    for (int i = 0; i < sched.nm; i++) {
+        sched.ms[i] = aligned_alloc(64, (sizeof(gocc_m) + 63) & ~(size_t)63);
+        if (!sched.ms[i])
+            gocc_throw("out of memory");
+        m_init(sched.ms[i], i);
+    }
+    int first = 0;
+    if (main_as_worker) {
+        m_thread_setup(sched.ms[0]);
+        first = 1;
+    }
+    for (int i = first; i < sched.nm; i++) {
+        pthread_t t;
+        pthread_attr_t a;
+        pthread_attr_init(&a);
+        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &a, m_start, sched.ms[i]) != 0)
+            gocc_throw("cannot create worker thread");
+        pthread_attr_destroy(&a);
+    }
+    atomic_store(&sched.started, 1);
+}
+
+void sched_ensure_started(void) {
+    if (GOCC_LIKELY(atomic_load_explicit(&sched.started,
+                                         memory_order_acquire)))
+        return;
+    pthread_once(&start_once, start);
+}
+
+struct main_args {
+    int (*fn)(int, char **);
+    int argc;
+    char **argv;
+};
+
+static void main_entry(void *p) {
+    struct main_args *a = p;
+    int status = a->fn(a->argc, a->argv);
+    exit(status);
+}
+
+_Noreturn int gocc_main(int (*fn)(int, char **), int argc, char **argv) {
+    if (atomic_load(&sched.started))
+        gocc_throw("gocc_main: the runtime is already running");
+    static struct main_args a;
+    a.fn = fn;
+    a.argc = argc;
+    a.argv = argv;
+    main_as_worker = true;
+    /* goroutine 1 is queued before the workers start, so it is first */
+    sched_ensure_started();
+    gocc_go(main_entry, &a);
+    schedule(sched.ms[0]);
+    abort();
+}
