@@ -122,7 +122,10 @@ typedef struct gocc_m {
     uint32_t schedtick;
     bool spinning;
 
-    _Atomic(gocc_g *) runnext;
+    /* Read by thieves: kept off the lines the owner writes on every
+     * switch (schedtick, curg, after_*), so spinning thieves do not slow
+     * the owner down by stealing those lines. */
+    _Alignas(64) _Atomic(gocc_g *) runnext;
     _Atomic uint32_t runqhead;  /* consumers: owner and thieves (CAS) */
     _Atomic uint32_t runqtail;  /* producer: owner only */
     gocc_g *_Atomic runq[RUNQ_SIZE];
@@ -134,7 +137,7 @@ typedef struct gocc_m {
     gocc_g *after_g;            /* requeue (yield) */
     gocc_g *dead_g;             /* recycle (exit) */
 
-    uint32_t sleep_word;        /* futex: idle sleep */
+    _Alignas(64) uint32_t sleep_word;   /* futex: idle sleep */
     struct gocc_m *idle_next;
     bool idle;
 

@@ -55,7 +55,7 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 void runq_put(gocc_m *m, gocc_g *g, bool next);
 gocc_g *runq_get(gocc_m *m);
 bool runq_empty(gocc_m *m);
-gocc_g *runq_steal(gocc_m *m, gocc_m *victim, bool take_next);
+gocc_g *runq_steal(gocc_m *m, gocc_m *victim);
 void global_put(gocc_g *g);
 gocc_g *global_get(gocc_m *m, int max);
 gocc_g *global_get_locked(gocc_m *m, int max);
@@ -164,7 +164,9 @@ static void switch_ctx(gocc_g *from, gocc_g *to, bool dying) {
 static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
     gocc_g *next = NULL;
     stack_check(g);
-    if (++m->schedtick % 61 != 0)
+    uint32_t tick = m->schedtick + 1;
+    store_relaxed(&m->schedtick, tick);
+    if (tick % 61 != 0)
         next = runq_get(m);
     if (!next)
         next = &m->g0;
@@ -368,6 +370,26 @@ static bool all_runqs_empty(void) {
     return true;
 }
 
+/* Take victim's runnext G, but only if the victim has not switched for a
+ * few microseconds: a worker in a channel ping-pong refills runnext every
+ * ~100 ns and should keep its G; one stuck in a long computation should
+ * not hold a runnable G hostage.  (Go waits ~3 us the same way.) */
+static gocc_g *steal_runnext(gocc_m *v) {
+    gocc_g *g = atomic_load(&v->runnext);
+    if (!g)
+        return NULL;
+    uint32_t tick = load_relaxed(&v->schedtick);
+    /* wait without touching v's cache lines: v is busy writing them */
+    int64_t t0 = nanotime();
+    while (nanotime() - t0 < 3000)
+        ;
+    if (load_relaxed(&v->schedtick) == tick &&
+        atomic_load(&v->runnext) == g &&
+        atomic_compare_exchange_strong(&v->runnext, &g, NULL))
+        return g;
+    return NULL;
+}
+
 static gocc_g *steal_work(gocc_m *m) {
     int n = sched.nm;
     for (int pass = 0; pass < 4; pass++) {
@@ -376,7 +398,9 @@ static gocc_g *steal_work(gocc_m *m) {
             gocc_m *v = sched.ms[(start + (uint32_t)i) % (uint32_t)n];
             if (v == m)
                 continue;
-            gocc_g *g = runq_steal(m, v, pass == 3);
+            gocc_g *g = runq_steal(m, v);
+            if (!g && pass == 3)
+                g = steal_runnext(v);
             if (g)
                 return g;
         }
@@ -408,7 +432,10 @@ static gocc_g *find_runnable(gocc_m *m) {
             atomic_fetch_add(&sched.nspinning, 1);
         }
         if (m->spinning) {
-            for (int i = 0; i < 50; i++) {
+            /* spin ~30 us: a futex wake costs the waker microseconds, so a
+             * spinner that stays around a little absorbs bursts of work */
+            int64_t t0 = nanotime();
+            while (nanotime() - t0 < 30000) {
                 if ((g = steal_work(m))) {
                     reset_spinning(m);
                     return g;
@@ -482,7 +509,7 @@ static void schedule(gocc_m *m) {
     for (;;) {
         post_switch(m);
         gocc_g *g = find_runnable(m);
-        m->schedtick++;
+        store_relaxed(&m->schedtick, m->schedtick + 1);
         g->m = m;
         m->curg = g;
         switch_ctx(&m->g0, g, false);
