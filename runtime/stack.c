@@ -8,7 +8,7 @@
  * Guard pages cost a second kernel mapping per stack, and Debian's
  * vm.max_map_count of 65530 would stop guarded stacks near 32,700.  So the
  * first stacks (up to a quarter of max_map_count) each get their own mapping
- * with a PROT_NONE page below; past that budget, stacks are carved
+ * with a PROT_NONE guard region below; past that budget, stacks are carved
  * unguarded from 64-stack slabs (adjacent mappings merge, a handful of map
  * entries for 100,000 stacks), and a canary at the bottom of each is checked
  * every time its goroutine switches out.  A fault on a guard page is caught
@@ -38,11 +38,16 @@
 #define CANARY 0x5ca1ab1e0ddba11ull
 #define SLAB 64
 #define MCACHE 64
+/* Guard region below a guarded stack: 64 KiB of PROT_NONE address space
+ * (no memory), so a large frame cannot step over it into the mapping
+ * below. */
+#define GUARD_PAGES 16
 
 static struct {
     gocc_lock_t lock;
     gocc_g *free;               /* global free list */
     size_t page;
+    size_t guard;               /* bytes of PROT_NONE below a guarded stack */
     size_t unit;                /* bytes per G+stack (multiple of page) */
     long guard_budget;          /* guarded stacks we may still create */
     gocc_g *slab_free;          /* fresh unguarded units */
@@ -54,6 +59,7 @@ static size_t g_size(void) {
 
 void stack_init(void) {
     pool.page = (size_t)sysconf(_SC_PAGESIZE);
+    pool.guard = GUARD_PAGES * pool.page;
     const char *s = getenv("GOCC_STACKSIZE");
     size_t size = 64 * 1024;
     if (s && *s) {
@@ -82,7 +88,7 @@ static gocc_g *unit_init(char *base, size_t len, bool guarded) {
     memset(g, 0, sizeof *g);
     g->kind = G_GOROUTINE;
     g->stack_hi = (char *)g;
-    g->stack_lo = base + (guarded ? pool.page : 0);
+    g->stack_lo = base + (guarded ? pool.guard : 0);
     g->guarded = guarded;
     if (!guarded)
         memcpy(g->stack_lo, &(uint64_t){CANARY}, 8);
@@ -95,11 +101,11 @@ static gocc_g *unit_init(char *base, size_t len, bool guarded) {
 static gocc_g *new_unit(void) {
     /* caller holds pool.lock */
     if (pool.guard_budget > 0) {
-        size_t len = pool.unit + pool.page;
+        size_t len = pool.unit + pool.guard;
         char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p != MAP_FAILED) {
-            if (mprotect(p, pool.page, PROT_NONE) == 0) {
+            if (mprotect(p, pool.guard, PROT_NONE) == 0) {
                 pool.guard_budget--;
                 return unit_init(p, len, true);
             }
@@ -174,11 +180,12 @@ void stack_check(gocc_g *g) {
         return;
     uint64_t v;
     memcpy(&v, g->stack_lo, 8);
-    if (GOCC_UNLIKELY(v != CANARY))
+    char *sp = __builtin_frame_address(0);
+    if (GOCC_UNLIKELY(v != CANARY || sp < g->stack_lo + 256))
         gocc_fatal_stack_overflow(g->id);
 }
 
-/* SIGSEGV: if the fault is on the guard page of the running goroutine (or
+/* SIGSEGV: if the fault is in the guard region of the running goroutine (or
  * within a page above it: a frame that straddles it), report an overflow;
  * otherwise restore the default action and return so the fault recurs. */
 static void segv_handler(int sig, siginfo_t *si, void *uc) {
@@ -187,7 +194,7 @@ static void segv_handler(int sig, siginfo_t *si, void *uc) {
     gocc_g *g = m ? m->curg : NULL;
     char *a = si->si_addr;
     if (g && g->kind == G_GOROUTINE && g->guarded &&
-        a >= g->stack_lo - pool.page && a < g->stack_lo + pool.page)
+        a >= g->stack_lo - pool.guard && a < g->stack_lo + pool.page)
         gocc_fatal_stack_overflow(g->id);
     signal(sig, SIG_DFL);
 }
