@@ -189,8 +189,7 @@ void g_park(void (*unlockf)(void *), void *arg) {
             sched_wake_idle();  /* let an idle worker re-check for deadlock */
         while (load_acq(&fg->park_word) == 1)
             futex_wait(&fg->park_word, 1, -1);
-        atomic_fetch_sub(&sched.foreign_parked, 1);
-        return;
+        return;   /* the waker took us off foreign_parked */
     }
     gocc_m *m = g->m;
     m->after_fn = unlockf;
@@ -205,6 +204,10 @@ static void wakep(void);
 
 void g_ready(gocc_g *g, bool next) {
     if (g->kind == G_FOREIGN) {
+        /* The waker, not the woken thread, leaves foreign_parked: between
+         * the wake and the thread running again the deadlock check must
+         * already count it as able to act. */
+        atomic_fetch_sub(&sched.foreign_parked, 1);
         store_rel(&g->park_word, 0);
         futex_wake(&g->park_word, 1);
         return;

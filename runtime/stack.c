@@ -9,9 +9,11 @@
  * vm.max_map_count of 65530 would stop guarded stacks near 32,700.  So the
  * first stacks (up to a quarter of max_map_count) each get their own mapping
  * with a PROT_NONE guard region below; past that budget, stacks are carved
- * unguarded from 64-stack slabs (adjacent mappings merge, a handful of map
- * entries for 100,000 stacks), and a canary at the bottom of each is checked
- * every time its goroutine switches out.  A fault on a guard page is caught
+ * from 64-stack slabs with one guard region under the whole slab (two map
+ * entries per 64 stacks), and a canary at the bottom of each is checked
+ * every time its goroutine switches out.  An overflow that runs down
+ * through its slab neighbours faults at the slab's guard, where the SIGSEGV
+ * handler sees the stack pointer below the running goroutine's stack.  A fault on a guard page is caught
  * by a SIGSEGV handler on each worker's signal stack.  Either way an
  * overflow reports "fatal error: stack overflow in goroutine N", exit 2.
  * Memory is never returned to the kernel: a pooled stack is reused at
@@ -26,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #if defined(__has_include)
@@ -114,11 +117,16 @@ static gocc_g *new_unit(void) {
         pool.guard_budget = 0;   /* out of map entries: stop guarding */
     }
     if (!pool.slab_free) {
-        size_t len = pool.unit * SLAB;
+        /* one guard region under the whole slab: two map entries per 64
+         * stacks, and an overflow running down through the slab stops at
+         * its bottom instead of in some other mapping */
+        size_t len = pool.guard + pool.unit * SLAB;
         char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p == MAP_FAILED)
             gocc_throw("out of memory allocating goroutine stacks");
+        mprotect(p, pool.guard, PROT_NONE);
+        p += pool.guard;
         for (int i = SLAB - 1; i >= 0; i--) {
             gocc_g *g = unit_init(p + (size_t)i * pool.unit, pool.unit,
                                   false);
@@ -188,13 +196,26 @@ void stack_check(gocc_g *g) {
 /* SIGSEGV: if the fault is in the guard region of the running goroutine (or
  * within a page above it: a frame that straddles it), report an overflow;
  * otherwise restore the default action and return so the fault recurs. */
-static void segv_handler(int sig, siginfo_t *si, void *uc) {
+static char *fault_sp(void *ucv) {
+    ucontext_t *uc = ucv;
+#if defined(__x86_64__)
+    return (char *)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    return (char *)uc->uc_mcontext.sp;
+#else
     (void)uc;
+    return NULL;
+#endif
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uc) {
     gocc_m *m = m_current();
     gocc_g *g = m ? m->curg : NULL;
     char *a = si->si_addr;
-    if (g && g->kind == G_GOROUTINE && g->guarded &&
-        a >= g->stack_lo - pool.guard && a < g->stack_lo + pool.page)
+    char *sp = fault_sp(uc);
+    if (g && g->kind == G_GOROUTINE &&
+        ((a >= g->stack_lo - pool.guard && a < g->stack_lo + pool.page) ||
+         (sp && sp < g->stack_lo + 256)))
         gocc_fatal_stack_overflow(g->id);
     signal(sig, SIG_DFL);
 }
