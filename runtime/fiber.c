@@ -6,8 +6,13 @@
  * finish_switch_fiber after, with a NULL save slot when the goroutine that
  * leaves is exiting.  A recycled stack is unpoisoned before reuse, since an
  * exited goroutine leaves its last frames' redzones behind.
- * TSan models each goroutine as a fiber: created once per G (Gs are pooled),
- * switched to before each context switch.
+ * TSan models each goroutine as a fiber, switched to just before each
+ * context switch.  This file and the switch routine are built without TSan
+ * instrumentation: a function entered before __tsan_switch_to_fiber and
+ * left after it would pop the target fiber's shadow call stack.  A goroutine's fiber is destroyed when
+ * it exits and a new one made for the next goroutine on that stack: an
+ * exited goroutine never returns from its last frames, and a reused fiber
+ * would accumulate them until its shadow stack overflowed.
  * Without a sanitizer everything here compiles to nothing.
  */
 #define _GNU_SOURCE
@@ -62,8 +67,7 @@ void fiber_create(gocc_g *g) {
     g->asan_fake_stack = NULL;
 #endif
 #ifdef GOCC_TSAN
-    if (!g->tsan_fiber)
-        g->tsan_fiber = __tsan_create_fiber(0);
+    g->tsan_fiber = __tsan_create_fiber(0);
 #endif
     (void)g;
 }

@@ -167,6 +167,7 @@ gocc_g *stack_alloc_g(gocc_m *m) {
 }
 
 void stack_free_g(gocc_m *m, gocc_g *g) {
+    fiber_destroy(g);   /* a fresh TSan fiber per goroutine: see fiber.c */
     g->schedlink = m->gfree;
     m->gfree = g;
     if (++m->ngfree <= MCACHE)
