@@ -160,7 +160,7 @@ extern struct gocc_sched {
     _Atomic int64_t next_goid;
     _Atomic int started;
     bool main_is_worker;
-    int sys_threads;            /* threads present at init, besides the initializer */
+    int sys_threads;            /* tool helper threads (never act) */
     _Atomic int foreign_parked; /* foreign threads blocked in the runtime */
     uint64_t seed;
     bool seeded;

@@ -357,8 +357,12 @@ static int count_threads(void) {
     return atoi(p);
 }
 
-/* Could a thread outside the runtime still wake a goroutine? */
+/* Could a thread outside the runtime still wake a goroutine?  Every live
+ * thread that is not a worker, not a tool's helper, and not blocked in the
+ * runtime might. */
 static bool foreign_could_act(void) {
+    if (!atomic_load_explicit(&sched.started, memory_order_acquire))
+        return true;   /* still starting: sys_threads not known yet */
     int n = count_threads();
     if (n < 0)
         return false;
@@ -415,9 +419,14 @@ static gocc_g *steal_work(gocc_m *m) {
 static gocc_g *find_runnable(gocc_m *m) {
     for (;;) {
         gocc_g *g;
-        if (m->schedtick % 61 == 0 && atomic_load(&sched.gq_size) > 0 &&
-            (g = global_get(m, 1)))
-            return g;
+        if (m->schedtick % 61 == 0) {
+            if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 1)))
+                return g;
+            /* a ping-pong refills runnext forever: every 61st switch the
+             * ring goes first, so its Gs cannot starve */
+            if ((g = atomic_exchange(&m->runnext, NULL)))
+                runq_put(m, g, false);
+        }
         if ((g = runq_get(m)))
             return g;
         if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 0)))
@@ -574,7 +583,6 @@ static void start(void) {
     atomic_store(&sched.next_goid, 1);
     sched.main_is_worker = main_as_worker;
     int t0 = count_threads();
-    sched.sys_threads = t0 > 0 ? t0 - 1 : 0;
     pthread_key_create(&foreign_key, foreign_destroy);
     stack_init();
     sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);
@@ -598,7 +606,13 @@ static void start(void) {
             gocc_throw("cannot create worker thread");
         pthread_attr_destroy(&a);
     }
-    atomic_store(&sched.started, 1);
+    /* Threads that appeared while we created ours, beyond ours, are helper
+     * threads of a tool (TSan's background thread): they never act.
+     * Threads that existed before are the program's and might. */
+    int t1 = count_threads();
+    if (t0 > 0 && t1 > 0 && t1 - t0 - (sched.nm - first) > 0)
+        sched.sys_threads = t1 - t0 - (sched.nm - first);
+    atomic_store_explicit(&sched.started, 1, memory_order_release);
 }
 
 void sched_ensure_started(void) {

@@ -196,7 +196,9 @@ void stack_check(gocc_g *g) {
 
 /* SIGSEGV: if the fault is in the guard region of the running goroutine (or
  * within a page above it: a frame that straddles it), report an overflow;
- * otherwise restore the default action and return so the fault recurs. */
+ * otherwise restore the previous action and return so the fault recurs. */
+static struct sigaction old_segv, old_bus;
+
 static char *fault_sp(void *ucv) {
     ucontext_t *uc = ucv;
 #if defined(__x86_64__)
@@ -218,7 +220,9 @@ static void segv_handler(int sig, siginfo_t *si, void *uc) {
         ((a >= g->stack_lo - pool.guard && a < g->stack_lo + pool.page) ||
          (sp && sp < g->stack_lo + 256)))
         gocc_fatal_stack_overflow(g->id);
-    signal(sig, SIG_DFL);
+    /* not ours: put back whatever handled it before (a sanitizer's, the
+     * default) and return; the fault recurs and that handler reports it */
+    sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
 }
 
 static void install_handler(void) {
@@ -227,8 +231,8 @@ static void install_handler(void) {
     sa.sa_sigaction = segv_handler;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
 }
 
 void stack_thread_init(gocc_m *m) {
