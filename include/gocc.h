@@ -71,6 +71,10 @@ typedef struct gocc_hchan gocc_hchan;
     (*(gocc_elem_t(ch) *)gocc_chan_recvp_(gocc_chan_ptr_(ch),                 \
                                           &(gocc_elem_t(ch)){0}))
 
+/* gocc_recv_drop(ch): receive and discard the value (Go's `<-ch;` as a
+ * statement; a bare gocc_recv(ch); draws gcc's -Wunused-value). */
+#define gocc_recv_drop(ch) ((void)gocc_chan_recv_(gocc_chan_ptr_(ch), NULL))
+
 /* gocc_recv_ok(ch, &v): receive into *(&v); true if a sent value arrived,
  * false if the channel was closed and drained (v is then zeroed). */
 #define gocc_recv_ok(ch, p)                                                   \

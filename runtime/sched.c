@@ -247,6 +247,7 @@ static void g_entry(void *p) {
     gocc_g *g = p;
     fiber_finish_switch(g);
     post_switch(g->m);
+    gocc_errno_set(0);   /* not the errno of whatever ran before on this thread */
     g->fn(g->arg);
     g_exit(g);
 }
@@ -419,6 +420,10 @@ static gocc_g *steal_work(gocc_m *m) {
 static gocc_g *find_runnable(gocc_m *m) {
     for (;;) {
         gocc_g *g;
+        /* due timers first: a busy worker comes here at least every 61
+         * switches, and an idle one sleeps only until the next deadline */
+        if (timers_pending())
+            timers_run(nanotime());
         if (m->schedtick % 61 == 0) {
             if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 1)))
                 return g;
@@ -431,11 +436,6 @@ static gocc_g *find_runnable(gocc_m *m) {
             return g;
         if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 0)))
             return g;
-        if (timers_pending()) {
-            timers_run(nanotime());
-            if ((g = runq_get(m)))
-                return g;
-        }
         /* spin: steal from other workers */
         if (!m->spinning && sched.nm > 1 &&
             2 * atomic_load(&sched.nspinning) <
@@ -448,15 +448,11 @@ static gocc_g *find_runnable(gocc_m *m) {
              * spinner that stays around a little absorbs bursts of work */
             int64_t t0 = nanotime();
             while (nanotime() - t0 < 30000) {
-                if ((g = steal_work(m))) {
-                    reset_spinning(m);
+                if ((g = steal_work(m)))
                     return g;
-                }
                 if (atomic_load(&sched.gq_size) > 0 &&
-                    (g = global_get(m, 0))) {
-                    reset_spinning(m);
+                    (g = global_get(m, 0)))
                     return g;
-                }
             }
         }
         /* nothing: go idle */
@@ -464,10 +460,8 @@ static gocc_g *find_runnable(gocc_m *m) {
         if (atomic_load(&sched.gq_size) > 0) {
             g = global_get_locked(m, 0);
             lock_release(&sched.lock);
-            if (g) {
-                reset_spinning(m);
+            if (g)
                 return g;
-            }
             continue;
         }
         store_relaxed(&m->sleep_word, 0);
@@ -483,7 +477,9 @@ static gocc_g *find_runnable(gocc_m *m) {
         atomic_thread_fence(memory_order_seq_cst);
 
         int64_t timeout = -1;
-        bool recheck = !all_runqs_empty();
+        /* after leaving the spinners, look again at every queue: a
+         * producer that saw us spinning did not wake anyone */
+        bool recheck = !all_runqs_empty() || atomic_load(&sched.gq_size) > 0;
         if (!recheck) {
             int64_t next = timers_run(nanotime());
             if (!runq_empty(m))
@@ -521,6 +517,9 @@ static void schedule(gocc_m *m) {
     for (;;) {
         post_switch(m);
         gocc_g *g = find_runnable(m);
+        /* whatever the source of g, this worker is no longer looking for
+         * work: let wakep wake another if more is queued */
+        reset_spinning(m);
         store_relaxed(&m->schedtick, m->schedtick + 1);
         g->m = m;
         m->curg = g;
