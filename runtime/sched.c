@@ -425,12 +425,13 @@ static gocc_g *find_runnable(gocc_m *m) {
         if (timers_pending())
             timers_run(nanotime());
         if (m->schedtick % 61 == 0) {
-            if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 1)))
-                return g;
-            /* a ping-pong refills runnext forever: every 61st switch the
-             * ring goes first, so its Gs cannot starve */
+            /* Fairness, every 61st switch.  A ping-pong refills runnext
+             * forever, so its G goes to the ring's tail and the ring's head
+             * runs next; and one G from the global queue goes first. */
             if ((g = atomic_exchange(&m->runnext, NULL)))
                 runq_put(m, g, false);
+            if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 1)))
+                return g;
         }
         if ((g = runq_get(m)))
             return g;
