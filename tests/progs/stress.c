@@ -1,7 +1,7 @@
 /*
  * stress.c - a randomized channel stress test for the gocc runtime.
  *
- * Usage: stress [seed [total-messages [rounds]]]   (defaults 1, 1200000, 8)
+ * Usage: stress [seed [total-messages [rounds]]]   (defaults 1, 2000000, 24)
  *
  * Each round builds a random topology from the seed (so a failing seed can
  * be replayed): 3-12 channels of random capacity (unbuffered, 1, 2, 5, 32,
@@ -17,6 +17,10 @@
  *   hybrids    consumers that are also producers: one select mixes their
  *              receive cases with send cases on other channels, sometimes
  *              with a default.
+ * One round in four is "hot": 1-3 channels shared by up to 30 extra
+ * producers and 20 extra consumers.  Some plain producers run on plain
+ * pthreads rather than goroutines (LANGUAGE.md 9: a foreign thread blocks
+ * as a whole), which exercises the runtime's foreign park and wake paths.
  * A channel is closed by its last sender: either the sender that brings an
  * atomic count of live senders to zero, or a closer goroutine waiting on a
  * per-channel waitgroup.  Consumers run until all their inputs are closed.
@@ -50,6 +54,9 @@ typedef struct msg {
 typedef gocc_chan(msg) mchan;
 
 enum { MAX_CH = 13, MAX_FAN = 4, MAX_PROD = 64, MAX_RECV = 40, MISSES = 4 };
+/* Limits of build_topology: MAX_CH channels; at most 12 + 4 receivers and
+ * 12 + 16 + 6 senders in a normal round, 3 + 20 and 3 + 23 + 30 in a hot
+ * one (senders: one per channel, hybrids, extras). */
 
 enum pkind { P_SEND, P_TRYSEND, P_SELECT, P_SELECT_DEFAULT, P_NKINDS };
 enum rkind {
@@ -63,6 +70,7 @@ typedef struct sender {
     int kind;               /* enum pkind (hybrids: unused) */
     int nout, out[MAX_FAN]; /* channels it may send on */
     uint32_t count, next;   /* messages to send, next seq */
+    bool foreign;           /* runs on a plain pthread, not a goroutine */
 } sender;
 
 typedef struct receiver {
@@ -361,6 +369,20 @@ static void receiver_main(void *arg) {
     gocc_wg_done(&rd->done);
 }
 
+static void *producer_thread(void *arg) {
+    producer_main(arg);
+    return NULL;
+}
+
+static void start_foreign(job *j) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, producer_thread, j) != 0) {
+        fail("pthread_create failed");
+        exit(1);
+    }
+    pthread_detach(t);
+}
+
 static void closer_main(void *arg) {
     job *j = arg;
     gocc_wg_wait(&j->rd->chwg[j->index]);
@@ -382,8 +404,7 @@ static int pick_channels(uint64_t *rs, int nch, int first, int n, int *a) {
     return k;
 }
 
-static void add_sender(round *rd, uint64_t *rs, int kind, const int *out,
-                       int nout) {
+static void add_sender(round *rd, int kind, const int *out, int nout) {
     sender *s = &rd->prod[rd->nprod];
     s->id = rd->nprod++;
     s->kind = kind;
@@ -391,14 +412,14 @@ static void add_sender(round *rd, uint64_t *rs, int kind, const int *out,
     memcpy(s->out, out, sizeof(int) * (size_t)nout);
     for (int i = 0; i < nout; i++)
         rd->nsenders[out[i]]++;
-    (void)rs;
 }
 
 static void add_producer(round *rd, uint64_t *rs, int first) {
     int kind = rnd_n(rs, P_NKINDS), out[MAX_FAN];
     int n = kind >= P_SELECT ? 1 + rnd_n(rs, 3) : 1;
     n = pick_channels(rs, rd->nch, first, n, out);
-    add_sender(rd, rs, kind, out, n);
+    add_sender(rd, kind, out, n);
+    rd->prod[rd->nprod - 1].foreign = rnd_n(rs, 8) == 0;
 }
 
 /* A hybrid sends on 1-2 channels that are not among its inputs (a channel
@@ -413,7 +434,7 @@ static bool add_hybrid_outputs(round *rd, uint64_t *rs, receiver *r) {
     if (n == 0)
         return false;
     r->prod = rd->nprod;
-    add_sender(rd, rs, P_SELECT, out, n);
+    add_sender(rd, P_SELECT, out, n);
     return true;
 }
 
@@ -430,19 +451,20 @@ static void add_receiver(round *rd, uint64_t *rs, int first) {
 static const int caps[] = {0, 0, 0, 1, 2, 5, 32, 128};
 
 static void build_topology(round *rd, uint64_t *rs) {
-    rd->nch = 3 + rnd_n(rs, MAX_CH - 3);
+    bool hot = rnd_n(rs, 4) == 0;
+    rd->nch = hot ? 1 + rnd_n(rs, 3) : 3 + rnd_n(rs, MAX_CH - 3);
     for (int c = 0; c < rd->nch; c++) {
         rd->cap[c] = caps[rnd_n(rs, (int)(sizeof caps / sizeof caps[0]))];
         rd->close_by_wg[c] = rnd_n(rs, 3) == 0;
     }
     for (int c = 0; c < rd->nch; c++)   /* every channel has a receiver */
         add_receiver(rd, rs, c);
-    for (int i = rnd_n(rs, 5); i > 0; i--)
+    for (int i = hot ? 5 + rnd_n(rs, 16) : rnd_n(rs, 5); i > 0; i--)
         add_receiver(rd, rs, rnd_n(rs, rd->nch));
     for (int c = 0; c < rd->nch; c++)   /* and, mostly, a producer */
         if (rnd_n(rs, 10) != 0)
             add_producer(rd, rs, c);
-    for (int i = 1 + rnd_n(rs, 6); i > 0; i--)
+    for (int i = hot ? 10 + rnd_n(rs, 21) : 1 + rnd_n(rs, 6); i > 0; i--)
         add_producer(rd, rs, rnd_n(rs, rd->nch));
 }
 
@@ -494,7 +516,10 @@ static void start_round(round *rd, job *jobs) {
             continue;
         jobs[nj] = (job){rd, p};
         gocc_wg_add(&rd->done, 1);
-        gocc_go(producer_main, &jobs[nj++]);
+        if (rd->prod[p].foreign)
+            start_foreign(&jobs[nj++]);
+        else
+            gocc_go(producer_main, &jobs[nj++]);
     }
 }
 
@@ -549,6 +574,8 @@ static void run_round(int index, uint64_t seed, uint64_t total, int *stats) {
     stats[2] += rd->nrecv;
     for (int c = 0; c < rd->nch; c++)
         stats[3] += rd->cap[c] == 0;
+    for (int p = 0; p < rd->nprod; p++)
+        stats[4] += rd->prod[p].foreign;
     atomic_store(&g_current, NULL);
     free_round(rd);
     free(rd);
@@ -599,15 +626,15 @@ static void *watchdog(void *arg) {
 
 static int stress_main(int argc, char **argv) {
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 1;
-    uint64_t total = argc > 2 ? strtoull(argv[2], NULL, 0) : 1200000;
-    int rounds = argc > 3 ? atoi(argv[3]) : 8;
+    uint64_t total = argc > 2 ? strtoull(argv[2], NULL, 0) : 2000000;
+    int rounds = argc > 3 ? atoi(argv[3]) : 24;
     if (rounds < 1)
         rounds = 1;
     pthread_t wd;
     pthread_create(&wd, NULL, watchdog, NULL);
     pthread_detach(wd);
     int64_t t0 = gocc_nanotime();
-    int stats[4] = {0};
+    int stats[5] = {0};
     for (int i = 0; i < rounds; i++)
         run_round(i, seed, total / (uint64_t)rounds, stats);
     double secs = (double)(gocc_nanotime() - t0) / 1e9;
@@ -619,10 +646,10 @@ static int stress_main(int argc, char **argv) {
         return 1;
     }
     printf("stress: OK seed=%llu procs=%d rounds=%d messages=%llu "
-           "channels=%d (unbuffered %d) producers=%d consumers=%d "
-           "time=%.2fs\n",
+           "channels=%d (unbuffered %d) producers=%d (on pthreads %d) "
+           "consumers=%d time=%.2fs\n",
            (unsigned long long)seed, gocc_maxprocs(), rounds, moved, stats[0],
-           stats[3], stats[1], stats[2], secs);
+           stats[3], stats[1], stats[4], stats[2], secs);
     return 0;
 }
 

@@ -1,0 +1,3 @@
+module gocc/bench
+
+go 1.19

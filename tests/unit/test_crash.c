@@ -1,0 +1,294 @@
+/*
+ * test_crash.c - how programs fail and end (LANGUAGE.md 5, 9, 3), checked
+ * on child processes (tests/progs/crash_*.c):
+ *   - runtime panics print "panic: <message>" and "goroutine <id>
+ *     [running]:" (the id of the goroutine that panicked) to stderr and
+ *     exit 2: send on a closed channel (also for a sender already blocked
+ *     when the channel is closed, and a select send), close of a closed or
+ *     nil channel, makechan with a negative size, a negative WaitGroup
+ *     counter, gocc_panic;
+ *   - a deadlock (main blocked on a channel nobody sends on, a cycle, a
+ *     wait group never done, a nil channel, select {}, a mutex locked
+ *     twice) prints "fatal error: all goroutines are asleep - deadlock!"
+ *     and exits 2, with one worker and with several;
+ *   - no false deadlock while a timer is pending or a plain pthread could
+ *     still send;
+ *   - a stack overflow, guarded or past the guarded-stack budget, prints
+ *     "fatal error: stack overflow in goroutine <id>" and exits 2;
+ *   - main returning 3 exits 3 at once whatever other goroutines do;
+ *     exit(4) from another goroutine exits 4.
+ */
+#include "support.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+static const char *DEADLOCK =
+    "fatal error: all goroutines are asleep - deadlock!";
+
+static child_result *run_case(const char *prog, const char *mode,
+                              const char *maxprocs, int timeout_s) {
+    char *argv[] = {(char *)prog, (char *)mode, NULL};
+    char env[64];
+    snprintf(env, sizeof env, "GOCC_MAXPROCS=%s", maxprocs);
+    char *envp[] = {env, NULL};
+    return run_child(argv, envp, timeout_s);
+}
+
+static void print_child(const child_result *r) {
+    print_message("exited=%d status=%d timed_out=%d\n--- stdout:\n%s\n"
+                  "--- stderr:\n%s\n",
+                  r->exited, r->status, r->timed_out, r->out, r->err);
+}
+
+static void expect_exit(const child_result *r, int status) {
+    if (r->timed_out || !r->exited || r->status != status)
+        print_child(r);
+    assert_false(r->timed_out);
+    assert_true(r->exited);
+    assert_int_equal(r->status, status);
+}
+
+static void expect_in(const char *hay, const char *needle) {
+    if (!strstr(hay, needle))
+        print_message("expected to find \"%s\" in:\n%s\n", needle, hay);
+    assert_non_null(strstr(hay, needle));
+}
+
+/* The id the child printed as "goid=N" on stdout. */
+static long child_goid(const child_result *r) {
+    const char *p = strstr(r->out, "goid=");
+    if (!p)
+        print_child(r);
+    assert_non_null(p);
+    return atol(p + 5);
+}
+
+/* ---------------------------------------------------------------- panics */
+
+/* Run a panic case; goid: the id of the goroutine that panics (ids are
+ * handed out in spawn order, main is 1). */
+static void check_panic(const char *mode, const char *message, long goid) {
+    child_result *r = run_case(PROG("crash_panic"), mode, "1", 20);
+    expect_exit(r, 2);
+    char want[256], head[64];
+    snprintf(want, sizeof want, "panic: %s\n", message);
+    expect_in(r->err, want);
+    assert_int_equal(child_goid(r), goid);
+    snprintf(head, sizeof head, "goroutine %ld [running]:", goid);
+    expect_in(r->err, head);
+    assert_null(strstr(r->out, "no panic"));
+    assert_null(strstr(r->err, "fatal error"));
+    free(r);
+}
+
+static void test_panic_send_closed(void **s) {
+    (void)s;
+    check_panic("send_closed", "send on closed channel", 1);
+    check_panic("send_closed_buffered", "send on closed channel", 1);
+    check_panic("send_closed_select", "send on closed channel", 1);
+}
+
+static void test_panic_send_closed_while_blocked(void **s) {
+    (void)s;
+    check_panic("send_closed_blocked", "send on closed channel", 2);
+}
+
+static void test_panic_close_closed(void **s) {
+    (void)s;
+    check_panic("close_closed", "close of closed channel", 1);
+}
+
+static void test_panic_close_nil(void **s) {
+    (void)s;
+    check_panic("close_nil", "close of nil channel", 1);
+}
+
+static void test_panic_makechan(void **s) {
+    (void)s;
+    check_panic("makechan", "makechan: size out of range", 1);
+}
+
+static void test_panic_negative_wg(void **s) {
+    (void)s;
+    check_panic("negative_wg", "sync: negative WaitGroup counter", 2);
+}
+
+static void test_panic_custom(void **s) {
+    (void)s;
+    check_panic("custom", "custom 42", 1);
+    check_panic("custom_chain", "custom 42", 6);
+}
+
+/* The main goroutine is goroutine 1. */
+static void test_panic_main_is_goroutine_1(void **s) {
+    (void)s;
+    child_result *r = run_case(PROG("crash_panic"), "custom", "2", 20);
+    expect_exit(r, 2);
+    expect_in(r->out, "goid=1\n");
+    expect_in(r->err, "goroutine 1 [running]:");
+    free(r);
+}
+
+/* -------------------------------------------------------------- deadlock */
+
+static const char *deadlock_cases[] = {
+    "recv_nobody", "recv_nobody_others", "cycle", "wg_never_done",
+    "nil_chan", "nil_send", "select_empty", "select_nil_cases",
+    "mutex_twice",
+};
+
+static void check_deadlock(const char *mode, const char *maxprocs) {
+    child_result *r = run_case(PROG("crash_deadlock"), mode, maxprocs, 20);
+    if (!strstr(r->err, DEADLOCK))
+        print_message("case %s, GOCC_MAXPROCS=%s\n", mode, maxprocs);
+    expect_exit(r, 2);
+    expect_in(r->err, DEADLOCK);
+    assert_null(strstr(r->out, "not blocked"));
+    free(r);
+}
+
+static void test_deadlock_one_worker(void **s) {
+    (void)s;
+    for (size_t i = 0; i < sizeof deadlock_cases / sizeof *deadlock_cases; i++)
+        check_deadlock(deadlock_cases[i], "1");
+}
+
+static void test_deadlock_four_workers(void **s) {
+    (void)s;
+    for (size_t i = 0; i < sizeof deadlock_cases / sizeof *deadlock_cases; i++)
+        check_deadlock(deadlock_cases[i], "4");
+}
+
+/* ------------------------------------------------------ no false deadlock */
+
+static void check_live(const char *mode, const char *maxprocs) {
+    child_result *r = run_case(PROG("crash_deadlock"), mode, maxprocs, 20);
+    if (strstr(r->err, DEADLOCK))
+        print_message("false deadlock: case %s, GOCC_MAXPROCS=%s\n", mode,
+                      maxprocs);
+    expect_exit(r, 0);
+    expect_in(r->out, "done\n");
+    assert_null(strstr(r->err, "fatal error"));
+    free(r);
+}
+
+static void test_no_deadlock_sleeping_main(void **s) {
+    (void)s;
+    check_live("live_sleep", "1");
+    check_live("live_sleep", "3");
+}
+
+static void test_no_deadlock_after_channel(void **s) {
+    (void)s;
+    check_live("live_after", "1");
+    check_live("live_after", "3");
+}
+
+static void test_no_deadlock_foreign_thread(void **s) {
+    (void)s;
+    check_live("live_pthread", "1");
+    check_live("live_pthread", "3");
+}
+
+/* --------------------------------------------------------- stack overflow */
+
+static void check_overflow(const child_result *r) {
+    expect_exit(r, 2);
+    char want[96];
+    snprintf(want, sizeof want, "fatal error: stack overflow in goroutine %ld\n",
+             child_goid(r));
+    expect_in(r->err, want);
+}
+
+static void test_stack_overflow_guarded(void **s) {
+    (void)s;
+    child_result *r = run_case(PROG("crash_stack"), "guarded", "2", 20);
+    check_overflow(r);
+    free(r);
+}
+
+/* The runtime guards the first max_map_count / 4 stacks (17,000 parked
+ * goroutines are past that on Debian's 65530); where the budget is much
+ * larger, parking past it would take too long: skip. */
+static void test_stack_overflow_unguarded(void **s) {
+    (void)s;
+    long maps = 65530;
+    FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &maps) != 1)
+            maps = 65530;
+        fclose(f);
+    }
+    long parked = maps / 4 + 618;
+    if (parked > 40000) {
+        print_message("vm.max_map_count = %ld: too many stacks to park\n", maps);
+        skip();
+    }
+    child_result *r = run_case(PROG("crash_stack"), "unguarded", "2", 30);
+    char want[48];
+    snprintf(want, sizeof want, "parked=%ld\n", parked);
+    expect_in(r->out, want);
+    check_overflow(r);
+    assert_true(child_goid(r) > parked);
+    free(r);
+}
+
+/* ----------------------------------------------------------- ending runs */
+
+static double elapsed_s(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void test_main_return_status(void **s) {
+    (void)s;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    child_result *r = run_case(PROG("crash_exit"), "main_returns", "2", 20);
+    double secs = elapsed_s(&t0);
+    expect_exit(r, 3);
+    expect_in(r->out, "returning 3\n");
+    assert_true(secs < 5.0);   /* the spinner never stops by itself */
+    free(r);
+}
+
+static void test_exit_from_goroutine(void **s) {
+    (void)s;
+    child_result *r = run_case(PROG("crash_exit"), "goroutine_exit", "2", 20);
+    expect_exit(r, 4);
+    assert_null(strstr(r->out, "main was woken"));
+    assert_null(strstr(r->err, "fatal error"));
+    free(r);
+}
+
+int main(void) {
+    if (getenv("GOCC_TEST_SKIP"))   /* debugging aid: cmocka skip pattern */
+        cmocka_set_skip_filter(getenv("GOCC_TEST_SKIP"));
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_panic_send_closed),
+        cmocka_unit_test(test_panic_send_closed_while_blocked),
+        cmocka_unit_test(test_panic_close_closed),
+        cmocka_unit_test(test_panic_close_nil),
+        cmocka_unit_test(test_panic_makechan),
+        cmocka_unit_test(test_panic_negative_wg),
+        cmocka_unit_test(test_panic_custom),
+        cmocka_unit_test(test_panic_main_is_goroutine_1),
+        cmocka_unit_test(test_deadlock_one_worker),
+        cmocka_unit_test(test_deadlock_four_workers),
+        cmocka_unit_test(test_no_deadlock_sleeping_main),
+        cmocka_unit_test(test_no_deadlock_after_channel),
+        cmocka_unit_test(test_no_deadlock_foreign_thread),
+        cmocka_unit_test(test_stack_overflow_guarded),
+        cmocka_unit_test(test_stack_overflow_unguarded),
+        cmocka_unit_test(test_main_return_status),
+        cmocka_unit_test(test_exit_from_goroutine),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
