@@ -97,6 +97,21 @@ static inline child_result *run_child(char *const argv[], char *const env[],
     return r;
 }
 
+/* TSan gives every goroutine a fiber of its own: a ThreadState of about
+ * 260 KiB in its own mapping.  Tens of thousands of live goroutines exceed
+ * vm.max_map_count under TSan ("ThreadSanitizer failed to allocate"), so
+ * the tests that need them skip themselves in TSan builds (they run in
+ * every other configuration). */
+#ifdef GOCC_TEST_TSAN
+#define SKIP_UNDER_TSAN(why)                                                  \
+    do {                                                                      \
+        print_message("skipped under TSan: %s\n", why);                        \
+        skip();                                                               \
+    } while (0)
+#else
+#define SKIP_UNDER_TSAN(why) ((void)0)
+#endif
+
 /* Path of a test program built from tests/progs/<name>.c. */
 #define PROG(name) GOCC_PROGS_DIR "/" name
 

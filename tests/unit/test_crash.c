@@ -217,6 +217,7 @@ static void test_stack_overflow_guarded(void **s) {
  * larger, parking past it would take too long: skip. */
 static void test_stack_overflow_unguarded(void **s) {
     (void)s;
+    SKIP_UNDER_TSAN("17,000 live fibers");
     long maps = 65530;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
     if (f) {
