@@ -206,13 +206,14 @@ bool gocc_mutex_trylock(gocc_mutex *m);
 void gocc_mutex_unlock(gocc_mutex *m);
 
 /* WaitGroup, as Go's sync.WaitGroup.  A negative counter panics with
- * "sync: negative WaitGroup counter". */
+ * "sync: negative WaitGroup counter"; the counter holds 32 bits, as Go's.
+ * Add and Done are one atomic operation unless they release waiters. */
 typedef struct gocc_waitgroup {
-    gocc_lock_t lock;
-    int64_t count;
+    uint64_t state;          /* counter << 32 | number of waiters */
+    gocc_lock_t lock;        /* guards waiters */
     gocc_waitq waiters;
 } gocc_waitgroup;
-#define GOCC_WAITGROUP_INIT {{0}, 0, {NULL, NULL}}
+#define GOCC_WAITGROUP_INIT {0, {0}, {NULL, NULL}}
 void gocc_wg_add(gocc_waitgroup *wg, int64_t n);
 void gocc_wg_done(gocc_waitgroup *wg);
 void gocc_wg_wait(gocc_waitgroup *wg);

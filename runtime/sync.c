@@ -8,8 +8,11 @@
  * park with it, which the park releases once they are switched out.
  * Invariant (under m->lock): waiters non-empty implies state == 2.
  *
- * WaitGroup: counter and waiters under wg->lock; reaching zero readies
- * every waiter.
+ * WaitGroup (after Go's): one 64-bit word holds the counter (high half)
+ * and the number of waiters (low half), so Add and Done are one atomic add.
+ * Waiters count themselves in with a CAS and queue, both under wg->lock;
+ * the Add that brings the counter to zero with waiters takes the lock,
+ * readies every queued waiter and resets the word.
  *
  * Once: a done flag read with acquire; the slow path serialises on a mutex,
  * so concurrent callers wait until fn has returned.
@@ -67,32 +70,50 @@ void gocc_mutex_unlock(gocc_mutex *m) {
 }
 
 void gocc_wg_add(gocc_waitgroup *wg, int64_t n) {
-    lock_acquire(&wg->lock);
-    wg->count += n;
-    if (wg->count < 0) {
-        lock_release(&wg->lock);
+    if (n > INT32_MAX || n < INT32_MIN)
+        gocc_panic("sync: WaitGroup counter overflow");
+    uint64_t s = atomic_fetch_add_explicit(AT(&wg->state),
+                                           (uint64_t)n << 32,
+                                           memory_order_acq_rel) +
+                 ((uint64_t)n << 32);
+    int32_t v = (int32_t)(s >> 32);
+    uint32_t w = (uint32_t)s;
+    if (v < 0)
         gocc_panic("sync: negative WaitGroup counter");
-    }
-    gocc_waiter *list = NULL;
-    if (wg->count == 0) {
-        list = wg->waiters.first;
-        wg->waiters.first = wg->waiters.last = NULL;
-    }
+    if (v > 0 || w == 0)
+        return;
+    /* counter reached zero with waiters: release them all */
+    lock_acquire(&wg->lock);
+    gocc_waiter *list = wg->waiters.first;
+    wg->waiters.first = wg->waiters.last = NULL;
+    store_rel(&wg->state, 0);
     lock_release(&wg->lock);
     while (list) {
-        gocc_waiter *w = list;
-        list = w->next;
-        g_ready(w->g, false);
+        gocc_waiter *x = list;
+        list = x->next;   /* read before x's goroutine can run and return */
+        g_ready(x->g, false);
     }
 }
 
 void gocc_wg_done(gocc_waitgroup *wg) { gocc_wg_add(wg, -1); }
 
 void gocc_wg_wait(gocc_waitgroup *wg) {
-    lock_acquire(&wg->lock);
-    if (wg->count == 0) {
-        lock_release(&wg->lock);
+    if ((load_acq(&wg->state) >> 32) == 0)
         return;
+    /* Count ourselves as a waiter and enqueue under the lock: an Add that
+     * sees the count reach zero with waiters takes the lock too, so it
+     * finds us queued. */
+    lock_acquire(&wg->lock);
+    uint64_t s = load_acq(&wg->state);
+    for (;;) {
+        if ((s >> 32) == 0) {
+            lock_release(&wg->lock);
+            return;
+        }
+        if (atomic_compare_exchange_weak_explicit(AT(&wg->state), &s, s + 1,
+                                                  memory_order_acq_rel,
+                                                  memory_order_acquire))
+            break;
     }
     gocc_waiter w = {.g = g_self()};
     waitq_push(&wg->waiters, &w);

@@ -64,6 +64,13 @@ static int run(int argc, char **argv) {
             gocc_go(parked, NULL);
         for (long i = 0; i < n; i++)   /* all of them are running */
             (void)gocc_recv(started);
+        /* ... and let each finish parking on `never`: the overflow below
+         * runs through its slab neighbours' stacks (an unguarded stack's
+         * overflow is caught only when it reaches the slab's guard), and
+         * a neighbour still runnable on another worker would crash there
+         * first, on its smashed context, instead of the overflow being
+         * reported */
+        gocc_sleep_ms(200);
         printf("parked=%ld\n", n);
     } else if (strcmp(m, "guarded")) {
         fprintf(stderr, "crash_stack: unknown case '%s'\n", m);
