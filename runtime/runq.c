@@ -8,7 +8,8 @@
  * read of a slot the owner is rewriting is not a data race; the CAS on head
  * decides who really got it.  runnext is a one-G slot that the owner fills
  * when a G is readied by a channel operation and empties before the ring;
- * thieves take it only when the owner has not switched for a while.
+ * thieves take it (or a lone G in the ring) only when the owner has not
+ * switched for a while.
  *
  * The global queue is a mutex-protected list: new work from foreign threads,
  * yielded Gs, and the overflow of full rings.
@@ -98,16 +99,17 @@ bool runq_empty(gocc_m *m) {
 }
 
 /* Steal half of victim's ring into m's (which must be empty), returning one
- * G to run now.  (runnext is taken separately, see steal_runnext.) */
-gocc_g *runq_steal(gocc_m *m, gocc_m *victim) {
+ * G to run now; nothing if the ring holds fewer than min Gs.  (runnext is
+ * taken separately, see steal_from in sched.c.) */
+gocc_g *runq_steal(gocc_m *m, gocc_m *victim, uint32_t min) {
     uint32_t mt = atomic_load_explicit(&m->runqtail, memory_order_relaxed);
     for (;;) {
         uint32_t h = ld_acq(&victim->runqhead);
         uint32_t t = ld_acq(&victim->runqtail);
         uint32_t n = t - h;
-        n = n - n / 2;
-        if (n == 0)
+        if (n < min || n == 0)
             return NULL;
+        n = n - n / 2;
         if (n > RUNQ_SIZE / 2)
             continue;   /* inconsistent h/t snapshot: retry */
         for (uint32_t i = 0; i < n; i++) {

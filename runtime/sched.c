@@ -55,7 +55,7 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 void runq_put(gocc_m *m, gocc_g *g, bool next);
 gocc_g *runq_get(gocc_m *m);
 bool runq_empty(gocc_m *m);
-gocc_g *runq_steal(gocc_m *m, gocc_m *victim);
+gocc_g *runq_steal(gocc_m *m, gocc_m *victim, uint32_t min);
 void global_put(gocc_g *g);
 gocc_g *global_get(gocc_m *m, int max);
 gocc_g *global_get_locked(gocc_m *m, int max);
@@ -378,22 +378,37 @@ static bool all_runqs_empty(void) {
     return true;
 }
 
-/* Take victim's runnext G, but only if the victim has not switched for a
- * few microseconds: a worker in a channel ping-pong refills runnext every
- * ~100 ns and should keep its G; one stuck in a long computation should
- * not hold a runnable G hostage.  (Go waits ~3 us the same way.) */
-static gocc_g *steal_runnext(gocc_m *v) {
-    gocc_g *g = atomic_load(&v->runnext);
-    if (!g)
-        return NULL;
+/* Has worker v gone ~3 us without switching?  A worker in a channel
+ * exchange switches every ~100 ns and will run its queued Gs itself within
+ * microseconds; one stuck in a long computation will not.  Waits without
+ * touching v's cache lines, which v is busy writing.  (Go waits ~3 us the
+ * same way before stealing runnext.) */
+static bool worker_stuck(gocc_m *v) {
     uint32_t tick = load_relaxed(&v->schedtick);
-    /* wait without touching v's cache lines: v is busy writing them */
     int64_t t0 = nanotime();
     while (nanotime() - t0 < 3000)
         ;
-    if (load_relaxed(&v->schedtick) == tick &&
-        atomic_load(&v->runnext) == g &&
-        atomic_compare_exchange_strong(&v->runnext, &g, NULL))
+    return load_relaxed(&v->schedtick) == tick;
+}
+
+/* Steal from v.  From a busy worker, only when it has a real backlog
+ * (STEAL_MIN Gs or more in its ring); a few Gs, or the one in runnext, only
+ * from a stuck worker.  Taking them from a busy one moves chatty goroutines
+ * to another core on every exchange, and their G, stack and channels with
+ * them: a select over 4 producers ran 4x slower on 2 workers that way. */
+#define STEAL_MIN 4
+static gocc_g *steal_from(gocc_m *m, gocc_m *v, bool last_pass) {
+    gocc_g *g = runq_steal(m, v, STEAL_MIN);
+    if (g || !last_pass)
+        return g;
+    if (!atomic_load(&v->runnext) && runq_empty(v))
+        return NULL;
+    if (!worker_stuck(v))
+        return NULL;
+    if ((g = runq_steal(m, v, 1)))
+        return g;
+    g = atomic_load(&v->runnext);
+    if (g && atomic_compare_exchange_strong(&v->runnext, &g, NULL))
         return g;
     return NULL;
 }
@@ -406,9 +421,7 @@ static gocc_g *steal_work(gocc_m *m) {
             gocc_m *v = sched.ms[(start + (uint32_t)i) % (uint32_t)n];
             if (v == m)
                 continue;
-            gocc_g *g = runq_steal(m, v);
-            if (!g && pass == 3)
-                g = steal_runnext(v);
+            gocc_g *g = steal_from(m, v, pass == 3);
             if (g)
                 return g;
         }
