@@ -37,6 +37,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,7 +583,11 @@ static size_t env_size(const char *name, size_t dflt) {
 static bool main_as_worker;
 
 static void start(void) {
+    /* the CPUs this process may run on, as Go's default GOMAXPROCS */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        ncpu = CPU_COUNT(&set);
     sched.nm = (int)env_size("GOCC_MAXPROCS", ncpu > 0 ? (size_t)ncpu : 1);
     if (sched.nm > 1024)
         sched.nm = 1024;
