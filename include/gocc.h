@@ -43,7 +43,9 @@ extern "C" {
 /* The runtime's channel object.  Opaque. */
 typedef struct gocc_hchan gocc_hchan;
 
-/* gocc_chan(T): the type "channel of T". */
+/* gocc_chan(T): the type "channel of T".  T is an unqualified complete
+ * object type other than an array (a `const` element type means nothing
+ * for a channel, and gcc's -Wextra warns about it). */
 #define gocc_chan(T) __typeof__(__typeof__(T) (*)(void))
 
 /* The element type T of a channel expression (unevaluated). */
@@ -61,8 +63,9 @@ typedef struct gocc_hchan gocc_hchan;
 /* gocc_send(ch, v): send v (converted to T as by assignment).  A statement. */
 #define gocc_send(ch, ...)                                                    \
     do {                                                                      \
+        gocc_hchan *gocc_sc_ = gocc_chan_ptr_(ch); /* channel first, as Go */ \
         gocc_elem_t(ch) gocc_sv_ = (__VA_ARGS__);                             \
-        gocc_chan_send_(gocc_chan_ptr_(ch), &gocc_sv_);                       \
+        gocc_chan_send_(gocc_sc_, &gocc_sv_);                                 \
     } while (0)
 
 /* gocc_recv(ch): receive a value; an expression of type T.  On a closed,

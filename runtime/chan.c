@@ -345,13 +345,25 @@ void gocc_chan_free_(gocc_hchan *c) {
         timer_del(c->timer);
         timers_unlock();
     }
-    lock_acquire(&c->lock);
-    /* a select waiter that already won elsewhere still counts: its select
-     * will lock this channel again to dequeue it */
-    bool busy = c->recvq.first || c->sendq.first;
-    lock_release(&c->lock);
-    if (busy)
-        gocc_panic("gocc_chan_free: free of channel with blocked goroutines");
+    /* A select that has already fired elsewhere may still have a waiter
+     * here (queued, or dropped by waitq_dequeue but not yet accounted):
+     * its goroutine will lock this channel once more to clean up, so wait
+     * for it.  Only a goroutine really blocked here makes this a misuse. */
+    for (;;) {
+        lock_acquire(&c->lock);
+        bool busy = false;
+        for (gocc_waitq *q = &c->recvq; q; q = q == &c->recvq ? &c->sendq : NULL)
+            for (gocc_waiter *w = q->first; w; w = w->next)
+                if (!w->is_select || !atomic_load(&w->g->select_done))
+                    busy = true;
+        uint32_t pending = c->sel_pending;
+        lock_release(&c->lock);
+        if (busy)
+            gocc_panic("gocc_chan_free: free of channel with blocked goroutines");
+        if (pending == 0)
+            break;
+        gocc_yield();   /* the selecting goroutine is runnable: let it finish */
+    }
     free(c->timer);
     c->magic = CHAN_DEAD;
     free(c);
@@ -362,10 +374,17 @@ void gocc_chan_free_(gocc_hchan *c) {
 static void after_fire(gocc_timer *t) {
     gocc_hchan *c = t->arg;
     int64_t now = nanotime();
-    chan_send(c, &now, false);   /* capacity 1, one send: never blocks */
+    /* capacity 1 and one send: never blocks.  A user who closed the
+     * channel gets no value (and no panic on a scheduler thread). */
+    lock_acquire(&c->lock);
+    bool closed = c->closed;
+    lock_release(&c->lock);
+    if (!closed)
+        chan_send(c, &now, false);
 }
 
 gocc_hchan *gocc_after_(int64_t ms) {
+    sched_ensure_started();   /* the workers run the timers */
     gocc_hchan *c = gocc_chan_make_(sizeof(int64_t), _Alignof(int64_t), 1);
     gocc_timer *t = calloc(1, sizeof *t);
     if (!t)

@@ -121,6 +121,7 @@ typedef struct gocc_m {
     uint64_t rng;
     uint32_t schedtick;
     bool spinning;
+    bool polled;                /* woke from a poller's timed sleep */
 
     /* Read by thieves: kept off the lines the owner writes on every
      * switch (schedtick, curg, after_*), so spinning thieves do not slow
@@ -155,6 +156,7 @@ extern struct gocc_sched {
     gocc_m *idle_ms;
     _Atomic int nidle;
     _Atomic int nspinning;
+    _Atomic int poller;         /* an idle worker polls for stuck ones */
     int nm;
     gocc_m **ms;
     _Atomic int64_t next_goid;
@@ -220,7 +222,8 @@ struct gocc_hchan {
     gocc_lock_t lock;
     uint32_t magic;
     uint32_t closed;
-    uint32_t release;           /* free after the receive completes */
+    uint32_t sel_pending;       /* select waiters queued here and not yet
+                                 * removed by their select (see free) */
     size_t elemsize;
     size_t qcount;
     size_t dataqsiz;

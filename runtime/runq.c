@@ -93,6 +93,10 @@ gocc_g *runq_get(gocc_m *m) {
     }
 }
 
+uint32_t runq_ring_len(gocc_m *m) {
+    return ld_acq(&m->runqtail) - ld_acq(&m->runqhead);
+}
+
 bool runq_empty(gocc_m *m) {
     return ld_acq(&m->runqhead) == ld_acq(&m->runqtail) &&
            atomic_load(&m->runnext) == NULL;

@@ -56,10 +56,14 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 void runq_put(gocc_m *m, gocc_g *g, bool next);
 gocc_g *runq_get(gocc_m *m);
 bool runq_empty(gocc_m *m);
+uint32_t runq_ring_len(gocc_m *m);
 gocc_g *runq_steal(gocc_m *m, gocc_m *victim, uint32_t min);
 void global_put(gocc_g *g);
 gocc_g *global_get(gocc_m *m, int max);
 gocc_g *global_get_locked(gocc_m *m, int max);
+
+/* Steal from a busy worker only when it has this many Gs queued. */
+#define STEAL_MIN 4
 
 /* ------------------------------------------------------------ errno, TLS */
 
@@ -84,9 +88,15 @@ GOCC_NOINLINE gocc_g *g_current(void) {
 
 static void foreign_destroy(void *p) { free(p); }
 
+static pthread_once_t foreign_key_once = PTHREAD_ONCE_INIT;
+static void foreign_key_create(void) {
+    pthread_key_create(&foreign_key, foreign_destroy);
+}
+
 static gocc_g *foreign_g(void) {
     gocc_g *g = tls_foreign;
     if (!g) {
+        pthread_once(&foreign_key_once, foreign_key_create);
         g = calloc(1, sizeof *g);
         if (!g)
             gocc_throw("out of memory");
@@ -134,6 +144,8 @@ uint32_t sched_rand(void) {
 
 /* ------------------------------------------------------------ switching */
 
+static void wakep(void);
+
 /* Finish what the context that switched to us left pending on m.  Must run
  * first thing after every resume, before any lock is taken. */
 static void post_switch(gocc_m *m) {
@@ -146,6 +158,7 @@ static void post_switch(gocc_m *m) {
         gocc_g *g = m->after_g;
         m->after_g = NULL;
         global_put(g);
+        wakep();
     }
     if (m->dead_g) {
         gocc_g *g = m->dead_g;
@@ -180,7 +193,9 @@ static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
 void g_park(void (*unlockf)(void *), void *arg) {
     gocc_g *g = g_current();
     if (!g) {
-        /* a foreign thread blocks as a whole */
+        /* a foreign thread blocks as a whole; the workers must exist, to
+         * run what could wake it or else to report the deadlock */
+        sched_ensure_started();
         gocc_g *fg = foreign_g();
         store_relaxed(&fg->park_word, 1);
         int n = atomic_fetch_add(&sched.foreign_parked, 1) + 1;
@@ -210,15 +225,30 @@ void g_ready(gocc_g *g, bool next) {
          * already count it as able to act. */
         atomic_fetch_sub(&sched.foreign_parked, 1);
         store_rel(&g->park_word, 0);
+        /* the thread may already have seen 0, returned and exited, freeing
+         * g: FUTEX_WAKE on that address reads no memory, and a spurious
+         * wake of whatever waits there now is harmless (every futex wait
+         * here rechecks its condition) */
         futex_wake(&g->park_word, 1);
         return;
     }
     gocc_m *m = m_current();
-    if (m)
-        runq_put(m, g, next);
-    else
+    if (!m) {
         global_put(g);
-    wakep();
+        wakep();
+        return;
+    }
+    runq_put(m, g, next);
+    /* A G readied by a channel operation runs on this worker as soon as the
+     * waker blocks, which in a channel exchange is within ~100 ns; and a
+     * thief would not take it, nor the few the exchange kicked from runnext
+     * into the ring, from a busy worker (steal_from).  Waking a worker for
+     * them costs the waker a futex syscall and the woken worker a useless
+     * spin.  If the waker keeps computing instead, the poller
+     * (find_runnable) takes them within ~1 ms.  A real backlog is worth a
+     * wakeup. */
+    if (!next || runq_ring_len(m) >= STEAL_MIN)
+        wakep();
 }
 
 void gocc_yield(void) {
@@ -372,6 +402,16 @@ static bool foreign_could_act(void) {
                atomic_load(&sched.foreign_parked) > 0;
 }
 
+/* Does some worker hold enough queued Gs that a thief may take them
+ * (STEAL_MIN or more in its ring)? */
+static bool stealable_backlog(void) {
+    for (int i = 0; i < sched.nm; i++) {
+        if (runq_ring_len(sched.ms[i]) >= STEAL_MIN)
+            return true;
+    }
+    return false;
+}
+
 static bool all_runqs_empty(void) {
     for (int i = 0; i < sched.nm; i++)
         if (!runq_empty(sched.ms[i]))
@@ -397,7 +437,6 @@ static bool worker_stuck(gocc_m *v) {
  * from a stuck worker.  Taking them from a busy one moves chatty goroutines
  * to another core on every exchange, and their G, stack and channels with
  * them: a select over 4 producers ran 4x slower on 2 workers that way. */
-#define STEAL_MIN 4
 static gocc_g *steal_from(gocc_m *m, gocc_m *v, bool last_pass) {
     gocc_g *g = runq_steal(m, v, STEAL_MIN);
     if (g || !last_pass)
@@ -460,15 +499,17 @@ static gocc_g *find_runnable(gocc_m *m) {
         }
         if (m->spinning) {
             /* spin ~30 us: a futex wake costs the waker microseconds, so a
-             * spinner that stays around a little absorbs bursts of work */
-            int64_t t0 = nanotime();
-            while (nanotime() - t0 < 30000) {
+             * spinner that stays around a little absorbs bursts of work.
+             * A poller's periodic look (below) makes one pass only. */
+            int64_t t0 = nanotime(), spin = m->polled ? 0 : 30000;
+            m->polled = false;
+            do {
                 if ((g = steal_work(m)))
                     return g;
                 if (atomic_load(&sched.gq_size) > 0 &&
                     (g = global_get(m, 0)))
                     return g;
-            }
+            } while (nanotime() - t0 < spin);
         }
         /* nothing: go idle */
         lock_acquire(&sched.lock);
@@ -494,7 +535,16 @@ static gocc_g *find_runnable(gocc_m *m) {
         int64_t timeout = -1;
         /* after leaving the spinners, look again at every queue: a
          * producer that saw us spinning did not wake anyone */
-        bool recheck = !all_runqs_empty() || atomic_load(&sched.gq_size) > 0;
+        bool recheck = stealable_backlog() || atomic_load(&sched.gq_size) > 0;
+        /* The poller: while some worker is busy, one idle worker looks
+         * every 1 ms for a worker stuck in a computation with Gs queued
+         * (a lone runnext G wakes nobody, see g_ready; a few ring Gs are
+         * stolen only from a stuck worker, see steal_from). */
+        bool poller = false;
+        if (!recheck && nidle < sched.nm) {
+            int z = 0;
+            poller = atomic_compare_exchange_strong(&sched.poller, &z, 1);
+        }
         if (!recheck) {
             int64_t next = timers_run(nanotime());
             if (!runq_empty(m))
@@ -503,6 +553,11 @@ static gocc_g *find_runnable(gocc_m *m) {
                 timeout = next - nanotime();
                 if (timeout < 0)
                     timeout = 0;
+            }
+            if (poller && (timeout < 0 || timeout > 1000000))
+                timeout = 1000000;
+            if (recheck || timeout >= 0) {
+                /* not idle for good */
             } else if (nidle == sched.nm &&
                        atomic_load(&sched.gq_size) == 0) {
                 if (!foreign_could_act() && all_runqs_empty() &&
@@ -514,6 +569,10 @@ static gocc_g *find_runnable(gocc_m *m) {
         }
         if (!recheck)
             futex_wait(&m->sleep_word, 0, timeout);
+        if (poller) {
+            atomic_store(&sched.poller, 0);
+            m->polled = true;
+        }
         lock_acquire(&sched.lock);
         if (m->idle) {
             /* timeout, or we took ourselves back: unlink */
@@ -601,7 +660,6 @@ static void start(void) {
     atomic_store(&sched.next_goid, 1);
     sched.main_is_worker = main_as_worker;
     int t0 = count_threads();
-    pthread_key_create(&foreign_key, foreign_destroy);
     stack_init();
     sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);
     for (int i = 0; i < sched.nm; i++) {

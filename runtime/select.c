@@ -176,6 +176,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
             waitq_push(cases[ci].dir == GOCC_CASE_RECV ? &w->c->recvq
                                                        : &w->c->sendq,
                        w);
+            w->c->sel_pending++;
         }
         g_park(sel_unlock, &s);
         sel_lock(&s);
@@ -187,6 +188,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
                 waitq_remove(cases[ci].dir == GOCC_CASE_RECV ? &w->c->recvq
                                                              : &w->c->sendq,
                              w);
+            w->c->sel_pending--;
         }
         chosen = won->case_index;
         if (cases[chosen].dir == GOCC_CASE_RECV) {

@@ -134,8 +134,9 @@ void gocc_sleep_ns(int64_t ns) {
             ;
         return;
     }
-    gocc_timer t = {.when = nanotime() + ns, .index = -1, .fn = sleep_wake,
-                    .arg = g};
+    int64_t now = nanotime();
+    gocc_timer t = {.when = ns > INT64_MAX - now ? INT64_MAX : now + ns,
+                    .index = -1, .fn = sleep_wake, .arg = g};
     timers_lock();
     timer_add(&t);
     g_park(timers_unlock_cb, NULL);
