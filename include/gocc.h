@@ -89,6 +89,10 @@ typedef struct gocc_hchan gocc_hchan;
 #define gocc_try_recv(ch, p, okp)                                             \
     gocc_chan_tryrecv_(gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)}, (okp))
 
+/* gocc_close(ch): no more sends.  Panics on the nil channel and on a
+ * closed one.  gocc_len(ch), gocc_cap(ch): values buffered now, and the
+ * capacity, as int (0 for the nil channel; capacities past INT_MAX are not
+ * supported by these two). */
 #define gocc_close(ch) gocc_chan_close_(gocc_chan_ptr_(ch))
 #define gocc_len(ch) gocc_chan_len_(gocc_chan_ptr_(ch))
 #define gocc_cap(ch) gocc_chan_cap_(gocc_chan_ptr_(ch))
