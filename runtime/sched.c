@@ -198,10 +198,10 @@ void g_park(void (*unlockf)(void *), void *arg) {
         sched_ensure_started();
         gocc_g *fg = foreign_g();
         store_relaxed(&fg->park_word, 1);
-        int n = atomic_fetch_add(&sched.foreign_parked, 1) + 1;
+        atomic_fetch_add(&sched.foreign_parked, 1);
         if (unlockf)
             unlockf(arg);
-        if (sched.nm && n && atomic_load(&sched.nidle) == sched.nm)
+        if (atomic_load(&sched.nidle) == sched.nm)
             sched_wake_idle();  /* let an idle worker re-check for deadlock */
         while (load_acq(&fg->park_word) == 1)
             futex_wait(&fg->park_word, 1, -1);
@@ -215,8 +215,6 @@ void g_park(void (*unlockf)(void *), void *arg) {
     post_switch(g->m);
     gocc_errno_set(g->saved_errno);
 }
-
-static void wakep(void);
 
 void g_ready(gocc_g *g, bool next) {
     if (g->kind == G_FOREIGN) {
@@ -285,16 +283,17 @@ static void g_entry(void *p) {
 
 static void spawn(void (*fn)(void *), const void *arg, size_t size,
                   bool copy) {
+    if (copy && size > GOCC_GO_COPY_MAX)
+        gocc_panic("gocc_go_copy: argument block of %zu bytes is over "
+                   "GOCC_GO_COPY_MAX",
+                   size);
     sched_ensure_started();
     gocc_m *m = m_current();
     gocc_g *g = stack_alloc_g(m);
+    fiber_create(g);   /* first: under ASan it unpoisons the reused stack */
     char *top = g->stack_hi;
     g->fn = fn;
     if (copy) {
-        if (size > GOCC_GO_COPY_MAX)
-            gocc_panic("gocc_go_copy: argument block of %zu bytes is over "
-                       "GOCC_GO_COPY_MAX",
-                       size);
         top -= (size + 15) & ~(size_t)15;
         memcpy(top, arg, size);
         g->arg = top;
@@ -303,7 +302,6 @@ static void spawn(void (*fn)(void *), const void *arg, size_t size,
     }
     g->id = atomic_fetch_add(&sched.next_goid, 1);
     g->saved_errno = 0;
-    fiber_create(g);
     gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
     if (m)
         runq_put(m, g, false);
