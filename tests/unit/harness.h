@@ -183,4 +183,29 @@ static void run_body(void (*fn)(void), bool in_goroutine) {
     cmocka_unit_test(test_##body##_in_goroutine),                             \
         cmocka_unit_test(test_##body##_on_thread)
 
+/* Run tests/progs/<prog> <mode> (env: one "NAME=value" or NULL) as a
+ * child and fail unless it exits with status and stderr contains
+ * err_substr.  Needs support.h. */
+__attribute__((unused)) static void child_expect(const char *prog,
+                                                 const char *mode,
+                                                 const char *env, int status,
+                                                 const char *err_substr) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", GOCC_PROGS_DIR, prog);
+    char *argv[] = {path, (char *)mode, NULL};
+    char *envv[] = {(char *)env, NULL};
+    child_result *r = run_child(argv, env ? envv : NULL, 20);
+    if (r->timed_out || !r->exited || r->status != status ||
+        !strstr(r->err, err_substr)) {
+        print_error("%s %s: timed_out=%d exited=%d status=%d (want %d)\n"
+                    "stdout:\n%s\nstderr:\n%s\n",
+                    prog, mode, r->timed_out, r->exited, r->status, status,
+                    r->out, r->err);
+        free(r);
+        fail_msg("child %s %s: want status %d and stderr containing \"%s\"",
+                 prog, mode, status, err_substr);
+    }
+    free(r);
+}
+
 #endif

@@ -761,32 +761,13 @@ TEST_BOTH(many_producers_many_consumers_buffered)
 
 /* ----------------------------------------------------------- child runs */
 
-static void expect_child(const char *prog, const char *mode, const char *env,
-                         int status, const char *err_substr) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", GOCC_PROGS_DIR, prog);
-    char *argv[] = {path, (char *)mode, NULL};
-    char *envv[] = {(char *)env, NULL};
-    child_result *r = run_child(argv, env ? envv : NULL, 20);
-    if (r->timed_out || !r->exited || r->status != status ||
-        !strstr(r->err, err_substr)) {
-        print_error("%s %s: timed_out=%d exited=%d status=%d (want %d)\n"
-                    "stdout:\n%s\nstderr:\n%s\n",
-                    prog, mode, r->timed_out, r->exited, r->status, status,
-                    r->out, r->err);
-        free(r);
-        fail_msg("child %s %s: want status %d and stderr containing \"%s\"",
-                 prog, mode, status, err_substr);
-    }
-    free(r);
-}
 
 /* A runtime panic: "panic: <msg>", then the goroutine line, status 2. */
 static void expect_panic(const char *mode, const char *msg) {
     char want[256];
     snprintf(want, sizeof want, "panic: %s\n", msg);
-    expect_child("chan_panic", mode, NULL, 2, want);
-    expect_child("chan_panic", mode, NULL, 2, "goroutine ");
+    child_expect("chan_panic", mode, NULL, 2, want);
+    child_expect("chan_panic", mode, NULL, 2, "goroutine ");
 }
 
 static void test_makechan_negative_size_panics(void **s) {
@@ -823,16 +804,16 @@ static void test_blocked_sender_on_full_buffer_panics_when_closed(void **s) {
 }
 static void test_free_with_blocked_goroutine_panics(void **s) {
     (void)s;
-    expect_child("chan_panic", "free_busy", NULL, 2, "panic: ");
+    child_expect("chan_panic", "free_busy", NULL, 2, "panic: ");
 }
 static void test_nil_channel_recv_blocks_forever(void **s) {
     (void)s;
-    expect_child("chan_panic", "recv_nil", NULL, 2,
+    child_expect("chan_panic", "recv_nil", NULL, 2,
                  "fatal error: all goroutines are asleep - deadlock!");
 }
 static void test_nil_channel_send_blocks_forever(void **s) {
     (void)s;
-    expect_child("chan_panic", "send_nil", NULL, 2,
+    child_expect("chan_panic", "send_nil", NULL, 2,
                  "fatal error: all goroutines are asleep - deadlock!");
 }
 

@@ -744,48 +744,30 @@ static void test_select_on_main_thread(void **state) {
 
 /* ----------------------------------------------------------- child runs */
 
-static void expect_child(const char *prog, const char *mode, int status,
-                         const char *err_substr) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", GOCC_PROGS_DIR, prog);
-    char *argv[] = {path, (char *)mode, NULL};
-    child_result *r = run_child(argv, NULL, 20);
-    if (r->timed_out || !r->exited || r->status != status ||
-        !strstr(r->err, err_substr)) {
-        print_error("%s %s: timed_out=%d exited=%d status=%d (want %d)\n"
-                    "stdout:\n%s\nstderr:\n%s\n",
-                    prog, mode, r->timed_out, r->exited, r->status, status,
-                    r->out, r->err);
-        free(r);
-        fail_msg("child %s %s: want status %d and stderr containing \"%s\"",
-                 prog, mode, status, err_substr);
-    }
-    free(r);
-}
 
 static void test_send_case_on_closed_channel_panics(void **s) {
     (void)s;
-    expect_child("sel_panic", "send_closed", 2,
+    child_expect("sel_panic", "send_closed", NULL, 2,
                  "panic: send on closed channel\n");
 }
 static void test_send_case_with_default_on_closed_channel_panics(void **s) {
     (void)s;
-    expect_child("sel_panic", "send_closed_default", 2,
+    child_expect("sel_panic", "send_closed_default", NULL, 2,
                  "panic: send on closed channel\n");
 }
 static void test_blocked_send_case_panics_when_closed(void **s) {
     (void)s;
-    expect_child("sel_panic", "blocked_send_closed", 2,
+    child_expect("sel_panic", "blocked_send_closed", NULL, 2,
                  "panic: send on closed channel\n");
 }
 static void test_empty_select_deadlocks(void **s) {
     (void)s;
-    expect_child("sel_panic", "empty", 2,
+    child_expect("sel_panic", "empty", NULL, 2,
                  "fatal error: all goroutines are asleep - deadlock!");
 }
 static void test_nil_only_select_deadlocks(void **s) {
     (void)s;
-    expect_child("sel_panic", "nil_only", 2,
+    child_expect("sel_panic", "nil_only", NULL, 2,
                  "fatal error: all goroutines are asleep - deadlock!");
 }
 
