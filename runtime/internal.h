@@ -121,7 +121,7 @@ typedef struct gocc_m {
     uint64_t rng;
     uint32_t schedtick;
     bool spinning;
-    bool polled;                /* woke from a poller's timed sleep */
+    bool polled;                /* woke from the watcher's timed sleep */
 
     /* Read by thieves: kept off the lines the owner writes on every
      * switch (schedtick, curg, after_*), so spinning thieves do not slow
@@ -156,7 +156,8 @@ extern struct gocc_sched {
     gocc_m *idle_ms;
     _Atomic int nidle;
     _Atomic int nspinning;
-    _Atomic int poller;         /* an idle worker polls for stuck ones */
+    _Atomic(struct gocc_m *) watcher;  /* the idle worker that sleeps
+                                        * with a timeout (find_runnable) */
     int nm;
     gocc_m **ms;
     _Atomic int64_t next_goid;

@@ -242,7 +242,7 @@ void g_ready(gocc_g *g, bool next) {
      * thief would not take it, nor the few the exchange kicked from runnext
      * into the ring, from a busy worker (steal_from).  Waking a worker for
      * them costs the waker a futex syscall and the woken worker a useless
-     * spin.  If the waker keeps computing instead, the poller
+     * spin.  If the waker keeps computing instead, the watcher
      * (find_runnable) takes them within ~1 ms.  A real backlog is worth a
      * wakeup. */
     if (!next || runq_ring_len(m) >= STEAL_MIN)
@@ -322,9 +322,13 @@ void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size) {
  * nspinning account for it already when spinning is true. */
 static bool wake_one(bool spinning) {
     lock_acquire(&sched.lock);
-    gocc_m *m = sched.idle_ms;
+    /* not the watcher, if another is idle: it keeps watching the timers */
+    gocc_m **pp = &sched.idle_ms;
+    if (*pp && *pp == atomic_load(&sched.watcher) && (*pp)->idle_next)
+        pp = &(*pp)->idle_next;
+    gocc_m *m = *pp;
     if (m) {
-        sched.idle_ms = m->idle_next;
+        *pp = m->idle_next;
         m->idle = false;
         m->spinning = spinning;
         atomic_fetch_sub(&sched.nidle, 1);
@@ -351,9 +355,18 @@ static void wakep(void) {
 
 void sched_wake_idle(void) { wake_one(false); }
 
+/* A timer became the earliest (caller holds the timers lock): the watcher
+ * must re-arm its sleep; with no watcher, an idle worker becomes one.  A
+ * wake that reaches the watcher after it woke anyway is a harmless
+ * spurious return from its next sleep. */
 void sched_wake_for_timer(void) {
-    if (atomic_load(&sched.nidle) > 0)
+    gocc_m *w = atomic_load(&sched.watcher);
+    if (w) {
+        store_rel(&w->sleep_word, 1);
+        futex_wake(&w->sleep_word, 1);
+    } else if (atomic_load(&sched.nidle) > 0) {
         wake_one(false);
+    }
 }
 
 /* A spinning worker found work: stop spinning, and if it was the last
@@ -498,7 +511,7 @@ static gocc_g *find_runnable(gocc_m *m) {
         if (m->spinning) {
             /* spin ~30 us: a futex wake costs the waker microseconds, so a
              * spinner that stays around a little absorbs bursts of work.
-             * A poller's periodic look (below) makes one pass only. */
+             * The watcher's periodic look (below) makes one pass only. */
             int64_t t0 = nanotime(), spin = m->polled ? 0 : 30000;
             m->polled = false;
             do {
@@ -534,26 +547,30 @@ static gocc_g *find_runnable(gocc_m *m) {
         /* after leaving the spinners, look again at every queue: a
          * producer that saw us spinning did not wake anyone */
         bool recheck = stealable_backlog() || atomic_load(&sched.gq_size) > 0;
-        /* The poller: while some worker is busy, one idle worker looks
-         * every 1 ms for a worker stuck in a computation with Gs queued
-         * (a lone runnext G wakes nobody, see g_ready; a few ring Gs are
-         * stolen only from a stuck worker, see steal_from). */
-        bool poller = false;
-        if (!recheck && nidle < sched.nm) {
-            int z = 0;
-            poller = atomic_compare_exchange_strong(&sched.poller, &z, 1);
-        }
+        /* The watcher: one idle worker sleeps with a timeout, until the
+         * next timer and, while some worker is busy, at most 1 ms, to find
+         * a worker stuck in a computation with Gs queued (a lone runnext G
+         * wakes nobody, see g_ready; a few ring Gs are stolen only from a
+         * stuck worker, see steal_from).  The other idle workers sleep
+         * until woken, so a timer's expiry wakes one worker, not all.  The
+         * role is taken before the timers are read: a timer added after
+         * that read wakes the watcher (sched_wake_for_timer). */
+        bool watcher = false;
         if (!recheck) {
+            gocc_m *none = NULL;
+            watcher = atomic_compare_exchange_strong(&sched.watcher, &none, m);
             int64_t next = timers_run(nanotime());
-            if (!runq_empty(m))
+            if (!runq_empty(m)) {
                 recheck = true;
-            else if (next >= 0) {
-                timeout = next - nanotime();
-                if (timeout < 0)
-                    timeout = 0;
+            } else if (watcher) {
+                if (next >= 0) {
+                    timeout = next - nanotime();
+                    if (timeout < 0)
+                        timeout = 0;
+                }
+                if (nidle < sched.nm && (timeout < 0 || timeout > 1000000))
+                    timeout = 1000000;
             }
-            if (poller && (timeout < 0 || timeout > 1000000))
-                timeout = 1000000;
             if (recheck || timeout >= 0) {
                 /* not idle for good */
             } else if (nidle == sched.nm &&
@@ -567,8 +584,8 @@ static gocc_g *find_runnable(gocc_m *m) {
         }
         if (!recheck)
             futex_wait(&m->sleep_word, 0, timeout);
-        if (poller) {
-            atomic_store(&sched.poller, 0);
+        if (watcher) {
+            atomic_store(&sched.watcher, NULL);
             m->polled = true;
         }
         lock_acquire(&sched.lock);
