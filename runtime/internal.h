@@ -122,6 +122,7 @@ typedef struct gocc_m {
     uint32_t schedtick;
     bool spinning;
     bool polled;                /* woke from the watcher's timed sleep */
+    bool was_watcher;           /* held the watcher role this search */
 
     /* Read by thieves: kept off the lines the owner writes on every
      * switch (schedtick, curg, after_*), so spinning thieves do not slow

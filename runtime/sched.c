@@ -587,6 +587,7 @@ static gocc_g *find_runnable(gocc_m *m) {
         if (watcher) {
             atomic_store(&sched.watcher, NULL);
             m->polled = true;
+            m->was_watcher = true;   /* hand the role on if we find work */
         }
         lock_acquire(&sched.lock);
         if (m->idle) {
@@ -609,6 +610,13 @@ static void schedule(gocc_m *m) {
         /* whatever the source of g, this worker is no longer looking for
          * work: let wakep wake another if more is queued */
         reset_spinning(m);
+        /* a watcher that found work leaves the role vacant while other
+         * workers may sleep without a timeout: wake one to take it */
+        if (m->was_watcher) {
+            m->was_watcher = false;
+            if (!atomic_load(&sched.watcher) && atomic_load(&sched.nidle) > 0)
+                sched_wake_idle();
+        }
         store_relaxed(&m->schedtick, m->schedtick + 1);
         g->m = m;
         m->curg = g;
