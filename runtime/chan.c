@@ -164,12 +164,16 @@ _Noreturn static void block_forever(void) {
 /* -------------------------------------------------------------------- send */
 
 /* Send, or (block false) try to.  Needs: c non-NULL.  Returns whether the
- * value was sent. */
-static bool chan_send(gocc_hchan *c, const void *elem, bool block) {
+ * value was sent.  A closed channel panics, or with panic_if_closed false
+ * (the gocc_after timer) just returns false. */
+static bool chan_send(gocc_hchan *c, const void *elem, bool block,
+                      bool panic_if_closed) {
     chan_check(c);
     lock_acquire(&c->lock);
     if (c->closed) {
         lock_release(&c->lock);
+        if (!panic_if_closed)
+            return false;
         gocc_panic("send on closed channel");
     }
     gocc_waiter *w = waitq_dequeue(&c->recvq);
@@ -201,11 +205,11 @@ static bool chan_send(gocc_hchan *c, const void *elem, bool block) {
 void gocc_chan_send_(gocc_hchan *c, const void *elem) {
     if (!c)
         block_forever();
-    chan_send(c, elem, true);
+    chan_send(c, elem, true, true);
 }
 
 bool gocc_chan_trysend_(gocc_hchan *c, const void *elem) {
-    return c ? chan_send(c, elem, false) : false;
+    return c ? chan_send(c, elem, false, true) : false;
 }
 
 /* ------------------------------------------------------------------ receive */
@@ -376,11 +380,7 @@ static void after_fire(gocc_timer *t) {
     int64_t now = nanotime();
     /* capacity 1 and one send: never blocks.  A user who closed the
      * channel gets no value (and no panic on a scheduler thread). */
-    lock_acquire(&c->lock);
-    bool closed = c->closed;
-    lock_release(&c->lock);
-    if (!closed)
-        chan_send(c, &now, false);
+    chan_send(c, &now, false, false);
 }
 
 gocc_hchan *gocc_after_(int64_t ms) {

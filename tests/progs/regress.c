@@ -13,6 +13,9 @@
  *                       not clobber the program's own pthread key 0
  *   sleep_forever       gocc_sleep_ms(INT64_MAX) must not return at once
  *                       (deadline overflow)
+ *   after_closed        a gocc_after channel closed before it fires: the
+ *                       timer must not panic on a scheduler thread; the
+ *                       receive sees the close
  */
 #include <gocc.h>
 
@@ -94,6 +97,15 @@ int main(int argc, char **argv) {
         gocc_go(sleeper, NULL);
         usleep(200000);
         return slept_through ? (puts("woke early"), 1) : (puts("ok"), 0);
+    }
+    if (!strcmp(m, "after_closed")) {
+        gocc_chan(int64_t) t = gocc_after(10);
+        gocc_close(t);
+        usleep(50000);   /* well past the deadline */
+        int64_t v;
+        bool ok = gocc_recv_ok(t, &v);
+        gocc_chan_free(t);
+        return !ok && v == 0 ? (puts("ok"), 0) : (puts("got a value"), 1);
     }
     fprintf(stderr, "regress: unknown mode '%s'\n", m);
     return 64;

@@ -37,6 +37,7 @@ static void test_free_after_trysend(void **s) { (void)s; expect_ok("free_after_t
 static void test_after_cold(void **s) { (void)s; expect_ok("after_cold"); }
 static void test_foreign_key(void **s) { (void)s; expect_ok("foreign_key"); }
 static void test_sleep_forever(void **s) { (void)s; expect_ok("sleep_forever"); }
+static void test_after_closed(void **s) { (void)s; expect_ok("after_closed"); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -45,6 +46,7 @@ int main(void) {
         cmocka_unit_test(test_after_cold),
         cmocka_unit_test(test_foreign_key),
         cmocka_unit_test(test_sleep_forever),
+        cmocka_unit_test(test_after_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
