@@ -1,0 +1,115 @@
+/*
+ * sema.c - the libclang pass (see sema.h).
+ *
+ * libclang is told clang's resource directory (GOCC_CLANG_RESOURCE_DIR,
+ * from `clang -print-resource-dir` at configure time) before the user's
+ * arguments, so that <stddef.h>, <stdbool.h> and friends resolve as they
+ * do for the clang that built the project.
+ */
+#define _POSIX_C_SOURCE 200809L   /* strdup */
+#include "sema.h"
+
+#include <clang-c/Index.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GOCC_CLANG_RESOURCE_DIR
+#error "GOCC_CLANG_RESOURCE_DIR must be defined by the build"
+#endif
+
+typedef struct incl_ctx {
+    sema_result *r;
+    size_t cap;
+} incl_ctx;
+
+static void add_include(incl_ctx *c, const char *path) {
+    sema_result *r = c->r;
+    for (size_t i = 0; i < r->nincludes; i++)
+        if (!strcmp(r->includes[i], path))
+            return;
+    if (r->nincludes == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 32;
+        char **v = realloc(r->includes, cap * sizeof *v);
+        if (!v)
+            return;
+        r->includes = v;
+        c->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (copy)
+        r->includes[r->nincludes++] = copy;
+}
+
+/* Called for each file in the translation unit; depth 0 is the main file. */
+static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth,
+                         CXClientData data) {
+    (void)stack;
+    if (depth == 0)
+        return;
+    CXString name = clang_File_tryGetRealPathName(file);
+    const char *s = clang_getCString(name);
+    if (!s || !*s) {
+        clang_disposeString(name);
+        name = clang_getFileName(file);
+        s = clang_getCString(name);
+    }
+    if (s && *s)
+        add_include(data, s);
+    clang_disposeString(name);
+}
+
+static void record_errors(CXTranslationUnit tu, sema_result *r) {
+    unsigned n = clang_getNumDiagnostics(tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error) {
+            if (r->errors++ == 0) {
+                CXString s = clang_formatDiagnostic(
+                    d, CXDiagnostic_DisplaySourceLocation |
+                           CXDiagnostic_DisplayColumn);
+                snprintf(r->first_error, sizeof r->first_error, "%s",
+                         clang_getCString(s));
+                clang_disposeString(s);
+            }
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+int sema_parse(const char *path, const char *const *args, int nargs,
+               sema_result *r) {
+    memset(r, 0, sizeof *r);
+    const char **argv = malloc(((size_t)nargs + 3) * sizeof *argv);
+    if (!argv)
+        return -1;
+    int n = 0;
+    argv[n++] = "-resource-dir";
+    argv[n++] = GOCC_CLANG_RESOURCE_DIR;
+    for (int i = 0; i < nargs; i++)
+        argv[n++] = args[i];
+    CXIndex index = clang_createIndex(0, 0);
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode rc = clang_parseTranslationUnit2(
+        index, path, argv, n, NULL, 0,
+        CXTranslationUnit_DetailedPreprocessingRecord, &tu);
+    free(argv);
+    if (rc != CXError_Success || !tu) {
+        clang_disposeIndex(index);
+        return -1;
+    }
+    record_errors(tu, r);
+    incl_ctx c = {r, 0};
+    clang_getInclusions(tu, on_inclusion, &c);
+    clang_disposeTranslationUnit(tu);
+    clang_disposeIndex(index);
+    return 0;
+}
+
+void sema_result_free(sema_result *r) {
+    for (size_t i = 0; i < r->nincludes; i++)
+        free(r->includes[i]);
+    free(r->includes);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,28 @@
+/*
+ * sema.h - the libclang pass of the translator (issue 3, in progress).
+ *
+ * So far: parse a C file with libclang, with the user's -I -D -U -std
+ * -include options and clang's resource directory (recorded at configure
+ * time: Debian's libclang does not find stddef.h without it), count the
+ * errors, and list every header the file includes (for -MD dependency
+ * files).  The type questions of the translator come next.
+ */
+#ifndef GOCC_SEMA_H
+#define GOCC_SEMA_H
+
+#include <stddef.h>
+
+typedef struct sema_result {
+    int errors;          /* error and fatal diagnostics */
+    char **includes;     /* absolute paths, each once, in first-seen order */
+    size_t nincludes;
+    char first_error[512];  /* "file:line:col: message" of the first */
+} sema_result;
+
+/* Parse path (C, with args passed to clang).  Returns 0 and fills *r, or
+ * -1 if libclang could not parse at all.  Free with sema_result_free. */
+int sema_parse(const char *path, const char *const *args, int nargs,
+               sema_result *r);
+void sema_result_free(sema_result *r);
+
+#endif
