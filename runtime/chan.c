@@ -67,8 +67,6 @@ gocc_waiter *waitq_dequeue(gocc_waitq *q) {
 
 /* -------------------------------------------------------------- basics */
 
-void chan_lock(gocc_hchan *c) { lock_acquire(&c->lock); }
-void chan_unlock(gocc_hchan *c) { lock_release(&c->lock); }
 void chan_unlock_cb(void *c) { lock_release(&((gocc_hchan *)c)->lock); }
 
 void chan_check(gocc_hchan *c) {

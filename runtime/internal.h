@@ -46,11 +46,6 @@
  * spinning.  Safe from goroutines and foreign threads; never parks a G. */
 void lock_acquire(gocc_lock_t *l);
 void lock_release(gocc_lock_t *l);
-static inline bool lock_try(gocc_lock_t *l) {
-    uint32_t z = 0;
-    return atomic_compare_exchange_strong_explicit(
-        AT(&l->v), &z, 1, memory_order_acquire, memory_order_relaxed);
-}
 void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
 void futex_wake(uint32_t *addr, int n);
 
@@ -239,8 +234,6 @@ struct gocc_hchan {
 #define CHAN_DEAD 0xdeadc4a1u
 
 void chan_check(gocc_hchan *c);
-void chan_lock(gocc_hchan *c);
-void chan_unlock(gocc_hchan *c);
 void chan_unlock_cb(void *c);
 /* Transfers; c->lock held, w already dequeued.  The caller readies w->g
  * after unlocking. */
