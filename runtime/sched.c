@@ -409,6 +409,10 @@ static bool foreign_could_act(void) {
     int n = count_threads();
     if (n < 0)
         return false;
+    /* fewer threads than our own workers: the count is not real (qemu-user
+     * fakes /proc/self/stat with 0); never report a deadlock on it */
+    if (n < sched.nm)
+        return true;
     return n - sched.sys_threads - sched.nm -
                atomic_load(&sched.foreign_parked) > 0;
 }
