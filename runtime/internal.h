@@ -82,9 +82,6 @@ typedef struct gocc_g {
     bool guarded;               /* a PROT_NONE page sits below stack_lo */
     void *tsan_fiber;
     void *asan_fake_stack;
-
-    /* the timer gocc_sleep_ms uses */
-    struct gocc_timer *sleep_timer;
 } gocc_g;
 
 /* ---------------------------------------------------------------- waiters */
@@ -158,12 +155,9 @@ extern struct gocc_sched {
     gocc_m **ms;
     _Atomic int64_t next_goid;
     _Atomic int started;
-    bool main_is_worker;
     int sys_threads;            /* tool helper threads (never act) */
     _Atomic int foreign_parked; /* foreign threads blocked in the runtime */
     uint64_t seed;
-    bool seeded;
-    size_t stacksize;
 } sched;
 
 /* Current G, or NULL on a thread that is running no goroutine.  Reads TLS

@@ -678,14 +678,11 @@ static void start(void) {
     if (sched.nm > 1024)
         sched.nm = 1024;
     const char *seed = getenv("GOCC_SEED");
-    if (seed && *seed) {
+    if (seed && *seed)
         sched.seed = strtoull(seed, NULL, 10);
-        sched.seeded = true;
-    } else {
+    else
         sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
-    }
     atomic_store(&sched.next_goid, 1);
-    sched.main_is_worker = main_as_worker;
     int t0 = count_threads();
     stack_init();
     sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);

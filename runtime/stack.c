@@ -74,7 +74,6 @@ void stack_init(void) {
         else
             size = (size_t)v;
     }
-    sched.stacksize = size;
     pool.unit = (size + g_size() + pool.page - 1) & ~(pool.page - 1);
     long maps = 65530;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
