@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,28 @@ static inline child_result *run_child(char *const argv[], char *const env[],
 #else
 #define SKIP_UNDER_TSAN(why) ((void)0)
 #endif
+
+/* Print a child's status and output (for a failing test's log). */
+static inline void print_child(const child_result *r) {
+    fprintf(stderr, "exited=%d status=%d timed_out=%d\n--- stdout:\n%s\n"
+                    "--- stderr:\n%s\n",
+            r->exited, r->status, r->timed_out, r->out, r->err);
+}
+
+/* The integer after "name=" in the child's stdout, into *v; false (and
+ * the child's output printed) if there is none. */
+static inline bool child_field(const child_result *r, const char *name,
+                               long *v) {
+    char key[64];
+    snprintf(key, sizeof key, "%s=", name);
+    const char *p = strstr(r->out, key);
+    if (!p) {
+        print_child(r);
+        return false;
+    }
+    *v = atol(p + strlen(key));
+    return true;
+}
 
 /* Path of a test program built from tests/progs/<name>.c. */
 #define PROG(name) GOCC_PROGS_DIR "/" name

@@ -39,12 +39,6 @@ static child_result *run_case(const char *prog, const char *mode,
     return run_child(argv, envp, timeout_s);
 }
 
-static void print_child(const child_result *r) {
-    print_message("exited=%d status=%d timed_out=%d\n--- stdout:\n%s\n"
-                  "--- stderr:\n%s\n",
-                  r->exited, r->status, r->timed_out, r->out, r->err);
-}
-
 static void expect_exit(const child_result *r, int status) {
     if (r->timed_out || !r->exited || r->status != status)
         print_child(r);

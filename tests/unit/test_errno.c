@@ -20,12 +20,6 @@
 
 #include <cmocka.h>
 
-static void print_child(const child_result *r) {
-    print_message("exited=%d status=%d timed_out=%d\n--- stdout:\n%s\n"
-                  "--- stderr:\n%s\n",
-                  r->exited, r->status, r->timed_out, r->out, r->err);
-}
-
 static child_result *run_errno(const char *mode, const char *maxprocs) {
     char *argv[] = {PROG("errno_migrate"), (char *)mode, NULL};
     char env[64];
@@ -42,13 +36,9 @@ static child_result *run_errno(const char *mode, const char *maxprocs) {
 
 /* The integer after "name=" in s. */
 static long field(const child_result *r, const char *name) {
-    char key[64];
-    snprintf(key, sizeof key, "%s=", name);
-    const char *p = strstr(r->out, key);
-    if (!p)
-        print_child(r);
-    assert_non_null(p);
-    return atol(p + strlen(key));
+    long v = 0;
+    assert_true(child_field(r, name, &v));
+    return v;
 }
 
 static void test_errno_survives_migration(void **state) {

@@ -19,20 +19,10 @@
 
 #include <cmocka.h>
 
-static void print_child(const child_result *r) {
-    print_message("exited=%d status=%d timed_out=%d\n--- stdout:\n%s\n"
-                  "--- stderr:\n%s\n",
-                  r->exited, r->status, r->timed_out, r->out, r->err);
-}
-
 static long field(const child_result *r, const char *name) {
-    char key[64];
-    snprintf(key, sizeof key, "%s=", name);
-    const char *p = strstr(r->out, key);
-    if (!p)
-        print_child(r);
-    assert_non_null(p);
-    return atol(p + strlen(key));
+    long v = 0;
+    assert_true(child_field(r, name, &v));
+    return v;
 }
 
 static child_result *run_ok(char *const argv[], int timeout_s) {
