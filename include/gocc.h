@@ -159,8 +159,9 @@ void gocc_go(void (*fn)(void *), void *arg);
 
 /* gocc_go_copy(fn, arg, size): copy size bytes at arg into the new
  * goroutine's own storage (16-byte aligned, freed when it exits) and start
- * fn(copy).  Saves a malloc per `go f(x, y)`.  size must be at most
- * GOCC_GO_COPY_MAX. */
+ * fn(copy).  Up to GOCC_GO_COPY_MAX bytes the copy lives on the new
+ * goroutine's stack (no malloc per `go f(x, y)`); a larger block is copied
+ * to the heap and freed when fn returns. */
 void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size);
 #define GOCC_GO_COPY_MAX 1024
 

@@ -281,12 +281,31 @@ static void g_entry(void *p) {
     g_exit(g);
 }
 
+/* An argument block too big for the goroutine's stack: a heap copy with
+ * the function in front, freed when the function returns. */
+typedef struct heap_arg {
+    void (*fn)(void *);
+    _Alignas(16) unsigned char data[];
+} heap_arg;
+
+static void heap_entry(void *p) {
+    heap_arg *h = p;
+    h->fn(h->data);
+    free(h);
+}
+
 static void spawn(void (*fn)(void *), const void *arg, size_t size,
                   bool copy) {
-    if (copy && size > GOCC_GO_COPY_MAX)
-        gocc_panic("gocc_go_copy: argument block of %zu bytes is over "
-                   "GOCC_GO_COPY_MAX",
-                   size);
+    if (copy && size > GOCC_GO_COPY_MAX) {
+        heap_arg *h = malloc(sizeof *h + size);
+        if (!h)
+            gocc_panic("gocc_go_copy: out of memory for %zu bytes", size);
+        h->fn = fn;
+        memcpy(h->data, arg, size);
+        fn = heap_entry;
+        arg = h;
+        copy = false;
+    }
     sched_ensure_started();
     gocc_m *m = m_current();
     gocc_g *g = stack_alloc_g(m);

@@ -1,27 +1,197 @@
-/* translate.c - placeholder: copies the file with a prologue (replaced by
- * the real pipeline). */
-#define _DEFAULT_SOURCE
+/*
+ * translate.c - the translator's pipeline for one .gc file:
+ *
+ *   read -> lex (tr_parse.c: tr_lex) -> find sites (tr_parse) ->
+ *   write the shadow (tr_emit.c, EMIT_SHADOW) -> libclang answers the type
+ *   questions (tr_sema.c) -> write the C (tr_emit.c, EMIT_FINAL)
+ *
+ * and the error report: "file.gc:LINE:COL: error: message", the source
+ * line, a caret under the column.
+ */
+#define _DEFAULT_SOURCE   /* realpath */
 #include "translate.h"
+#include "tr.h"
+
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n + 1 >= cap) {
+            char *b = realloc(buf, cap *= 2);
+            if (!b) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = b;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    if (buf) {
+        buf[n] = 0;
+        *len = n;
+    }
+    return buf;
+}
+
+/* The path as a C string literal body: backslashes and quotes escaped. */
+static char *escape_path(const char *p) {
+    char *r = malloc(2 * strlen(p) + 1), *q = r;
+    if (!r)
+        return NULL;
+    for (; *p; p++) {
+        if (*p == '\\' || *p == '"')
+            *q++ = '\\';
+        *q++ = *p;
+    }
+    *q = 0;
+    return r;
+}
+
+/* Print the unit's error with its source line and a caret. */
+static void report(const tr_unit *u, FILE *err) {
+    const token *t = &u->toks[u->err_tok];
+    fprintf(err, "%s:%u:%u: error: %s\n", u->path, t->line, t->col,
+            u->err_msg);
+    /* the source line: find its start from the line number */
+    const char *p = u->src;
+    for (uint32_t l = 1; l < t->line && *p; p++)
+        if (*p == '\n')
+            l++;
+    const char *e = p;
+    while (e < u->src + u->len && *e != '\n' && *e != '\r')
+        e++;
+    fprintf(err, "%.*s\n", (int)(e - p), p);
+    for (uint32_t c = 1; c < t->col && p + c - 1 < e; c++)
+        fputc(p[c - 1] == '\t' ? '\t' : ' ', err);
+    fputs("^\n", err);
+}
+
+static void unit_free(tr_unit *u) {
+    for (int i = 0; i < u->nsites; i++) {
+        site *s = &u->sites[i];
+        free(s->args);
+        free(s->cases);
+        free(s->fn_type);
+        if (s->arg_types)
+            for (int k = 0; k < s->nargs; k++)
+                free(s->arg_types[k]);
+        free(s->arg_types);
+        for (int k = 0; k < s->ncaps; k++) {
+            free(s->caps[k].name);
+            free(s->caps[k].type);
+        }
+        free(s->caps);
+        if (s->kind == SITE_STATICREF)
+            free((char *)s->repl);
+    }
+    free(u->sites);
+    free(u->funcs);
+    for (int i = 0; i < u->ntypedefs; i++)
+        free(u->typedefs[i]);
+    free(u->typedefs);
+    free(u->toks);
+    free(u->match);
+    free(u->src);
+    free(u->line_path);
+}
+
+/* Number the sites for generated names: go sites per function, the rest
+ * per file, in source order (deterministic output). */
+static void number_sites(tr_unit *u) {
+    int next = 1;
+    int *pergo = calloc((size_t)u->nfuncs + 1, sizeof *pergo);
+    for (int i = 0; i < u->nsites; i++) {
+        site *s = &u->sites[i];
+        if (s->kind == SITE_GOCALL || s->kind == SITE_GOBLOCK)
+            s->id = ++pergo[s->func + 1];
+        else if (s->kind == SITE_SELECT || s->kind == SITE_RECVOK ||
+                 s->kind == SITE_FORRANGE)
+            s->id = next++;
+    }
+    free(pergo);
+}
+
 int tr_translate(const char *path, const tr_options *o, FILE *out,
                  tr_deps *deps, FILE *err) {
-    (void)o;
-    if (deps) memset(deps, 0, sizeof *deps);
-    FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(err, "gocc: cannot read %s\n", path); return 2; }
-    char *abs = realpath(path, NULL);
-    fprintf(out, "#include <gocc.h>\n#line 1 \"%s\"\n", abs ? abs : path);
-    free(abs);
-    int c;
-    while ((c = getc(f)) != EOF) putc(c, out);
-    fclose(f);
-    return 0;
+    tr_unit u = {0};
+    u.path = path;
+    u.err = err;
+    u.err_tok = -1;
+    if (deps)
+        memset(deps, 0, sizeof *deps);
+    u.src = read_file(path, &u.len);
+    if (!u.src) {
+        fprintf(err, "gocc: error: cannot read %s: %s\n", path,
+                strerror(errno));
+        return 2;
+    }
+    if (o && o->line_path) {
+        u.line_path = escape_path(o->line_path);
+    } else {
+        char *abs = realpath(path, NULL);
+        u.line_path = escape_path(abs ? abs : path);
+        free(abs);
+    }
+    int rc = 0;
+    if (tr_lex(&u) < 0 || tr_parse(&u) < 0) {
+        rc = 1;
+        goto done;
+    }
+    /* the libclang pass is needed only when some site asks */
+    strbuf shadow = {0};
+    int *ss = malloc((size_t)u.ntoks * sizeof *ss);
+    int *se = malloc((size_t)u.ntoks * sizeof *se);
+    tr_emit(&u, EMIT_SHADOW, &shadow, ss, se);
+    int nargs = o ? o->nclang_args : 0;
+    const char **args = malloc(((size_t)nargs + 3) * sizeof *args);
+    int n = 0;
+    if (o && o->include_dir) {
+        args[n++] = "-I";
+        args[n++] = o->include_dir;
+    }
+    for (int i = 0; i < nargs; i++)
+        args[n++] = o->clang_args[i];
+    int s = tr_sema(&u, shadow.p ? shadow.p : "", shadow.len, ss, se, args, n,
+                    deps);
+    free(args);
+    free(ss);
+    free(se);
+    free(shadow.p);
+    if (s < 0) {
+        rc = s == -2 ? 2 : 1;
+        goto done;
+    }
+    number_sites(&u);
+    strbuf c = {0};
+    tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);
+    if (c.len && fwrite(c.p, 1, c.len, out) != c.len)
+        rc = 2;
+    free(c.p);
+done:
+    if (rc == 1 && u.err_tok >= 0)
+        report(&u, err);
+    else if (rc == 2 && u.err_tok >= 0)
+        fprintf(err, "%s: error: %s\n", path, u.err_msg);
+    unit_free(&u);
+    return rc;
 }
 
 void tr_deps_free(tr_deps *d) {
-    for (size_t i = 0; i < d->n; i++) free(d->paths[i]);
+    for (size_t i = 0; i < d->n; i++)
+        free(d->paths[i]);
     free(d->paths);
-    d->paths = NULL; d->n = 0;
+    d->paths = NULL;
+    d->n = 0;
 }

@@ -1,0 +1,863 @@
+/*
+ * tr_emit.c - write C for a parsed .gc file, in one of two modes.
+ *
+ * EMIT_SHADOW writes the text the libclang pass parses: every construct
+ * lowered as far as it can be without types (sends and close/len/cap
+ * candidates stay neutral, `go` is dropped, select becomes a switch), and
+ * the output offset of every source token recorded, so that an expression
+ * libclang finds can be matched to the token range it came from.
+ *
+ * EMIT_FINAL writes the translation, using what tr_sema.c learnt.  Source
+ * tokens are copied byte for byte.  The emitter tracks which source line
+ * the current output line shows; whenever they part (inserted lines, code
+ * moved elsewhere) it writes `#line N "file.gc"` and pads the next token to
+ * its source column, so that compiler carets and the debugger land on the
+ * .gc text.  Code moved out of place (select operands evaluated up front)
+ * is written on one line with comments dropped.
+ *
+ * Generated names all start with gocc_ (the runtime's prefix, which user
+ * code does not use).
+ */
+#include "tr.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ----------------------------------------------------------------- strbuf */
+
+void sb_put(strbuf *s, const char *p, size_t n) {
+    if (s->len + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (cap < s->len + n + 1)
+            cap *= 2;
+        char *q = realloc(s->p, cap);
+        if (!q) {
+            fputs("gocc: out of memory\n", stderr);
+            exit(2);
+        }
+        s->p = q;
+        s->cap = cap;
+    }
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    s->p[s->len] = 0;
+}
+
+void sb_puts(strbuf *s, const char *p) { sb_put(s, p, strlen(p)); }
+
+void sb_printf(strbuf *s, const char *fmt, ...) {
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof small) {
+        sb_put(s, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_put(s, big, (size_t)n);
+    free(big);
+}
+
+/* ---------------------------------------------------------------- emitter */
+
+typedef struct emitter {
+    tr_unit *u;
+    emit_mode mode;
+    strbuf *out;
+    int *sstart, *send;   /* SHADOW: output offsets of each token */
+    int oline;            /* source line shown by the output line; 0: none */
+    bool moved;           /* writing code away from its source position */
+    int *order;           /* sites sorted by (a, -b) */
+    int *first_at;        /* per token: first index into order, or -1 */
+    int *func_start;      /* per token: function starting there, or -1 */
+    int *func_end;        /* per token: function whose `}` it is, or -1 */
+    const site *in_block; /* the go block whose trampoline is being written */
+    bool included;        /* #include <gocc.h> written */
+} emitter;
+
+static void put(emitter *e, const char *p, size_t n) {
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '\n')
+            e->oline = 0;
+    sb_put(e->out, p, n);
+}
+
+static void puts_(emitter *e, const char *s) { put(e, s, strlen(s)); }
+
+static void printf_(emitter *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void printf_(emitter *e, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof buf) {
+        n = sizeof buf - 1;
+    }
+    if (n > 0)
+        put(e, buf, (size_t)n);
+}
+
+static bool at_bol(const emitter *e) {
+    return e->out->len == 0 || e->out->p[e->out->len - 1] == '\n';
+}
+
+/* Write `#line` for token t and pad to its column with the blanks of its
+ * source line (tabs kept, so display columns match too). */
+static void sync_line(emitter *e, const token *t) {
+    const tr_unit *u = e->u;
+    if (!at_bol(e))
+        sb_put(e->out, "\n", 1);
+    sb_printf(e->out, "#line %u \"%s\"\n", t->line, u->line_path);
+    size_t ls = t->off;
+    while (ls > 0 && u->src[ls - 1] != '\n')
+        ls--;
+    for (size_t k = ls; k < t->off; k++)
+        sb_put(e->out, u->src[k] == '\t' ? "\t" : " ", 1);
+    e->oline = (int)t->line;
+}
+
+/* Copy source token i. */
+static void emit_tok(emitter *e, int i) {
+    const tr_unit *u = e->u;
+    const token *t = &u->toks[i];
+    const char *p = u->src + t->off;
+    if (e->mode == EMIT_SHADOW) {
+        if (e->sstart[i] < 0)
+            e->sstart[i] = (int)e->out->len;
+        sb_put(e->out, p, t->len);
+        e->send[i] = (int)e->out->len;
+        return;
+    }
+    if (t->kind == TOK_EOF)
+        return;
+    if (e->moved) {
+        switch (t->kind) {
+        case TOK_NEWLINE: case TOK_COMMENT: case TOK_SPLICE:
+            sb_put(e->out, " ", 1);
+            return;
+        case TOK_PP:
+            if (!at_bol(e))
+                sb_put(e->out, "\n", 1);
+            sb_put(e->out, p, t->len);
+            sb_put(e->out, "\n", 1);
+            e->oline = 0;
+            return;
+        default:
+            sb_put(e->out, p, t->len);
+            return;
+        }
+    }
+    if (t->kind == TOK_NEWLINE) {
+        sb_put(e->out, p, t->len);
+        if (e->oline)
+            e->oline++;
+        return;
+    }
+    if (e->oline != (int)t->line)
+        sync_line(e, t);
+    else if (t->kind == TOK_PP && !at_bol(e))
+        sync_line(e, t);
+    sb_put(e->out, p, t->len);
+    for (uint32_t k = 0; k < t->len; k++)
+        if (p[k] == '\n' && e->oline)
+            e->oline++;
+}
+
+/* Copy tokens [a, b] with no site lookup. */
+static void emit_gap(emitter *e, int a, int b) {
+    for (int i = a; i <= b; i++)
+        emit_tok(e, i);
+}
+
+static void emit_site(emitter *e, const site *s);
+static void emit_func_pre(emitter *e, int fi);
+static void emit_func_post(emitter *e, int fi);
+
+/* Emit tokens [a, b], lowering every site that starts and ends inside. */
+static void emit_range(emitter *e, int a, int b) {
+    const tr_unit *u = e->u;
+    for (int i = a; i <= b && i < u->ntoks;) {
+        if (i == u->first_sig && !e->moved && !e->included) {
+            if (!at_bol(e))
+                put(e, "\n", 1);
+            puts_(e, "#include <gocc.h>\n");
+            e->included = true;
+        }
+        if (e->func_start[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
+            emit_func_pre(e, e->func_start[i]);
+        const site *s = NULL;
+        if (e->first_at[i] >= 0) {
+            for (int k = e->first_at[i];
+                 k < u->nsites && u->sites[e->order[k]].a == i; k++) {
+                const site *c = &u->sites[e->order[k]];
+                if (c->b <= b && c->b >= c->a) {
+                    s = c;
+                    break;
+                }
+            }
+        }
+        if (s) {
+            if (e->mode == EMIT_FINAL && !e->moved &&
+                e->oline != (int)u->toks[s->a].line)
+                sync_line(e, &u->toks[s->a]);
+            int start = (int)e->out->len;
+            emit_site(e, s);
+            if (e->mode == EMIT_SHADOW) {
+                if (e->sstart[s->a] < 0 || e->sstart[s->a] > start)
+                    e->sstart[s->a] = start;
+                e->send[s->b] = (int)e->out->len;
+            }
+            i = s->b + 1;
+            continue;
+        }
+        emit_tok(e, i);
+        if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
+            emit_func_post(e, e->func_end[i]);
+        i++;
+    }
+}
+
+static void emit_r(emitter *e, range r) { emit_range(e, r.a, r.b); }
+
+/* Emit a range moved away from its place (one line, no #line). */
+static void emit_moved(emitter *e, range r) {
+    bool was = e->moved;
+    e->moved = true;
+    emit_range(e, r.a, r.b);
+    e->moved = was;
+}
+
+static const char *tok_text(const tr_unit *u, int i, char *buf, size_t n) {
+    const token *t = &u->toks[i];
+    size_t len = t->len < n - 1 ? t->len : n - 1;
+    memcpy(buf, u->src + t->off, len);
+    buf[len] = 0;
+    return buf;
+}
+
+/* ------------------------------------------------------------ declarations */
+
+/* A declaration of name with a printed type: `int n`, `char *p`, or
+ * `__typeof__(int [3]) a` when the declarator would wrap around it. */
+/* A type text that declares with a plain `T name`: no declarator
+ * punctuation, apart from one leading gocc_chan(...) or __typeof__(...). */
+static bool decl_simple(const char *t) {
+    static const char *const wraps[] = {"gocc_chan(", "__typeof__(", NULL};
+    for (int k = 0; wraps[k]; k++) {
+        size_t n = strlen(wraps[k]);
+        if (strncmp(t, wraps[k], n))
+            continue;
+        int depth = 1;
+        const char *p = t + n;
+        for (; *p && depth; p++)
+            depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+        t = p;
+        break;
+    }
+    return !strchr(t, '(') && !strchr(t, '[');
+}
+
+static void put_decl(strbuf *sb, const char *type, const char *name) {
+    if (!decl_simple(type))
+        sb_printf(sb, "__typeof__(%s) %s", type, name);
+    else if (type[strlen(type) - 1] == '*')
+        sb_printf(sb, "%s%s", type, name);
+    else
+        sb_printf(sb, "%s %s", type, name);
+}
+
+/* The callee member `R (*fn)(params)` from a function type text
+ * `R (params)` (R as printed: simple, or __typeof__(...)). */
+static void put_fn_member(strbuf *sb, const char *ftype) {
+    int depth = 0;
+    for (const char *p = ftype; *p; p++) {
+        if (*p == '(' && depth == 0 && p > ftype && p[-1] == ' ') {
+            sb_printf(sb, "%.*s(*fn)%s", (int)(p - ftype), ftype, p);
+            return;
+        }
+        depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+    }
+    sb_printf(sb, "__typeof__(%s) *fn", ftype);
+}
+
+static const char *func_name_of(const emitter *e, int fi, char *buf,
+                                size_t n) {
+    const tr_unit *u = e->u;
+    if (fi < 0 || u->funcs[fi].name < 0)
+        return "file";
+    return tok_text(u, u->funcs[fi].name, buf, n);
+}
+
+/* The generated name of a go site: gocc_<function>_go<id>. */
+static void go_name(const emitter *e, const site *s, char *buf, size_t n) {
+    char fn[128];
+    snprintf(buf, n, "gocc_%s_go%d", func_name_of(e, s->func, fn, sizeof fn),
+             s->id);
+}
+
+/* Before a function holding go statements: the argument structs, the
+ * call trampolines, and the prototypes of the block trampolines. */
+static void emit_func_pre(emitter *e, int fi) {
+    const tr_unit *u = e->u;
+    strbuf sb = {0};
+    for (int k = 0; k < u->nsites; k++) {
+        const site *s = &u->sites[k];
+        if (s->func != fi)
+            continue;
+        char name[200];
+        if (s->kind == SITE_GOCALL) {
+            go_name(e, s, name, sizeof name);
+            sb_printf(&sb, "struct %s {\n    ", name);
+            put_fn_member(&sb, s->fn_type);
+            sb_puts(&sb, ";\n");
+            for (int i = 0; i < s->nargs; i++) {
+                char an[16];
+                snprintf(an, sizeof an, "a%d", i);
+                sb_puts(&sb, "    ");
+                put_decl(&sb, s->arg_types[i], an);
+                sb_puts(&sb, ";\n");
+            }
+            sb_printf(&sb, "};\nstatic void %s(void *gocc_p)\n{\n"
+                           "    struct %s *gocc_a = gocc_p;\n    gocc_a->fn(",
+                      name, name);
+            for (int i = 0; i < s->nargs; i++)
+                sb_printf(&sb, "%sgocc_a->a%d", i ? ", " : "", i);
+            sb_puts(&sb, ");\n}\n");
+        } else if (s->kind == SITE_GOBLOCK) {
+            go_name(e, s, name, sizeof name);
+            if (s->ncaps) {
+                sb_printf(&sb, "struct %s {\n", name);
+                for (int i = 0; i < s->ncaps; i++) {
+                    const capture *c = &s->caps[i];
+                    sb_puts(&sb, "    ");
+                    if (c->by_pointer) {
+                        char *pt = malloc(strlen(c->type) + 32);
+                        if (!pt)
+                            continue;
+                        if (strchr(c->type, '(') || strchr(c->type, '['))
+                            sprintf(pt, "__typeof__(%s) *", c->type);
+                        else
+                            sprintf(pt, "%s *", c->type);
+                        put_decl(&sb, pt, c->name);
+                        free(pt);
+                    } else {
+                        put_decl(&sb, c->type, c->name);
+                    }
+                    sb_puts(&sb, ";\n");
+                }
+                sb_puts(&sb, "};\n");
+            }
+            sb_printf(&sb, "static void %s(void *gocc_p);\n", name);
+        }
+    }
+    if (sb.len) {
+        if (!at_bol(e))
+            put(e, "\n", 1);
+        put(e, sb.p, sb.len);
+    }
+    free(sb.p);
+}
+
+/* After a function: the trampolines of its go blocks, each holding the
+ * block's statements, with #line back to them. */
+static void emit_func_post(emitter *e, int fi) {
+    const tr_unit *u = e->u;
+    for (int k = 0; k < u->nsites; k++) {
+        const site *s = &u->sites[k];
+        if (s->func != fi || s->kind != SITE_GOBLOCK)
+            continue;
+        char name[200];
+        go_name(e, s, name, sizeof name);
+        if (!at_bol(e))
+            put(e, "\n", 1);
+        printf_(e, "static void %s(void *gocc_p)\n{\n", name);
+        if (s->ncaps)
+            printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
+        else
+            puts_(e, "    (void)gocc_p;\n");
+        for (int i = 0; i < s->ncaps; i++) {
+            const capture *c = &s->caps[i];
+            if (c->by_pointer)
+                continue;
+            strbuf d = {0};
+            sb_puts(&d, "    ");
+            if (c->is_array) {
+                put_decl(&d, c->type, c->name);
+                sb_printf(&d, "; __builtin_memcpy(%s, gocc_a->%s, sizeof %s);\n",
+                          c->name, c->name, c->name);
+            } else {
+                put_decl(&d, c->type, c->name);
+                sb_printf(&d, " = gocc_a->%s;\n", c->name);
+            }
+            put(e, d.p, d.len);
+            free(d.p);
+        }
+        const site *was = e->in_block;
+        e->in_block = s;
+        emit_r(e, s->body);
+        e->in_block = was;
+        puts_(e, "\n}\n");
+    }
+}
+
+/* ----------------------------------------------------------------- sites */
+
+static void emit_chan(emitter *e, const site *s) {
+    puts_(e, "gocc_chan(");
+    emit_r(e, s->x);
+    puts_(e, ")");
+}
+
+static void emit_make(emitter *e, const site *s) {
+    puts_(e, "gocc_make(");
+    emit_r(e, s->z);
+    puts_(e, ", ");
+    if (s->y.a <= s->y.b)
+        emit_r(e, s->y);
+    else
+        puts_(e, "0");
+    puts_(e, ")");
+}
+
+static void emit_recv(emitter *e, const site *s) {
+    if (s->after)
+        puts_(e, s->drop ? "(void)gocc_recv_release(" : "gocc_recv_release(");
+    else
+        puts_(e, s->drop ? "gocc_recv_drop(" : "gocc_recv(");
+    emit_r(e, s->x);
+    puts_(e, ")");
+}
+
+static void emit_send(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        emit_r(e, s->x);
+        puts_(e, ", ");
+        emit_r(e, s->y);
+        puts_(e, ";");
+        return;
+    }
+    if (!s->is_chan) {   /* `n <- 1;`: C's comparison, as written */
+        emit_r(e, s->x);
+        emit_gap(e, s->x.b + 1, s->y.a - 1);
+        emit_r(e, s->y);
+        emit_gap(e, s->y.b + 1, s->b);
+        return;
+    }
+    puts_(e, "gocc_send(");
+    emit_r(e, s->x);
+    puts_(e, ", ");
+    emit_r(e, s->y);
+    puts_(e, ");");
+}
+
+static void emit_recvok(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        emit_r(e, s->x);
+        puts_(e, ", ");
+        emit_r(e, s->y);
+        puts_(e, " = gocc_recv(");
+        emit_r(e, s->z);
+        puts_(e, ");");
+        return;
+    }
+    if (s->direct) {
+        emit_r(e, s->y);
+        puts_(e, " = gocc_recv_ok(");
+        emit_r(e, s->z);
+        puts_(e, ", &");
+        emit_r(e, s->x);
+        puts_(e, ");");
+        return;
+    }
+    printf_(e, "{ gocc_elem_t(");
+    emit_r(e, s->z);
+    printf_(e, ") gocc_rv%d; bool gocc_ok%d = gocc_recv_ok(", s->id, s->id);
+    emit_r(e, s->z);
+    printf_(e, ", &gocc_rv%d); ", s->id);
+    emit_r(e, s->x);
+    printf_(e, " = gocc_rv%d; ", s->id);
+    emit_r(e, s->y);
+    printf_(e, " = gocc_ok%d; }", s->id);
+}
+
+static void emit_builtin(emitter *e, const site *s) {
+    if (e->mode == EMIT_FINAL && s->is_chan) {
+        char name[8];
+        printf_(e, "gocc_%s(", tok_text(e->u, s->a, name, sizeof name));
+        emit_r(e, s->x);
+        puts_(e, ")");
+        return;
+    }
+    emit_tok(e, s->a);
+    emit_gap(e, s->a + 1, s->x.a - 1);
+    emit_r(e, s->x);
+    emit_gap(e, s->x.b + 1, s->b);
+}
+
+static void emit_gocall(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        emit_r(e, s->x);
+        puts_(e, "(");
+        for (int i = 0; i < s->nargs; i++) {
+            if (i)
+                puts_(e, ", ");
+            emit_r(e, s->args[i]);
+        }
+        puts_(e, ");");
+        return;
+    }
+    char name[200];
+    go_name(e, s, name, sizeof name);
+    printf_(e, "{ struct %s gocc_a%d; gocc_a%d.fn = ", name, s->id, s->id);
+    emit_r(e, s->x);
+    for (int i = 0; i < s->nargs; i++) {
+        printf_(e, "; gocc_a%d.a%d = ", s->id, i);
+        emit_r(e, s->args[i]);
+    }
+    printf_(e, "; gocc_go_copy(%s, &gocc_a%d, sizeof gocc_a%d); }", name,
+            s->id, s->id);
+}
+
+/* The value a go block's struct member starts from: the variable, or its
+ * address when shared; inside another block's trampoline a shared one is
+ * already a pointer there. */
+static void put_capture_init(emitter *e, const capture *c) {
+    if (!c->by_pointer) {
+        puts_(e, c->name);
+        return;
+    }
+    const site *outer = e->in_block;
+    if (outer)
+        for (int i = 0; i < outer->ncaps; i++)
+            if (outer->caps[i].by_pointer &&
+                !strcmp(outer->caps[i].name, c->name)) {
+                printf_(e, "gocc_a->%s", c->name);
+                return;
+            }
+    printf_(e, "&%s", c->name);
+}
+
+static void emit_goblock(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        emit_r(e, s->body);
+        return;
+    }
+    char name[200];
+    go_name(e, s, name, sizeof name);
+    if (!s->ncaps) {
+        printf_(e, "gocc_go(%s, NULL);", name);
+        return;
+    }
+    printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+    for (int i = 0; i < s->ncaps; i++) {
+        const capture *c = &s->caps[i];
+        if (c->is_array && !c->by_pointer)
+            continue;
+        printf_(e, " .%s = ", c->name);
+        put_capture_init(e, c);
+        puts_(e, ",");
+    }
+    puts_(e, " };");
+    for (int i = 0; i < s->ncaps; i++) {
+        const capture *c = &s->caps[i];
+        if (c->is_array && !c->by_pointer)
+            printf_(e, " __builtin_memcpy(gocc_a%d.%s, %s, sizeof gocc_a%d.%s);",
+                    s->id, c->name, c->name, s->id, c->name);
+    }
+    printf_(e, " gocc_go_copy(%s, &gocc_a%d, sizeof gocc_a%d); }", name,
+            s->id, s->id);
+}
+
+/* select, shadow form: a switch with each case's operation as a statement
+ * of its own block, so that declarations and types come out right. */
+static void emit_select_shadow(emitter *e, const site *s) {
+    puts_(e, "switch (0) {");
+    for (int i = 0; i < s->ncases; i++) {
+        const sel_case *c = &s->cases[i];
+        if (c->kind == CASE_DEFAULT) {
+            puts_(e, " default: {");
+        } else {
+            printf_(e, " case %d: {", i);
+            if (c->kind == CASE_SEND) {
+                emit_r(e, c->ch);
+                puts_(e, ", ");
+                emit_r(e, c->val);
+                puts_(e, ";");
+            } else {
+                if (c->lhs.a <= c->lhs.b) {
+                    emit_r(e, c->lhs);
+                    if (c->ok.a <= c->ok.b) {
+                        puts_(e, ", ");
+                        emit_r(e, c->ok);
+                    }
+                    puts_(e, " = ");
+                }
+                puts_(e, "gocc_recv(");
+                emit_r(e, c->ch);
+                puts_(e, ");");
+            }
+        }
+        emit_r(e, c->body);
+        puts_(e, " } break;");
+    }
+    puts_(e, " }");
+}
+
+static void emit_select(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        emit_select_shadow(e, s);
+        return;
+    }
+    const tr_unit *u = e->u;
+    int n = 0, has_default = 0;
+    for (int i = 0; i < s->ncases; i++)
+        if (s->cases[i].kind == CASE_DEFAULT)
+            has_default = 1;
+        else
+            n++;
+    int id = s->id;
+    int col = (int)u->toks[s->a].col;
+    char ind[64];
+    snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
+    if (n == 0) {
+        printf_(e, "{ gocc_select(NULL, 0, %s); switch (-1) {",
+                has_default ? "true" : "false");
+    } else {
+        printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
+        int k = 0;
+        for (int i = 0; i < s->ncases; i++) {
+            const sel_case *c = &s->cases[i];
+            if (c->kind == CASE_DEFAULT)
+                continue;
+            puts_(e, ind);
+            if (c->kind == CASE_SEND) {
+                bool simple = c->ch.a == c->ch.b;
+                if (!simple) {
+                    puts_(e, "__typeof__(");
+                    emit_moved(e, c->ch);
+                    printf_(e, ") gocc_c%d_%d = ", id, k);
+                    emit_moved(e, c->ch);
+                    printf_(e, "; gocc_elem_t(gocc_c%d_%d)", id, k);
+                } else {
+                    puts_(e, "gocc_elem_t(");
+                    emit_moved(e, c->ch);
+                    puts_(e, ")");
+                }
+                printf_(e, " gocc_v%d_%d = ", id, k);
+                emit_moved(e, c->val);
+                printf_(e, "; gocc_sc%d[%d] = gocc_case_send(", id, k);
+                if (simple)
+                    emit_moved(e, c->ch);
+                else
+                    printf_(e, "gocc_c%d_%d", id, k);
+                printf_(e, ", &gocc_v%d_%d);", id, k);
+            } else if (c->lhs.a <= c->lhs.b) {
+                puts_(e, "gocc_elem_t(");
+                emit_moved(e, c->ch);
+                printf_(e, ") gocc_v%d_%d; gocc_sc%d[%d] = gocc_case_recv(", id,
+                        k, id, k);
+                emit_moved(e, c->ch);
+                printf_(e, ", &gocc_v%d_%d);", id, k);
+            } else {
+                printf_(e, "gocc_sc%d[%d] = gocc_case_recv_drop(", id, k);
+                emit_moved(e, c->ch);
+                puts_(e, ");");
+            }
+            if (c->after)
+                printf_(e, " gocc_sc%d[%d].flags = GOCC_CASE_RELEASE;", id, k);
+            puts_(e, "\n");
+            k++;
+        }
+        printf_(e, "%sswitch (gocc_select(gocc_sc%d, %d, %s)) {", ind, id, n,
+                has_default ? "true" : "false");
+    }
+    int k = 0;
+    for (int i = 0; i < s->ncases; i++) {
+        const sel_case *c = &s->cases[i];
+        if (i > 0)
+            puts_(e, " } break;");
+        emit_gap(e, tok_prev(u, c->kw) + 1, c->kw - 1);   /* spacing */
+        if (e->oline != (int)u->toks[c->kw].line)
+            sync_line(e, &u->toks[c->kw]);
+        if (c->kind == CASE_DEFAULT) {
+            puts_(e, "default: {");
+        } else {
+            printf_(e, "case %d: {", k);
+            if (c->lhs.a <= c->lhs.b) {
+                puts_(e, " ");
+                emit_r(e, c->lhs);
+                printf_(e, " = gocc_v%d_%d;", id, k);
+                if (c->ok.a <= c->ok.b) {
+                    puts_(e, " ");
+                    emit_r(e, c->ok);
+                    printf_(e, " = gocc_sc%d[%d].ok;", id, k);
+                }
+            }
+            k++;
+        }
+        if (c->body.a <= c->body.b) {
+            emit_gap(e, c->colon + 1, c->body.a - 1);
+            emit_r(e, c->body);
+        }
+    }
+    if (s->ncases)
+        puts_(e, " } break;");
+    emit_gap(e, tok_prev(u, s->b) + 1, s->b - 1);
+    if (e->oline != (int)u->toks[s->b].line)
+        sync_line(e, &u->toks[s->b]);
+    puts_(e, "} }");
+}
+
+static void emit_forrange(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW) {
+        puts_(e, "for (");
+        emit_r(e, s->x);
+        puts_(e, " = gocc_recv(");
+        emit_r(e, s->y);
+        puts_(e, ");;) ");
+        emit_r(e, s->body);
+        return;
+    }
+    int id = s->id;
+    printf_(e, "for (__typeof__(");
+    emit_r(e, s->y);
+    printf_(e, ") gocc_r%d = ", id);
+    emit_r(e, s->y);
+    printf_(e, ";;) { gocc_elem_t(gocc_r%d) gocc_v%d; if (!gocc_recv_ok("
+               "gocc_r%d, &gocc_v%d)) break; ",
+            id, id, id, id);
+    emit_r(e, s->x);
+    printf_(e, " = gocc_v%d;", id);
+    emit_gap(e, tok_prev(e->u, s->body.a) + 1, s->body.a - 1);
+    emit_r(e, s->body);
+    puts_(e, " }");
+}
+
+static void emit_site(emitter *e, const site *s) {
+    switch (s->kind) {
+    case SITE_CHAN: emit_chan(e, s); break;
+    case SITE_MAKE: emit_make(e, s); break;
+    case SITE_RECV: emit_recv(e, s); break;
+    case SITE_SEND: emit_send(e, s); break;
+    case SITE_RECVOK: emit_recvok(e, s); break;
+    case SITE_BUILTIN: emit_builtin(e, s); break;
+    case SITE_GOCALL: emit_gocall(e, s); break;
+    case SITE_GOBLOCK: emit_goblock(e, s); break;
+    case SITE_SELECT: emit_select(e, s); break;
+    case SITE_FORRANGE: emit_forrange(e, s); break;
+    case SITE_MAINNAME:
+        if (e->mode == EMIT_FINAL) {
+            if (e->oline != (int)e->u->toks[s->a].line && !e->moved)
+                sync_line(e, &e->u->toks[s->a]);
+            puts_(e, "gocc_main_user");
+        } else {
+            emit_tok(e, s->a);
+        }
+        break;
+    case SITE_STATICREF:
+        if (e->mode == EMIT_FINAL) {
+            if (e->oline != (int)e->u->toks[s->a].line && !e->moved)
+                sync_line(e, &e->u->toks[s->a]);
+            puts_(e, s->repl);
+        } else {
+            emit_tok(e, s->a);
+        }
+        break;
+    }
+}
+
+/* -------------------------------------------------------------------- run */
+
+static const tr_unit *sort_unit;
+static int by_position(const void *pa, const void *pb) {
+    const site *a = &sort_unit->sites[*(const int *)pa];
+    const site *b = &sort_unit->sites[*(const int *)pb];
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    if (a->b != b->b)
+        return a->b > b->b ? -1 : 1;
+    return *(const int *)pa < *(const int *)pb ? -1 : 1;
+}
+
+/* tr_emit: write the unit in the given mode.  In SHADOW mode, shadow_start
+ * and shadow_end (ntoks entries each) receive each token's output offsets
+ * (-1 where a token was not written).  Returns 0. */
+int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
+            int *shadow_end) {
+    emitter e = {0};
+    e.u = u;
+    e.mode = mode;
+    e.out = out;
+    e.sstart = shadow_start;
+    e.send = shadow_end;
+    size_t n = (size_t)u->ntoks;
+    e.order = malloc(((size_t)u->nsites + 1) * sizeof *e.order);
+    e.first_at = malloc(n * sizeof *e.first_at);
+    e.func_start = malloc(n * sizeof *e.func_start);
+    e.func_end = malloc(n * sizeof *e.func_end);
+    if (!e.order || !e.first_at || !e.func_start || !e.func_end) {
+        fputs("gocc: out of memory\n", stderr);
+        exit(2);
+    }
+    for (int i = 0; i < u->nsites; i++)
+        e.order[i] = i;
+    sort_unit = u;
+    qsort(e.order, (size_t)u->nsites, sizeof *e.order, by_position);
+    for (size_t i = 0; i < n; i++) {
+        e.first_at[i] = e.func_start[i] = e.func_end[i] = -1;
+        if (shadow_start) {
+            shadow_start[i] = -1;
+            shadow_end[i] = -1;
+        }
+    }
+    for (int k = u->nsites - 1; k >= 0; k--)
+        e.first_at[u->sites[e.order[k]].a] = k;
+    for (int f = 0; f < u->nfuncs; f++) {
+        e.func_start[u->funcs[f].start] = f;
+        e.func_end[u->funcs[f].rbrace] = f;
+    }
+    if (mode == EMIT_FINAL) {
+        const char *base = strrchr(u->path, '/');
+        sb_printf(out, "/* Translated by gocc from %s: edit that file, not "
+                       "this one. */\n",
+                  base ? base + 1 : u->path);
+    }
+    emit_range(&e, 0, u->ntoks - 1);
+    if (mode == EMIT_FINAL) {
+        for (int f = 0; f < u->nfuncs; f++) {
+            if (!u->funcs[f].is_main)
+                continue;
+            if (!at_bol(&e))
+                put(&e, "\n", 1);
+            if (u->funcs[f].main_void)
+                puts_(&e, "static int gocc_main_args(int argc, char **argv)\n"
+                          "{\n    (void)argc;\n    (void)argv;\n"
+                          "    return gocc_main_user();\n}\n"
+                          "GOCC_MAIN(gocc_main_args)\n");
+            else
+                puts_(&e, "GOCC_MAIN(gocc_main_user)\n");
+            break;
+        }
+        if (!at_bol(&e))
+            put(&e, "\n", 1);
+    }
+    free(e.order);
+    free(e.first_at);
+    free(e.func_start);
+    free(e.func_end);
+    return 0;
+}

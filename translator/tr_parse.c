@@ -1,0 +1,1122 @@
+/*
+ * tr_parse.c - find the extension constructs of a .gc file.
+ *
+ * The parser does not build a C syntax tree.  It walks the token stream
+ * with just enough C structure to apply LANGUAGE.md section 1: which
+ * braces are function bodies, where statements start (for `go`, `select`,
+ * sends and `v, ok = <-ch;`), and which `<-` has nothing to its left.  It
+ * records *sites* (tr.h): token ranges plus what they might be.  Questions
+ * that text cannot answer (is the left side of `x <- y;` a channel? does
+ * `close(x)` take a channel?) are left to the libclang pass.
+ *
+ * Every loop is bounded by the bracket partners computed up front (match),
+ * so malformed input ends in an error or in C that the C compiler rejects,
+ * never in a crash or a hang.
+ */
+#include "tr.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ tokens */
+
+bool tok_sig(const tr_unit *u, int i) {
+    switch (u->toks[i].kind) {
+    case TOK_IDENT: case TOK_NUMBER: case TOK_STRING: case TOK_CHAR:
+    case TOK_PUNCT: case TOK_OTHER:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool tok_is(const tr_unit *u, int i, const char *s) {
+    if (i < 0 || i >= u->ntoks)
+        return false;
+    const token *t = &u->toks[i];
+    size_t n = strlen(s);
+    return t->len == n && t->kind != TOK_STRING && t->kind != TOK_CHAR &&
+           memcmp(u->src + t->off, s, n) == 0;
+}
+
+int tok_next(const tr_unit *u, int i) {
+    if (i >= u->ntoks - 1)
+        return u->ntoks - 1;
+    for (i++; i < u->ntoks - 1 && !tok_sig(u, i); i++)
+        ;
+    return i;
+}
+
+int tok_prev(const tr_unit *u, int i) {
+    for (i--; i >= 0 && !tok_sig(u, i); i--)
+        ;
+    return i;
+}
+
+static bool is_eof(const tr_unit *u, int i) {
+    return i >= u->ntoks - 1;
+}
+
+static bool is_ident(const tr_unit *u, int i) {
+    return i >= 0 && i < u->ntoks && u->toks[i].kind == TOK_IDENT;
+}
+
+/* Two tokens with nothing between them (`<-` is written without space). */
+static bool adjacent(const tr_unit *u, int i, int j) {
+    return j == i + 1 && u->toks[i].off + u->toks[i].len == u->toks[j].off;
+}
+
+/* `<` immediately followed by `-`. */
+static bool is_arrow(const tr_unit *u, int i) {
+    return tok_is(u, i, "<") && tok_is(u, i + 1, "-") && adjacent(u, i, i + 1);
+}
+
+static bool open_bracket(const tr_unit *u, int i) {
+    return tok_is(u, i, "(") || tok_is(u, i, "[") || tok_is(u, i, "{") ||
+           tok_is(u, i, "<:") || tok_is(u, i, "<%");
+}
+
+static bool close_bracket(const tr_unit *u, int i) {
+    return tok_is(u, i, ")") || tok_is(u, i, "]") || tok_is(u, i, "}") ||
+           tok_is(u, i, ":>") || tok_is(u, i, "%>");
+}
+
+/* ------------------------------------------------------------- diagnostics */
+
+static void vdiag(tr_unit *u, int tok, const char *fmt, va_list ap) {
+    if (u->err_tok >= 0)
+        return;
+    u->err_tok = tok < 0 ? 0 : tok;
+    vsnprintf(u->err_msg, sizeof u->err_msg, fmt, ap);
+}
+
+void tr_error(tr_unit *u, int tok, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(u, tok, fmt, ap);
+    va_end(ap);
+}
+
+void tr_warning(tr_unit *u, int tok, const char *fmt, ...) {
+    const token *t = &u->toks[tok];
+    fprintf(u->err, "%s:%u:%u: warning: ", u->path, t->line, t->col);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(u->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', u->err);
+}
+
+/* --------------------------------------------------------------- lex, match */
+
+/* tr_lex: tokenise u->src into u->toks and pair the brackets.
+ * Needs: u->src[u->len] == 0.  Guarantees: toks ends with TOK_EOF; match[i]
+ * is the partner of each bracket, or -1; 0, or -1 with the error set. */
+int tr_lex(tr_unit *u) {
+    lexer L;
+    lex_init(&L, u->src, u->len);
+    int cap = 256;
+    u->toks = malloc((size_t)cap * sizeof *u->toks);
+    if (!u->toks)
+        return -1;
+    for (;;) {
+        if (u->ntoks == cap) {
+            cap *= 2;
+            token *t = realloc(u->toks, (size_t)cap * sizeof *t);
+            if (!t)
+                return -1;
+            u->toks = t;
+        }
+        token *t = &u->toks[u->ntoks];
+        if (lex_next(&L, t) < 0) {
+            /* report at the lexer's position */
+            t->line = L.err_line;
+            t->col = L.err_col;
+            u->ntoks++;
+            tr_error(u, u->ntoks - 1, "%s", L.error);
+            return -1;
+        }
+        u->ntoks++;
+        if (t->kind == TOK_EOF)
+            break;
+    }
+    u->match = malloc((size_t)u->ntoks * sizeof *u->match);
+    int *stack = malloc((size_t)u->ntoks * sizeof *stack);
+    if (!u->match || !stack) {
+        free(stack);
+        return -1;
+    }
+    int sp = 0;
+    u->first_sig = -1;
+    for (int i = 0; i < u->ntoks; i++) {
+        u->match[i] = -1;
+        if (u->first_sig < 0 && tok_sig(u, i))
+            u->first_sig = i;
+        if (open_bracket(u, i)) {
+            stack[sp++] = i;
+        } else if (close_bracket(u, i)) {
+            if (sp == 0) {
+                tr_error(u, i, "unmatched '%.*s'", (int)u->toks[i].len,
+                         u->src + u->toks[i].off);
+                free(stack);
+                return -1;
+            }
+            int o = stack[--sp];
+            u->match[o] = i;
+            u->match[i] = o;
+        }
+    }
+    if (sp > 0) {
+        tr_error(u, stack[sp - 1], "'%.*s' is never closed",
+                 (int)u->toks[stack[sp - 1]].len,
+                 u->src + u->toks[stack[sp - 1]].off);
+        free(stack);
+        return -1;
+    }
+    free(stack);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ sites */
+
+site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
+    if (u->nsites == u->capsites) {
+        int cap = u->capsites ? 2 * u->capsites : 64;
+        site *s = realloc(u->sites, (size_t)cap * sizeof *s);
+        if (!s) {
+            tr_error(u, a, "out of memory");
+            return NULL;
+        }
+        u->sites = s;
+        u->capsites = cap;
+    }
+    site *s = &u->sites[u->nsites++];
+    memset(s, 0, sizeof *s);
+    s->kind = k;
+    s->a = a;
+    s->b = b;
+    s->x = s->y = s->z = s->body = (range){0, -1};
+    s->func = -1;
+    return s;
+}
+
+/* ------------------------------------------------------------ typedef names */
+
+static const char *const type_words[] = {
+    "void", "char", "short", "int", "long", "float", "double", "signed",
+    "unsigned", "_Bool", "bool", "struct", "union", "enum", "const",
+    "volatile", "restrict", "_Atomic", "__typeof__", "typeof", "__typeof",
+    "_Complex", "__int128", "FILE", "va_list", "gocc_mutex",
+    "gocc_waitgroup", "gocc_once", "gocc_select_case", NULL};
+
+static void add_typedef(tr_unit *u, int i) {
+    if (u->ntypedefs == u->captypedefs) {
+        int cap = u->captypedefs ? 2 * u->captypedefs : 16;
+        char **v = realloc(u->typedefs, (size_t)cap * sizeof *v);
+        if (!v)
+            return;
+        u->typedefs = v;
+        u->captypedefs = cap;
+    }
+    const token *t = &u->toks[i];
+    char *s = malloc(t->len + 1);
+    if (!s)
+        return;
+    memcpy(s, u->src + t->off, t->len);
+    s[t->len] = 0;
+    u->typedefs[u->ntypedefs++] = s;
+}
+
+/* A word that names a type: a keyword, a typedef declared in the file, a
+ * POSIX-style name ending in _t, or a few well-known library types. */
+static bool is_type_word(const tr_unit *u, int i) {
+    if (!is_ident(u, i))
+        return false;
+    for (int k = 0; type_words[k]; k++)
+        if (tok_is(u, i, type_words[k]))
+            return true;
+    if (tok_is(u, i, "chan") && tok_is(u, tok_next(u, i), "<"))
+        return true;
+    const token *t = &u->toks[i];
+    if (t->len > 2 && !memcmp(u->src + t->off + t->len - 2, "_t", 2))
+        return true;
+    for (int k = 0; k < u->ntypedefs; k++)
+        if (tok_is(u, i, u->typedefs[k]))
+            return true;
+    return false;
+}
+
+/* Collect the names declared by `typedef ...;` items anywhere in the file:
+ * the last identifier of each declarator at bracket depth 0, or the one
+ * after `*` in a parenthesised declarator (`typedef void (*fn)(int);`). */
+static void collect_typedefs(tr_unit *u) {
+    for (int i = u->first_sig; i >= 0 && !is_eof(u, i); i = tok_next(u, i)) {
+        if (!tok_is(u, i, "typedef"))
+            continue;
+        int last = -1;
+        int j;
+        for (j = tok_next(u, i); !is_eof(u, j); j = tok_next(u, j)) {
+            if (tok_is(u, j, ";") || tok_is(u, j, ",")) {
+                if (last >= 0)
+                    add_typedef(u, last);
+                last = -1;
+                if (tok_is(u, j, ";"))
+                    break;
+            } else if (tok_is(u, j, "(") && tok_is(u, tok_next(u, j), "*") &&
+                       is_ident(u, tok_next(u, tok_next(u, j)))) {
+                last = tok_next(u, tok_next(u, j));
+                j = u->match[j];
+            } else if (open_bracket(u, j) && u->match[j] > j) {
+                j = u->match[j];
+            } else if (is_ident(u, j)) {
+                last = j;
+            }
+        }
+        i = j;
+        if (is_eof(u, i))
+            break;
+    }
+}
+
+/* Does the bracketed range (a, b) exclusive hold a type name?  Used to tell
+ * a cast `(int)<-ch` from a parenthesised operand `(n)<-1`. */
+static bool parens_hold_type(const tr_unit *u, int open) {
+    int first = tok_next(u, open);
+    if (first >= u->match[open])
+        return false;
+    if (!is_type_word(u, first))
+        return false;
+    /* a typedef name alone or followed by `*`, qualifiers, or a keyword */
+    for (int j = tok_next(u, first); j < u->match[open]; j = tok_next(u, j)) {
+        if (tok_is(u, j, "*") || is_type_word(u, j) || is_ident(u, j))
+            continue;
+        if (tok_is(u, j, "(") || tok_is(u, j, "[")) {
+            j = u->match[j];
+            continue;
+        }
+        if (tok_is(u, j, "<") || tok_is(u, j, ">") || tok_is(u, j, ">>") ||
+            tok_is(u, j, ","))
+            continue;   /* chan<...> */
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ expressions */
+
+/* Does the token before i end an operand, so that a `<-` at i is binary? */
+static bool ends_operand(const tr_unit *u, int p) {
+    if (p < 0)
+        return false;
+    const token *t = &u->toks[p];
+    if (t->kind == TOK_NUMBER || t->kind == TOK_STRING || t->kind == TOK_CHAR)
+        return true;
+    if (t->kind == TOK_IDENT) {
+        static const char *const kw[] = {"return", "sizeof", "case", "else",
+                                         "do", "_Alignof", "goto", NULL};
+        for (int k = 0; kw[k]; k++)
+            if (tok_is(u, p, kw[k]))
+                return false;
+        return true;
+    }
+    if (tok_is(u, p, ")"))
+        return !parens_hold_type(u, u->match[p]);
+    return tok_is(u, p, "]") || tok_is(u, p, "++") || tok_is(u, p, "--") ||
+           tok_is(u, p, ":>");
+}
+
+static int parse_unary(tr_unit *u, int i, int limit);
+
+/* postfix-expression tail: [..] (..) .id ->id ++ -- */
+static int parse_postfix(tr_unit *u, int last, int limit) {
+    for (;;) {
+        int j = tok_next(u, last);
+        if (j > limit)
+            return last;
+        if (tok_is(u, j, "[") || tok_is(u, j, "(") || tok_is(u, j, "<:")) {
+            last = u->match[j];
+        } else if ((tok_is(u, j, ".") || tok_is(u, j, "->")) &&
+                   is_ident(u, tok_next(u, j)) && tok_next(u, j) <= limit) {
+            last = tok_next(u, j);
+        } else if (tok_is(u, j, "++") || tok_is(u, j, "--")) {
+            last = j;
+        } else {
+            return last;
+        }
+    }
+}
+
+/* parse_unary: the last token of the cast-expression that starts at i, or
+ * -1 if none starts there.
+ *   cast-expr = unary-op cast-expr | "<-" cast-expr | "(" type ")" cast-expr
+ *             | sizeof unary | postfix */
+static int parse_unary(tr_unit *u, int i, int limit) {
+    if (i > limit || is_eof(u, i))
+        return -1;
+    if (is_arrow(u, i))
+        return parse_unary(u, tok_next(u, i + 1), limit);
+    static const char *const ops[] = {"*", "&", "+", "-", "!", "~", "++",
+                                      "--", NULL};
+    for (int k = 0; ops[k]; k++)
+        if (tok_is(u, i, ops[k]))
+            return parse_unary(u, tok_next(u, i), limit);
+    if (tok_is(u, i, "sizeof") || tok_is(u, i, "_Alignof") ||
+        tok_is(u, i, "__alignof__")) {
+        int j = tok_next(u, i);
+        if (tok_is(u, j, "(") && parens_hold_type(u, j))
+            return u->match[j];
+        return parse_unary(u, j, limit);
+    }
+    if (tok_is(u, i, "(")) {
+        int close = u->match[i];
+        int after = tok_next(u, close);
+        if (parens_hold_type(u, i) && !tok_is(u, after, "{"))
+            return parse_unary(u, after, limit);
+        if (parens_hold_type(u, i))   /* compound literal */
+            return parse_postfix(u, u->match[after], limit);
+        return parse_postfix(u, close, limit);
+    }
+    const token *t = &u->toks[i];
+    if (t->kind == TOK_IDENT || t->kind == TOK_NUMBER ||
+        t->kind == TOK_CHAR) {
+        return parse_postfix(u, i, limit);
+    }
+    if (t->kind == TOK_STRING) {
+        while (u->toks[tok_next(u, i)].kind == TOK_STRING &&
+               tok_next(u, i) <= limit)
+            i = tok_next(u, i);
+        return parse_postfix(u, i, limit);
+    }
+    return -1;
+}
+
+static int parse_compound(tr_unit *u, int lbrace);
+
+/* parse_chan: `chan` at i, `<` next.  Records the site (and the sites of
+ * nested channel types).  Returns the closing token; *half is 1 when this
+ * type closed on the first half of a `>>`, whose second half closes the
+ * enclosing chan<>. */
+static int parse_chan(tr_unit *u, int i, int limit, int *half) {
+    int lt = tok_next(u, i);
+    int first = tok_next(u, lt);
+    *half = 0;
+    for (int k = first; k <= limit && !is_eof(u, k); k = tok_next(u, k)) {
+        if (tok_is(u, k, "chan") && tok_is(u, tok_next(u, k), "<")) {
+            int h;
+            int end = parse_chan(u, k, limit, &h);
+            if (end < 0)
+                return -1;
+            if (h == 1) {   /* `>>`: its second half closes us */
+                site *s = tr_add_site(u, SITE_CHAN, i, end);
+                if (!s)
+                    return -1;
+                s->x = (range){first, end};
+                *half = 2;
+                return end;
+            }
+            k = end;
+            continue;
+        }
+        if (open_bracket(u, k)) {
+            k = u->match[k];
+            continue;
+        }
+        if (tok_is(u, k, ">") || tok_is(u, k, ">>")) {
+            if (k == first) {
+                tr_error(u, k, "missing element type in chan<>");
+                return -1;
+            }
+            site *s = tr_add_site(u, SITE_CHAN, i, k);
+            if (!s)
+                return -1;
+            s->x = (range){first, tok_prev(u, k)};
+            *half = tok_is(u, k, ">>") ? 1 : 0;
+            return k;
+        }
+        if (tok_is(u, k, ";") || close_bracket(u, k) || tok_is(u, k, "=")) {
+            break;
+        }
+    }
+    tr_error(u, lt, "expected '>' to close 'chan<'");
+    return -1;
+}
+
+/* Is `go`/`len`... at i an identifier used as a plain name here?  Member
+ * names (`s.chan`, `p->len`) never start a construct. */
+static bool after_member_op(const tr_unit *u, int i) {
+    int p = tok_prev(u, i);
+    return tok_is(u, p, ".") || tok_is(u, p, "->");
+}
+
+/* scan_expr: record the sites in the tokens [a, b]: channel types, make,
+ * receives, close/len/cap candidates, and statement expressions.  Returns
+ * 0 or -1 on error. */
+static int scan_expr(tr_unit *u, int a, int b) {
+    for (int i = a; i <= b && !is_eof(u, i); i = tok_next(u, i)) {
+        if (u->err_tok >= 0)
+            return -1;
+        if (!tok_sig(u, i))
+            continue;
+        if (tok_is(u, i, "chan") && tok_is(u, tok_next(u, i), "<") &&
+            !after_member_op(u, i)) {
+            int half;
+            int end = parse_chan(u, i, b, &half);
+            if (end < 0)
+                return -1;
+            if (half == 1) {
+                tr_error(u, end, "'>>' closes a chan<> that was never opened");
+                return -1;
+            }
+            i = end;
+            continue;
+        }
+        if (tok_is(u, i, "make") && tok_is(u, tok_next(u, i), "(") &&
+            tok_is(u, tok_next(u, tok_next(u, i)), "chan") &&
+            !after_member_op(u, i)) {
+            int lp = tok_next(u, i);
+            int ch = tok_next(u, lp);
+            if (!tok_is(u, tok_next(u, ch), "<"))
+                continue;
+            int half;
+            int end = parse_chan(u, ch, u->match[lp], &half);
+            if (end < 0)
+                return -1;
+            range t = u->sites[u->nsites - 1].x;   /* the chan's T */
+            site *s = tr_add_site(u, SITE_MAKE, i, u->match[lp]);
+            if (!s)
+                return -1;
+            s->x = (range){ch, end};
+            s->z = t;
+            int n = tok_next(u, end);
+            if (tok_is(u, n, ",")) {
+                s->y = (range){tok_next(u, n), tok_prev(u, u->match[lp])};
+                if (s->y.a > s->y.b) {
+                    tr_error(u, n, "expected a capacity after ',' in make");
+                    return -1;
+                }
+            } else if (n != u->match[lp]) {
+                tr_error(u, n, "expected ',' or ')' after the channel type "
+                               "in make");
+                return -1;
+            }
+            i = end;   /* go on inside the capacity */
+            continue;
+        }
+        if (is_arrow(u, i) && (i == a || !ends_operand(u, tok_prev(u, i)))) {
+            int opnd = tok_next(u, i + 1);
+            int end = parse_unary(u, opnd, b);
+            if (end < 0) {
+                tr_error(u, opnd <= b ? opnd : i,
+                         "expected an operand after '<-'");
+                return -1;
+            }
+            site *s = tr_add_site(u, SITE_RECV, i, end);
+            if (!s)
+                return -1;
+            s->x = (range){opnd, end};
+            s->after = tok_is(u, opnd, "gocc_after") &&
+                       tok_is(u, tok_next(u, opnd), "(") &&
+                       u->match[tok_next(u, opnd)] == end;
+            i = i + 1;   /* the operand is scanned next */
+            continue;
+        }
+        if ((tok_is(u, i, "close") || tok_is(u, i, "len") ||
+             tok_is(u, i, "cap")) &&
+            tok_is(u, tok_next(u, i), "(") && !after_member_op(u, i)) {
+            int lp = tok_next(u, i);
+            if (tok_next(u, lp) < u->match[lp]) {
+                site *s = tr_add_site(u, SITE_BUILTIN, i, u->match[lp]);
+                if (!s)
+                    return -1;
+                s->x = (range){tok_next(u, lp), tok_prev(u, u->match[lp])};
+            }
+            continue;
+        }
+        if (tok_is(u, i, "(") && tok_is(u, tok_next(u, i), "{")) {
+            int lb = tok_next(u, i);
+            if (parse_compound(u, lb) < 0)
+                return -1;
+            i = u->match[lb];
+            continue;
+        }
+    }
+    return u->err_tok >= 0 ? -1 : 0;
+}
+
+/* Find the first token in [a, b] at bracket depth 0 that is s, or -1. */
+static int find_top(const tr_unit *u, int a, int b, const char *s) {
+    for (int i = a; i <= b && !is_eof(u, i); i = tok_next(u, i)) {
+        if (tok_is(u, i, s))
+            return i;
+        if (open_bracket(u, i))
+            i = u->match[i];
+    }
+    return -1;
+}
+
+/* The first `<-` in [a, b] at depth 0 with an operand to its left. */
+static int find_binary_arrow(const tr_unit *u, int a, int b) {
+    for (int i = a; i <= b && !is_eof(u, i); i = tok_next(u, i)) {
+        if (is_arrow(u, i) && i > a && ends_operand(u, tok_prev(u, i)))
+            return i;
+        if (open_bracket(u, i))
+            i = u->match[i];
+    }
+    return -1;
+}
+
+/* Any assignment, comma or conditional at depth 0 in [a, b]? */
+static bool has_top_operator(const tr_unit *u, int a, int b) {
+    static const char *const ops[] = {"=", "+=", "-=", "*=", "/=", "%=",
+                                      "&=", "|=", "^=", "<<=", ">>=", ",",
+                                      "?", NULL};
+    for (int k = 0; ops[k]; k++)
+        if (find_top(u, a, b, ops[k]) >= 0)
+            return true;
+    return false;
+}
+
+/* scan_stmt_expr: an expression or declaration statement [a, b] (b is the
+ * token before `;`).  Recognises `X <- Y` sends and `X, Y = <-Z`. */
+static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
+    if (a > b)
+        return 0;
+    int eq = find_top(u, a, b, "=");
+    int comma = find_top(u, a, b, ",");
+    if (eq > 0 && comma > 0 && comma < eq && is_arrow(u, tok_next(u, eq)) &&
+        find_top(u, tok_next(u, comma), tok_prev(u, eq), ",") < 0) {
+        site *s = tr_add_site(u, SITE_RECVOK, a, semi);
+        if (!s)
+            return -1;
+        int arrow = tok_next(u, eq);
+        s->x = (range){a, tok_prev(u, comma)};
+        s->y = (range){tok_next(u, comma), tok_prev(u, eq)};
+        s->z = (range){tok_next(u, arrow + 1), b};
+        if (s->x.a > s->x.b || s->y.a > s->y.b) {
+            tr_error(u, comma, "expected 'value, ok = <-channel;'");
+            return -1;
+        }
+        if (s->z.a > s->z.b || parse_unary(u, s->z.a, b) != b) {
+            tr_error(u, s->z.a <= b ? s->z.a : arrow,
+                     "expected a channel after '<-'");
+            return -1;
+        }
+        if (scan_expr(u, s->x.a, s->x.b) < 0 ||
+            scan_expr(u, s->y.a, s->y.b) < 0)
+            return -1;
+        return scan_expr(u, s->z.a, s->z.b);
+    }
+    int arrow = find_binary_arrow(u, a, b);
+    if (arrow > 0 && !has_top_operator(u, a, tok_prev(u, arrow))) {
+        site *s = tr_add_site(u, SITE_SEND, a, semi);
+        if (!s)
+            return -1;
+        s->x = (range){a, tok_prev(u, arrow)};
+        s->y = (range){tok_next(u, arrow + 1), b};
+        if (s->y.a > s->y.b) {
+            tr_error(u, arrow, "expected a value to send after '<-'");
+            return -1;
+        }
+        if (scan_expr(u, s->x.a, s->x.b) < 0)
+            return -1;
+        return scan_expr(u, s->y.a, s->y.b);
+    }
+    int nsites = u->nsites;
+    if (scan_expr(u, a, b) < 0)
+        return -1;
+    /* `<-ch;` alone: a receive whose value is dropped */
+    for (int k = nsites; k < u->nsites; k++)
+        if (u->sites[k].kind == SITE_RECV && u->sites[k].a == a &&
+            u->sites[k].b == b)
+            u->sites[k].drop = true;
+    return 0;
+}
+
+/* ------------------------------------------------------------- statements */
+
+static int parse_stmt(tr_unit *u, int i, int limit);
+
+/* The `;` ending the statement that starts at i, within limit (the
+ * enclosing `}`), or limit when there is none. */
+static int stmt_end(const tr_unit *u, int i, int limit) {
+    for (int j = i; j < limit && !is_eof(u, j); j = tok_next(u, j)) {
+        if (tok_is(u, j, ";"))
+            return j;
+        if (open_bracket(u, j)) {
+            if (u->match[j] >= limit)
+                return limit;
+            j = u->match[j];
+        }
+        if (tok_is(u, j, "}"))
+            return j;
+    }
+    return limit;
+}
+
+/* compound-statement = "{" statement* "}" */
+static int parse_compound(tr_unit *u, int lbrace) {
+    int rbrace = u->match[lbrace];
+    for (int i = tok_next(u, lbrace); i < rbrace && u->err_tok < 0;) {
+        int end = parse_stmt(u, i, rbrace);
+        if (end < 0)
+            return -1;
+        i = tok_next(u, end);
+    }
+    return u->err_tok >= 0 ? -1 : rbrace;
+}
+
+/* The last token of a parenthesised header `( ... )` at i, scanned. */
+static int paren_header(tr_unit *u, int kw, int *close) {
+    int lp = tok_next(u, kw);
+    if (!tok_is(u, lp, "(")) {
+        tr_error(u, lp, "expected '(' after '%.*s'", (int)u->toks[kw].len,
+                 u->src + u->toks[kw].off);
+        return -1;
+    }
+    *close = u->match[lp];
+    return scan_expr(u, tok_next(u, lp), tok_prev(u, *close));
+}
+
+/* go-stmt = "go" compound | "go" postfix-call ";"
+ * Returns the statement's last token, or -2 when `go` is a plain name. */
+static int parse_go(tr_unit *u, int i, int limit) {
+    int n = tok_next(u, i);
+    if (tok_is(u, n, "{")) {
+        site *s = tr_add_site(u, SITE_GOBLOCK, i, u->match[n]);
+        if (!s)
+            return -1;
+        s->body = (range){n, u->match[n]};
+        if (parse_compound(u, n) < 0)
+            return -1;
+        return u->match[n];
+    }
+    if (!is_ident(u, n) && !tok_is(u, n, "("))
+        return -2;
+    int semi = stmt_end(u, n, limit);
+    if (!tok_is(u, semi, ";"))
+        return -2;
+    /* the callee: names, member accesses, subscripts and parenthesised
+     * expressions, then the argument list last */
+    int last = tok_prev(u, semi);
+    if (!tok_is(u, last, ")") || u->match[last] <= n)
+        return -2;
+    int lp = u->match[last];
+    for (int j = n; j < lp; j = tok_next(u, j)) {
+        if (is_ident(u, j) || tok_is(u, j, ".") || tok_is(u, j, "->"))
+            continue;
+        if (tok_is(u, j, "(") || tok_is(u, j, "[")) {
+            j = u->match[j];
+            continue;
+        }
+        return -2;
+    }
+    site *s = tr_add_site(u, SITE_GOCALL, i, semi);
+    if (!s)
+        return -1;
+    s->x = (range){n, tok_prev(u, lp)};
+    /* split the arguments at top-level commas */
+    int start = tok_next(u, lp);
+    int cap = 4;
+    s->args = malloc((size_t)cap * sizeof *s->args);
+    if (!s->args)
+        return -1;
+    for (int j = start; start < last;) {
+        if (j == last || tok_is(u, j, ",")) {
+            if (start == j) {
+                tr_error(u, j, "expected an argument");
+                return -1;
+            }
+            if (s->nargs == cap) {
+                cap *= 2;
+                range *r = realloc(s->args, (size_t)cap * sizeof *r);
+                if (!r)
+                    return -1;
+                s->args = r;
+            }
+            s->args[s->nargs++] = (range){start, tok_prev(u, j)};
+            if (j == last)
+                break;
+            start = tok_next(u, j);
+            if (start == last) {
+                tr_error(u, start, "expected an argument");
+                return -1;
+            }
+        }
+        if (open_bracket(u, j))
+            j = u->match[j];
+        j = tok_next(u, j);
+    }
+    if (scan_expr(u, s->x.a, s->x.b) < 0)
+        return -1;
+    for (int k = 0; k < s->nargs; k++)
+        if (scan_expr(u, s->args[k].a, s->args[k].b) < 0)
+            return -1;
+    return semi;
+}
+
+/* A select case's left side declares a variable: it starts with a type
+ * word, or reads `name name` / `name *` (no expression does). */
+static bool lhs_is_decl(const tr_unit *u, int a, int b) {
+    if (a >= b)
+        return false;
+    if (is_type_word(u, a))
+        return true;
+    int n = tok_next(u, a);
+    return is_ident(u, a) && (is_ident(u, n) || tok_is(u, n, "*"));
+}
+
+/* select-case = "case" ( "<-" X | L "=" "<-" X | L "," OK "=" "<-" X
+ *                      | DECL "=" "<-" X | X "<-" Y ) ":" statement*
+ *             | "default" ":" statement* */
+static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
+    if (a > b) {
+        tr_error(u, c->colon, "expected a send or receive in select case");
+        return -1;
+    }
+    int eq = find_top(u, a, b, "=");
+    int recv_at = -1;
+    if (is_arrow(u, a)) {
+        recv_at = a;
+    } else if (eq > 0 && is_arrow(u, tok_next(u, eq))) {
+        recv_at = tok_next(u, eq);
+        int comma = find_top(u, a, tok_prev(u, eq), ",");
+        if (comma > 0) {
+            c->lhs = (range){a, tok_prev(u, comma)};
+            c->ok = (range){tok_next(u, comma), tok_prev(u, eq)};
+            if (c->lhs.a > c->lhs.b || c->ok.a > c->ok.b) {
+                tr_error(u, comma, "expected 'value, ok = <-channel'");
+                return -1;
+            }
+        } else {
+            c->lhs = (range){a, tok_prev(u, eq)};
+            if (c->lhs.a > c->lhs.b) {
+                tr_error(u, eq, "expected a variable before '='");
+                return -1;
+            }
+            c->decl = lhs_is_decl(u, c->lhs.a, c->lhs.b);
+        }
+    }
+    if (recv_at >= 0) {
+        c->kind = CASE_RECV;
+        int opnd = tok_next(u, recv_at + 1);
+        if (opnd > b || parse_unary(u, opnd, b) != b) {
+            tr_error(u, opnd <= b ? opnd : recv_at,
+                     "expected a channel after '<-' in select case");
+            return -1;
+        }
+        c->ch = (range){opnd, b};
+        c->after = tok_is(u, opnd, "gocc_after") &&
+                   tok_is(u, tok_next(u, opnd), "(") &&
+                   u->match[tok_next(u, opnd)] == b;
+        if (c->lhs.a <= c->lhs.b && scan_expr(u, c->lhs.a, c->lhs.b) < 0)
+            return -1;
+        if (c->ok.a <= c->ok.b && scan_expr(u, c->ok.a, c->ok.b) < 0)
+            return -1;
+        return scan_expr(u, c->ch.a, c->ch.b);
+    }
+    int arrow = find_binary_arrow(u, a, b);
+    if (arrow < 0) {
+        tr_error(u, a, "select case must be a send or receive");
+        return -1;
+    }
+    c->kind = CASE_SEND;
+    c->ch = (range){a, tok_prev(u, arrow)};
+    c->val = (range){tok_next(u, arrow + 1), b};
+    if (c->val.a > c->val.b) {
+        tr_error(u, arrow, "expected a value to send after '<-'");
+        return -1;
+    }
+    if (scan_expr(u, c->ch.a, c->ch.b) < 0)
+        return -1;
+    return scan_expr(u, c->val.a, c->val.b);
+}
+
+/* The `:` ending a case header that starts at a (skipping `?:` pairs). */
+static int case_colon(const tr_unit *u, int a, int limit) {
+    int q = 0;
+    for (int j = a; j < limit && !is_eof(u, j); j = tok_next(u, j)) {
+        if (tok_is(u, j, "?"))
+            q++;
+        else if (tok_is(u, j, ":") && q-- == 0)
+            return j;
+        else if (tok_is(u, j, ";") || tok_is(u, j, "{") || tok_is(u, j, "}"))
+            return -1;
+        else if (open_bracket(u, j))
+            j = u->match[j];
+    }
+    return -1;
+}
+
+static int parse_select(tr_unit *u, int kw) {
+    int lb = tok_next(u, kw);
+    int rb = u->match[lb];
+    site *s = tr_add_site(u, SITE_SELECT, kw, rb);
+    if (!s)
+        return -1;
+    int si = (int)(s - u->sites);
+    sel_case *cases = NULL;
+    int n = 0, cap = 0, has_default = 0;
+    int i = tok_next(u, lb);
+    if (i < rb && !tok_is(u, i, "case") && !tok_is(u, i, "default")) {
+        tr_error(u, i, "expected 'case' or 'default' in select");
+        return -1;
+    }
+    while (i < rb) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4;
+            sel_case *v = realloc(cases, (size_t)cap * sizeof *v);
+            if (!v) {
+                free(cases);
+                return -1;
+            }
+            cases = v;
+        }
+        sel_case *c = &cases[n];
+        memset(c, 0, sizeof *c);
+        c->lhs = c->ok = c->ch = c->val = c->body = (range){0, -1};
+        c->kw = i;
+        if (tok_is(u, i, "default")) {
+            c->kind = CASE_DEFAULT;
+            c->colon = tok_next(u, i);
+            if (!tok_is(u, c->colon, ":")) {
+                tr_error(u, c->colon, "expected ':' after 'default'");
+                goto fail;
+            }
+            if (has_default++) {
+                tr_error(u, i, "multiple defaults in select");
+                goto fail;
+            }
+        } else {
+            c->colon = case_colon(u, tok_next(u, i), rb);
+            if (c->colon < 0) {
+                tr_error(u, tok_next(u, i), "expected ':' after select case");
+                goto fail;
+            }
+            if (parse_case_header(u, c, tok_next(u, i),
+                                  tok_prev(u, c->colon)) < 0)
+                goto fail;
+        }
+        n++;
+        int j = tok_next(u, c->colon);
+        c->body.a = j;
+        while (j < rb && !tok_is(u, j, "case") && !tok_is(u, j, "default")) {
+            int end = parse_stmt(u, j, rb);
+            if (end < 0)
+                goto fail;
+            j = tok_next(u, end);
+        }
+        c->body.b = tok_prev(u, j);
+        i = j;
+    }
+    s = &u->sites[si];   /* the array may have moved */
+    s->cases = cases;
+    s->ncases = n;
+    return rb;
+fail:
+    free(cases);
+    return -1;
+}
+
+/* for (D : X) S */
+static int parse_for(tr_unit *u, int kw, int limit) {
+    int lp = tok_next(u, kw);
+    if (!tok_is(u, lp, "(")) {
+        tr_error(u, lp, "expected '(' after 'for'");
+        return -1;
+    }
+    int rp = u->match[lp];
+    int colon = find_top(u, tok_next(u, lp), tok_prev(u, rp), ":");
+    if (colon < 0 || find_top(u, tok_next(u, lp), tok_prev(u, rp), ";") >= 0) {
+        if (scan_expr(u, tok_next(u, lp), tok_prev(u, rp)) < 0)
+            return -1;
+        return parse_stmt(u, tok_next(u, rp), limit);
+    }
+    site *s = tr_add_site(u, SITE_FORRANGE, kw, -1);
+    if (!s)
+        return -1;
+    int si = (int)(s - u->sites);
+    s->x = (range){tok_next(u, lp), tok_prev(u, colon)};
+    s->y = (range){tok_next(u, colon), tok_prev(u, rp)};
+    if (s->x.a > s->x.b || !is_ident(u, s->x.b)) {
+        tr_error(u, s->x.a <= s->x.b ? s->x.a : colon,
+                 "expected a variable declaration before ':' in for");
+        return -1;
+    }
+    if (s->y.a > s->y.b) {
+        tr_error(u, colon, "expected a channel after ':' in for");
+        return -1;
+    }
+    if (scan_expr(u, s->x.a, s->x.b) < 0 || scan_expr(u, s->y.a, s->y.b) < 0)
+        return -1;
+    int body = tok_next(u, rp);
+    if (body >= limit) {
+        tr_error(u, rp, "expected a statement after 'for (...)'");
+        return -1;
+    }
+    int end = parse_stmt(u, body, limit);
+    if (end < 0)
+        return -1;
+    s = &u->sites[si];
+    s->b = end;
+    s->body = (range){body, end};
+    return end;
+}
+
+/* parse_stmt: the statement starting at i, inside a block ending at limit.
+ * Returns its last token, or -1 on error. */
+static int parse_stmt(tr_unit *u, int i, int limit) {
+    if (i >= limit || is_eof(u, i))
+        return limit;
+    if (tok_is(u, i, "{"))
+        return parse_compound(u, i);
+    if (tok_is(u, i, ";"))
+        return i;
+    int n = tok_next(u, i);
+    if (tok_is(u, i, "if") || tok_is(u, i, "while") ||
+        tok_is(u, i, "switch")) {
+        int close;
+        if (paren_header(u, i, &close) < 0)
+            return -1;
+        int end = parse_stmt(u, tok_next(u, close), limit);
+        if (end < 0)
+            return -1;
+        if (tok_is(u, i, "if") && tok_is(u, tok_next(u, end), "else"))
+            return parse_stmt(u, tok_next(u, tok_next(u, end)), limit);
+        return end;
+    }
+    if (tok_is(u, i, "for"))
+        return parse_for(u, i, limit);
+    if (tok_is(u, i, "do")) {
+        int end = parse_stmt(u, n, limit);
+        if (end < 0)
+            return -1;
+        int w = tok_next(u, end);
+        int close;
+        if (!tok_is(u, w, "while") || paren_header(u, w, &close) < 0) {
+            tr_error(u, w, "expected 'while' after 'do' statement");
+            return -1;
+        }
+        return stmt_end(u, close, limit);
+    }
+    if (tok_is(u, i, "case") || tok_is(u, i, "default")) {
+        int colon = case_colon(u, n, limit);
+        if (colon < 0)
+            return stmt_end(u, i, limit);
+        if (scan_expr(u, n, tok_prev(u, colon)) < 0)
+            return -1;
+        int next = tok_next(u, colon);
+        return next >= limit ? colon : parse_stmt(u, next, limit);
+    }
+    if (is_ident(u, i) && tok_is(u, n, ":")) {   /* label */
+        int next = tok_next(u, n);
+        return next >= limit ? n : parse_stmt(u, next, limit);
+    }
+    if (tok_is(u, i, "go")) {
+        int end = parse_go(u, i, limit);
+        if (end != -2)
+            return end;
+    }
+    if (tok_is(u, i, "select") && tok_is(u, n, "{"))
+        return parse_select(u, i);
+    int semi = stmt_end(u, i, limit);
+    if (tok_is(u, i, "return") || tok_is(u, i, "break") ||
+        tok_is(u, i, "continue") || tok_is(u, i, "goto")) {
+        if (scan_expr(u, i, tok_prev(u, semi)) < 0)
+            return -1;
+        return semi;
+    }
+    if (scan_stmt_expr(u, i, tok_prev(u, semi), semi) < 0)
+        return -1;
+    return semi;
+}
+
+/* ------------------------------------------------------------- file level */
+
+static func *add_func(tr_unit *u) {
+    if (u->nfuncs == u->capfuncs) {
+        int cap = u->capfuncs ? 2 * u->capfuncs : 16;
+        func *f = realloc(u->funcs, (size_t)cap * sizeof *f);
+        if (!f)
+            return NULL;
+        u->funcs = f;
+        u->capfuncs = cap;
+    }
+    func *f = &u->funcs[u->nfuncs++];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+/* The name a function definition's declarator declares: the identifier
+ * before the first top-level `(` of the item (or inside `(name)`). */
+static int func_name(const tr_unit *u, int start, int lbrace) {
+    for (int j = start; j < lbrace; j = tok_next(u, j)) {
+        if (tok_is(u, j, "(")) {
+            int p = tok_prev(u, j);
+            if (is_ident(u, p) && p >= start && !is_type_word(u, p))
+                return p;
+            j = u->match[j];
+        } else if (open_bracket(u, j)) {
+            j = u->match[j];
+        }
+    }
+    return -1;
+}
+
+/* One top-level item: a declaration ending in `;` or a function
+ * definition.  Returns the token after it. */
+static int parse_item(tr_unit *u, int start) {
+    bool saw_eq = false;
+    for (int j = start; !is_eof(u, j); j = tok_next(u, j)) {
+        if (tok_is(u, j, ";")) {
+            if (scan_expr(u, start, j) < 0)
+                return -1;
+            return tok_next(u, j);
+        }
+        if (tok_is(u, j, "="))
+            saw_eq = true;
+        if (tok_is(u, j, "{") && !saw_eq && tok_is(u, tok_prev(u, j), ")")) {
+            func *f = add_func(u);
+            if (!f)
+                return -1;
+            f->start = start;
+            f->lbrace = j;
+            f->rbrace = u->match[j];
+            f->name = func_name(u, start, j);
+            int fi = u->nfuncs - 1;
+            if (f->name >= 0 && tok_is(u, f->name, "main")) {
+                int lp = tok_next(u, f->name);
+                int first = tok_next(u, lp);
+                f->is_main = true;
+                f->main_void = first == u->match[lp] ||
+                               (tok_is(u, first, "void") &&
+                                tok_next(u, first) == u->match[lp]);
+                tr_add_site(u, SITE_MAINNAME, f->name, f->name);
+            }
+            if (scan_expr(u, start, tok_prev(u, j)) < 0)
+                return -1;
+            int first_site = u->nsites;
+            if (parse_compound(u, j) < 0)
+                return -1;
+            for (int k = first_site; k < u->nsites; k++)
+                u->sites[k].func = fi;
+            return tok_next(u, u->funcs[fi].rbrace);
+        }
+        if (open_bracket(u, j))
+            j = u->match[j];
+    }
+    if (scan_expr(u, start, tok_prev(u, u->ntoks - 1)) < 0)
+        return -1;
+    return u->ntoks - 1;
+}
+
+/* tr_parse: find every site of the file.  0, or -1 with the error set. */
+int tr_parse(tr_unit *u) {
+    collect_typedefs(u);
+    for (int i = u->first_sig; i >= 0 && !is_eof(u, i);) {
+        i = parse_item(u, i);
+        if (i < 0 || u->err_tok >= 0)
+            return -1;
+    }
+    return 0;
+}

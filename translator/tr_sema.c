@@ -1,0 +1,844 @@
+/*
+ * tr_sema.c - the libclang pass: answer the questions the text cannot.
+ *
+ * libclang parses the shadow (tr_emit.c, EMIT_SHADOW) as the .gc file's
+ * contents, with the user's -I -D -U -std -include options and clang's
+ * resource directory.  One walk over the main file's cursors matches each
+ * expression's extent against the token ranges the sites asked about
+ * (outermost cursor first, so implicit conversions are included: a
+ * variadic argument comes back promoted) and collects, for each go block,
+ * the outer variables it uses.  Then:
+ *   - a send candidate or close/len/cap candidate is a channel operation
+ *     only when its operand's type is a channel;
+ *   - a go call gets its callee's type and its parameter types printed as
+ *     C that can be named at file scope (or an error at the .gc position);
+ *   - a go block gets its captures: name, printed type, by value (arrays
+ *     whole) or, for block-scope statics and externs, by address.
+ * libclang's own diagnostics are not reported: the C compiler reports the
+ * same problems in the translated code, at the .gc positions.
+ *
+ * A channel type is recognised by its representation in gocc.h: a pointer
+ * to a function with no parameters, returning the element type.
+ */
+#define _DEFAULT_SOURCE   /* realpath, strdup */
+#include "tr.h"
+#include "translate.h"
+
+#include <clang-c/Index.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GOCC_CLANG_RESOURCE_DIR
+#error "GOCC_CLANG_RESOURCE_DIR must be defined by the build"
+#endif
+
+/* One expression the sites asked about, keyed by its shadow extent. */
+typedef struct query {
+    int start, end;
+    bool found;
+    CXCursor cur;
+    CXType type;
+} query;
+
+typedef struct use {     /* a DeclRefExpr inside a go block */
+    int block;           /* site index */
+    int off;             /* shadow offset of the reference */
+    CXCursor decl;
+} use;
+
+typedef struct sema {
+    tr_unit *u;
+    const int *ss, *se;
+    query *q;
+    int nq, capq;
+    int *qhash;          /* open addressing over q, -1 empty */
+    int hsize;
+    int *blocks;         /* go block site indices, sorted by start */
+    int nblocks;
+    use *uses;
+    int nuses, capuses;
+    int bad_type_tok;    /* a local type used in a go block */
+    char bad_type[256];
+    CXFile main_file;
+} sema;
+
+/* ------------------------------------------------------------ the queries */
+
+static unsigned hash2(int a, int b) {
+    return (unsigned)a * 2654435761u ^ (unsigned)b * 40503u;
+}
+
+static int query_find(const sema *S, int start, int end) {
+    if (!S->hsize)
+        return -1;
+    unsigned h = hash2(start, end) & (unsigned)(S->hsize - 1);
+    while (S->qhash[h] >= 0) {
+        const query *q = &S->q[S->qhash[h]];
+        if (q->start == start && q->end == end)
+            return S->qhash[h];
+        h = (h + 1) & (unsigned)(S->hsize - 1);
+    }
+    return -1;
+}
+
+/* Register the token range r; returns its query index (shared by equal
+ * extents), or -1 when the range was not written to the shadow. */
+static int query_add(sema *S, range r) {
+    if (r.a > r.b || S->ss[r.a] < 0 || S->se[r.b] < 0)
+        return -1;
+    int start = S->ss[r.a], end = S->se[r.b];
+    int found = query_find(S, start, end);
+    if (found >= 0)
+        return found;
+    if (S->nq == S->capq) {
+        S->capq = S->capq ? 2 * S->capq : 64;
+        S->q = realloc(S->q, (size_t)S->capq * sizeof *S->q);
+        if (!S->q)
+            abort();
+    }
+    S->q[S->nq] = (query){start, end, false, clang_getNullCursor(), {0}};
+    return S->nq++;
+}
+
+static void query_index(sema *S) {
+    S->hsize = 64;
+    while (S->hsize < 2 * S->nq)
+        S->hsize *= 2;
+    S->qhash = malloc((size_t)S->hsize * sizeof *S->qhash);
+    if (!S->qhash)
+        abort();
+    for (int i = 0; i < S->hsize; i++)
+        S->qhash[i] = -1;
+    for (int i = 0; i < S->nq; i++) {
+        unsigned h = hash2(S->q[i].start, S->q[i].end) & (unsigned)(S->hsize - 1);
+        while (S->qhash[h] >= 0)
+            h = (h + 1) & (unsigned)(S->hsize - 1);
+        S->qhash[h] = i;
+    }
+}
+
+/* ------------------------------------------------------------------ walk */
+
+static int offset_of(CXSourceLocation loc, CXFile *file) {
+    unsigned off;
+    clang_getFileLocation(loc, file, NULL, NULL, &off);
+    return (int)off;
+}
+
+/* The innermost go block containing shadow offset off, or -1. */
+static int block_at(const sema *S, int off) {
+    int best = -1;
+    for (int k = 0; k < S->nblocks; k++) {
+        const site *b = &S->u->sites[S->blocks[k]];
+        int bs = S->ss[b->body.a], be = S->se[b->body.b];
+        if (bs > off)
+            break;
+        if (off < be)
+            best = S->blocks[k];
+    }
+    return best;
+}
+
+static bool inside_block(const sema *S, int blk, int off) {
+    const site *b = &S->u->sites[blk];
+    return off >= S->ss[b->body.a] && off < S->se[b->body.b];
+}
+
+static bool is_local_decl(CXCursor decl) {
+    CXCursor p = clang_getCursorSemanticParent(decl);
+    enum CXCursorKind k = clang_getCursorKind(p);
+    return k == CXCursor_FunctionDecl;
+}
+
+static void add_use(sema *S, int blk, int off, CXCursor decl) {
+    if (S->nuses == S->capuses) {
+        S->capuses = S->capuses ? 2 * S->capuses : 64;
+        S->uses = realloc(S->uses, (size_t)S->capuses * sizeof *S->uses);
+        if (!S->uses)
+            abort();
+    }
+    S->uses[S->nuses++] = (use){blk, off, decl};
+}
+
+static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
+                                     CXClientData data) {
+    (void)parent;
+    sema *S = data;
+    CXFile file;
+    CXSourceRange ext = clang_getCursorExtent(c);
+    int start = offset_of(clang_getRangeStart(ext), &file);
+    if (!file || !clang_File_isEqual(file, S->main_file))
+        return CXChildVisit_Continue;
+    CXFile efile;
+    int end = offset_of(clang_getRangeEnd(ext), &efile);
+    int qi = query_find(S, start, end);
+    if (qi >= 0 && !S->q[qi].found && clang_isExpression(clang_getCursorKind(c))) {
+        S->q[qi].found = true;
+        S->q[qi].cur = c;
+        S->q[qi].type = clang_getCursorType(c);
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (S->nblocks && (k == CXCursor_DeclRefExpr || k == CXCursor_TypeRef)) {
+        int blk = block_at(S, start);
+        if (blk >= 0) {
+            CXCursor d = clang_getCursorReferenced(c);
+            CXFile dfile;
+            int doff = offset_of(clang_getCursorLocation(d), &dfile);
+            bool in_main = dfile && clang_File_isEqual(dfile, S->main_file);
+            if (in_main && is_local_decl(d)) {
+                enum CXCursorKind dk = clang_getCursorKind(d);
+                if (k == CXCursor_TypeRef) {
+                    if (!inside_block(S, blk, doff) && S->bad_type_tok < 0) {
+                        S->bad_type_tok = start;
+                        CXString sp = clang_getTypeSpelling(clang_getCursorType(d));
+                        snprintf(S->bad_type, sizeof S->bad_type, "%s",
+                                 clang_getCString(sp));
+                        clang_disposeString(sp);
+                    }
+                } else if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) {
+                    add_use(S, blk, start, d);
+                } else if (dk == CXCursor_EnumConstantDecl &&
+                           !inside_block(S, blk, doff) && S->bad_type_tok < 0) {
+                    S->bad_type_tok = start;
+                    snprintf(S->bad_type, sizeof S->bad_type,
+                             "the enumerator declared inside the function");
+                }
+            }
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
+/* --------------------------------------------------------------- printing */
+
+/* A channel type: pointer to `T (void)`.  Returns the element type. */
+static bool chan_elem(CXType t, CXType *elem) {
+    CXType c = clang_getCanonicalType(t);
+    if (c.kind != CXType_Pointer)
+        return false;
+    CXType f = clang_getCanonicalType(clang_getPointeeType(c));
+    if (f.kind != CXType_FunctionProto || clang_getNumArgTypes(f) != 0 ||
+        clang_isFunctionTypeVariadic(f))
+        return false;
+    if (elem)
+        *elem = clang_getResultType(clang_getPointeeType(t)).kind != CXType_Invalid
+                    ? clang_getResultType(f)
+                    : clang_getResultType(f);
+    return true;
+}
+
+typedef struct printer {
+    strbuf sb;
+    const char *bad;     /* why the type cannot be named, or NULL */
+    char badbuf[300];
+} printer;
+
+static void print_type(printer *P, CXType t);
+
+/* Can s be followed by `*` or `[n]` to form a type name?  True without
+ * declarator punctuation, or when it is one gocc_chan(...) /
+ * __typeof__(...) group. */
+static bool simple_text(const char *s) {
+    static const char *const wraps[] = {"gocc_chan(", "__typeof__(", NULL};
+    for (int k = 0; wraps[k]; k++) {
+        size_t n = strlen(wraps[k]);
+        if (strncmp(s, wraps[k], n))
+            continue;
+        int depth = 1;
+        const char *p = s + n;
+        for (; *p && depth; p++)
+            depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
+        s = p;
+        break;
+    }
+    return !strchr(s, '(') && !strchr(s, '[');
+}
+
+/* Print t into a fresh string (caller frees). */
+static char *type_str(printer *P, CXType t) {
+    printer sub = {{0}, NULL, {0}};
+    print_type(&sub, t);
+    if (sub.bad && !P->bad) {
+        snprintf(P->badbuf, sizeof P->badbuf, "%s", sub.bad == sub.badbuf ? sub.badbuf : sub.bad);
+        P->bad = P->badbuf;
+    }
+    if (!sub.sb.p)
+        sb_puts(&sub.sb, "int");
+    return sub.sb.p;
+}
+
+static void print_quals(printer *P, CXType t, bool after) {
+    if (clang_isConstQualifiedType(t))
+        sb_puts(&P->sb, after ? " const" : "const ");
+    if (clang_isVolatileQualifiedType(t))
+        sb_puts(&P->sb, after ? " volatile" : "volatile ");
+}
+
+static void print_spelling(printer *P, CXType t) {
+    CXString s = clang_getTypeSpelling(t);
+    sb_puts(&P->sb, clang_getCString(s));
+    clang_disposeString(s);
+}
+
+/* A record or enum type: its tag name, unless it has none or lives in a
+ * function (then no file-scope code can name it). */
+static void print_tagged(printer *P, CXType t) {
+    CXCursor d = clang_getTypeDeclaration(t);
+    CXString name = clang_getCursorSpelling(d);
+    const char *n = clang_getCString(name);
+    CXString sp = clang_getTypeSpelling(t);
+    const char *tsp = clang_getCString(sp);
+    if (!n || !*n || strstr(tsp, "(unnamed") || strstr(tsp, "(anonymous")) {
+        snprintf(P->badbuf, sizeof P->badbuf, "type '%s' has no name", tsp);
+        P->bad = P->badbuf;
+    } else if (is_local_decl(d)) {
+        snprintf(P->badbuf, sizeof P->badbuf,
+                 "type '%s' is declared inside a function", tsp);
+        P->bad = P->badbuf;
+    }
+    sb_puts(&P->sb, tsp);
+    clang_disposeString(sp);
+    clang_disposeString(name);
+}
+
+static void print_func(printer *P, CXType f) {
+    char *r = type_str(P, clang_getResultType(f));
+    if (simple_text(r))
+        sb_printf(&P->sb, "%s (", r);
+    else
+        sb_printf(&P->sb, "__typeof__(%s) (", r);
+    free(r);
+    if (f.kind == CXType_FunctionProto) {
+        int n = clang_getNumArgTypes(f);
+        for (int i = 0; i < n; i++) {
+            char *a = type_str(P, clang_getArgType(f, (unsigned)i));
+            sb_printf(&P->sb, "%s%s", i ? ", " : "", a);
+            free(a);
+        }
+        if (clang_isFunctionTypeVariadic(f))
+            sb_puts(&P->sb, n ? ", ..." : "...");
+        else if (n == 0)
+            sb_puts(&P->sb, "void");
+    }
+    sb_puts(&P->sb, ")");
+}
+
+/* print_type: C text naming t, usable as a type name (in a declaration
+ * through put_decl, or inside __typeof__).  Keeps typedef names where they
+ * can be named at file scope; channels print as gocc_chan(T).  Sets P->bad
+ * when some part cannot be named outside the function. */
+static void print_type(printer *P, CXType t) {
+    CXType elem;
+    switch (t.kind) {
+    case CXType_Typedef: {
+        CXCursor d = clang_getTypeDeclaration(t);
+        if (is_local_decl(d)) {
+            print_quals(P, t, false);
+            print_type(P, clang_getTypedefDeclUnderlyingType(d));
+        } else {
+            print_spelling(P, t);
+        }
+        return;
+    }
+    case CXType_Elaborated: {
+        CXType named = clang_Type_getNamedType(t);
+        if (named.kind == CXType_Record || named.kind == CXType_Enum) {
+            print_quals(P, t, false);
+            print_tagged(P, named);
+        } else {
+            print_quals(P, t, false);
+            print_type(P, named);
+        }
+        return;
+    }
+    case CXType_Record: case CXType_Enum:
+        print_quals(P, t, false);
+        print_tagged(P, t);
+        return;
+    case CXType_Pointer: {
+        if (chan_elem(t, &elem)) {
+            print_quals(P, t, false);
+            char *e = type_str(P, elem);
+            sb_printf(&P->sb, "gocc_chan(%s)", e);
+            free(e);
+            return;
+        }
+        char *p = type_str(P, clang_getPointeeType(t));
+        if (simple_text(p))
+            sb_printf(&P->sb, "%s%s*", p, p[strlen(p) - 1] == '*' ? "" : " ");
+        else
+            sb_printf(&P->sb, "__typeof__(%s) *", p);
+        free(p);
+        print_quals(P, t, true);
+        return;
+    }
+    case CXType_ConstantArray: case CXType_IncompleteArray: {
+        char *e = type_str(P, clang_getArrayElementType(t));
+        if (simple_text(e))
+            sb_printf(&P->sb, "%s [", e);
+        else
+            sb_printf(&P->sb, "__typeof__(%s) [", e);
+        free(e);
+        if (t.kind == CXType_ConstantArray)
+            sb_printf(&P->sb, "%lld", clang_getArraySize(t));
+        sb_puts(&P->sb, "]");
+        return;
+    }
+    case CXType_VariableArray: case CXType_DependentSizedArray:
+        P->bad = "a variable-length array cannot be copied into a goroutine";
+        sb_puts(&P->sb, "int");
+        return;
+    case CXType_FunctionProto: case CXType_FunctionNoProto:
+        print_func(P, t);
+        return;
+    default:
+        break;
+    }
+    CXType c = clang_getCanonicalType(t);
+    if (c.kind != t.kind && c.kind != CXType_Invalid &&
+        c.kind != CXType_Unexposed) {
+        /* sugar libclang does not expose (parentheses, typeof, attributes) */
+        print_type(P, c);
+        return;
+    }
+    print_spelling(P, t);
+}
+
+/* ------------------------------------------------------------ the answers */
+
+static CXType query_type(const sema *S, int qi, bool *ok) {
+    *ok = qi >= 0 && S->q[qi].found;
+    return *ok ? S->q[qi].type : (CXType){0};
+}
+
+static int err_at(tr_unit *u, int tok, const char *fmt, const char *a) {
+    tr_error(u, tok, fmt, a);
+    return -1;
+}
+
+/* The function type behind a callee's type (through pointers and sugar). */
+static CXType callee_func(CXType t) {
+    for (int depth = 0; depth < 16; depth++) {
+        switch (t.kind) {
+        case CXType_Pointer:
+            t = clang_getPointeeType(t);
+            continue;
+        case CXType_Typedef:
+            t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+            continue;
+        case CXType_Elaborated:
+            t = clang_Type_getNamedType(t);
+            continue;
+        case CXType_FunctionProto: case CXType_FunctionNoProto:
+            return t;
+        default: {
+            CXType c = clang_getCanonicalType(t);
+            if (c.kind == t.kind)
+                return (CXType){0};
+            t = c;
+            continue;
+        }
+        }
+    }
+    return (CXType){0};
+}
+
+static char *spelling_of(CXType t) {
+    CXString s = clang_getTypeSpelling(t);
+    char *r = strdup(clang_getCString(s));
+    clang_disposeString(s);
+    return r;
+}
+
+/* go f(args): the callee's pointer type and each argument's parameter type
+ * (declared, or promoted past the prototype). */
+static int answer_gocall(sema *S, site *s, const int *qs) {
+    tr_unit *u = S->u;
+    bool ok;
+    CXType ct = query_type(S, qs[0], &ok);
+    if (!ok)
+        return err_at(u, s->x.a, "%s", "cannot find the function that 'go' calls");
+    CXType f = callee_func(ct);
+    if (f.kind == CXType_Invalid) {
+        char *sp = spelling_of(ct);
+        err_at(u, s->x.a, "'go' needs a function call; the callee has type '%s'", sp);
+        free(sp);
+        return -1;
+    }
+    int np = f.kind == CXType_FunctionProto ? clang_getNumArgTypes(f) : -1;
+    bool variadic = f.kind == CXType_FunctionNoProto || clang_isFunctionTypeVariadic(f);
+    if (np >= 0 && s->nargs < np) {
+        tr_error(u, s->b, "too few arguments in go call (%d for %d)", s->nargs, np);
+        return -1;
+    }
+    if (np >= 0 && s->nargs > np && !variadic) {
+        tr_error(u, s->args[np].a, "too many arguments in go call (%d for %d)",
+                 s->nargs, np);
+        return -1;
+    }
+    printer P = {{0}, NULL, {0}};
+    char *ft = type_str(&P, f);
+    s->fn_type = ft;   /* `R (params)`; the emitter makes the pointer */
+    if (P.bad) {
+        tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
+                            "function", P.bad);
+        return -1;
+    }
+    s->arg_types = calloc((size_t)s->nargs + 1, sizeof *s->arg_types);
+    for (int i = 0; i < s->nargs; i++) {
+        printer A = {{0}, NULL, {0}};
+        if (np >= 0 && i < np) {
+            s->arg_types[i] = type_str(&A, clang_getArgType(f, (unsigned)i));
+        } else {
+            CXType at = query_type(S, qs[1 + i], &ok);
+            if (!ok) {
+                tr_error(u, s->args[i].a, "cannot find the type of this argument");
+                return -1;
+            }
+            s->arg_types[i] = type_str(&A, at);
+        }
+        if (A.bad) {
+            tr_error(u, s->args[i].a, "%s; declare it at file scope to pass it "
+                                      "to a goroutine", A.bad);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int cmp_use(const void *pa, const void *pb) {
+    const use *a = pa, *b = pb;
+    if (a->block != b->block)
+        return a->block < b->block ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+static int tok_at_offset(const sema *S, int off) {
+    /* the significant token whose shadow start is off */
+    int lo = 0, hi = S->u->ntoks - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        int v = S->ss[mid];
+        int k = mid;
+        while (v < 0 && k < hi)
+            v = S->ss[++k];
+        if (v < 0 || v >= off)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    for (int k = lo; k < S->u->ntoks; k++)
+        if (S->ss[k] == off && tok_sig(S->u, k))
+            return k;
+    return -1;
+}
+
+/* Add the capture of decl to go block blk (once), and to every block
+ * around blk that does not contain decl either. */
+static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
+    tr_unit *u = S->u;
+    for (;;) {
+        site *b = &u->sites[blk];
+        if (inside_block(S, blk, doff))
+            return 0;
+        CXString nm = clang_getCursorSpelling(decl);
+        const char *name = clang_getCString(nm);
+        int found = -1;
+        for (int i = 0; i < b->ncaps; i++)
+            if (!strcmp(b->caps[i].name, name))
+                found = i;
+        if (found < 0) {
+            enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+            CXType t = clang_getCursorType(decl);
+            printer P = {{0}, NULL, {0}};
+            capture c = {0};
+            c.name = strdup(name);
+            c.by_pointer = sc == CX_SC_Static || sc == CX_SC_Extern;
+            if (clang_getCursorKind(decl) == CXCursor_ParmDecl &&
+                (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)) {
+                char *e = type_str(&P, clang_getArrayElementType(t));
+                size_t n = strlen(e) + 32;
+                c.type = malloc(n);
+                snprintf(c.type, n, simple_text(e) ? "%s *" : "__typeof__(%s) *", e);
+                free(e);
+            } else {
+                CXType ct = clang_getCanonicalType(t);
+                c.is_array = ct.kind == CXType_ConstantArray;
+                c.type = type_str(&P, t);
+            }
+            if (P.bad) {
+                tr_error(u, tok, "go block uses '%s': %s; declare it at file "
+                                 "scope", name, P.bad);
+                clang_disposeString(nm);
+                return -1;
+            }
+            if (b->ncaps % 8 == 0)
+                b->caps = realloc(b->caps, ((size_t)b->ncaps + 8) * sizeof *b->caps);
+            b->caps[b->ncaps++] = c;
+            found = b->ncaps - 1;
+        }
+        clang_disposeString(nm);
+        /* the enclosing block, if any */
+        int outer = -1;
+        for (int k = 0; k < S->nblocks; k++) {
+            int o = S->blocks[k];
+            if (o != blk && S->ss[u->sites[o].body.a] < S->ss[b->body.a] &&
+                S->se[u->sites[o].body.b] > S->se[b->body.b] &&
+                (outer < 0 || S->ss[u->sites[o].body.a] > S->ss[u->sites[outer].body.a]))
+                outer = o;
+        }
+        if (outer < 0)
+            return 0;
+        blk = outer;
+    }
+}
+
+static int answer_captures(sema *S) {
+    tr_unit *u = S->u;
+    qsort(S->uses, (size_t)S->nuses, sizeof *S->uses, cmp_use);
+    /* in source order within each block, so struct members are stable */
+    for (int i = 0; i < S->nuses; i++) {
+        use *us = &S->uses[i];
+        CXFile f;
+        int doff = offset_of(clang_getCursorLocation(us->decl), &f);
+        int tok = tok_at_offset(S, us->off);
+        if (capture_in(S, us->block, us->decl, doff, tok) < 0)
+            return -1;
+        enum CX_StorageClass sc = clang_Cursor_getStorageClass(us->decl);
+        if ((sc == CX_SC_Static || sc == CX_SC_Extern) && tok >= 0 &&
+            !inside_block(S, us->block, doff)) {
+            CXString nm = clang_getCursorSpelling(us->decl);
+            size_t n = strlen(clang_getCString(nm)) + 16;
+            char *r = malloc(n);
+            snprintf(r, n, "(*gocc_a->%s)", clang_getCString(nm));
+            clang_disposeString(nm);
+            site *s = tr_add_site(u, SITE_STATICREF, tok, tok);
+            if (!s)
+                return -1;
+            s->repl = r;
+        }
+        /* taking the address of a captured variable points at the copy */
+        if (tok >= 0 && !inside_block(S, us->block, doff) &&
+            sc != CX_SC_Static && sc != CX_SC_Extern) {
+            int p = tok_prev(u, tok);
+            int pp = tok_prev(u, p);
+            if (tok_is(u, p, "&") &&
+                !(pp >= 0 && (u->toks[pp].kind == TOK_IDENT ||
+                              u->toks[pp].kind == TOK_NUMBER ||
+                              tok_is(u, pp, ")") || tok_is(u, pp, "]")))) {
+                CXString nm = clang_getCursorSpelling(us->decl);
+                tr_warning(u, p, "'&%s' in a go block is the address of the "
+                                 "goroutine's own copy of '%s'",
+                           clang_getCString(nm), clang_getCString(nm));
+                clang_disposeString(nm);
+            }
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------- run */
+
+static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth,
+                         CXClientData data) {
+    (void)stack;
+    tr_deps *d = data;
+    if (depth == 0 || !d)
+        return;
+    CXString name = clang_File_tryGetRealPathName(file);
+    const char *s = clang_getCString(name);
+    if (!s || !*s) {
+        clang_disposeString(name);
+        name = clang_getFileName(file);
+        s = clang_getCString(name);
+    }
+    bool seen = false;
+    for (size_t i = 0; s && i < d->n && !seen; i++)
+        seen = !strcmp(d->paths[i], s);
+    if (s && *s && !seen) {
+        char **v = realloc(d->paths, (d->n + 1) * sizeof *v);
+        if (v) {
+            d->paths = v;
+            d->paths[d->n++] = strdup(s);
+        }
+    }
+    clang_disposeString(name);
+}
+
+int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
+            const int *shadow_start, const int *shadow_end,
+            const char *const *args, int nargs, tr_deps *deps) {
+    sema S = {0};
+    S.u = u;
+    S.ss = shadow_start;
+    S.se = shadow_end;
+    S.bad_type_tok = -1;
+    /* ask */
+    int nsites0 = u->nsites;   /* answer_captures adds sites */
+    int **qs = calloc((size_t)u->nsites + 1, sizeof *qs);
+    for (int i = 0; i < u->nsites; i++) {
+        site *s = &u->sites[i];
+        switch (s->kind) {
+        case SITE_SEND: case SITE_BUILTIN:
+            qs[i] = malloc(sizeof(int));
+            qs[i][0] = query_add(&S, s->x);
+            break;
+        case SITE_RECVOK:
+            qs[i] = malloc(2 * sizeof(int));
+            qs[i][0] = query_add(&S, s->x);
+            qs[i][1] = query_add(&S, s->z);
+            break;
+        case SITE_FORRANGE:
+            qs[i] = malloc(sizeof(int));
+            qs[i][0] = query_add(&S, s->y);
+            break;
+        case SITE_GOCALL:
+            qs[i] = malloc(((size_t)s->nargs + 1) * sizeof(int));
+            qs[i][0] = query_add(&S, s->x);
+            for (int k = 0; k < s->nargs; k++)
+                qs[i][1 + k] = query_add(&S, s->args[k]);
+            break;
+        case SITE_SELECT:
+            qs[i] = malloc(((size_t)s->ncases + 1) * sizeof(int));
+            for (int k = 0; k < s->ncases; k++)
+                qs[i][k] = s->cases[k].kind == CASE_DEFAULT
+                               ? -1 : query_add(&S, s->cases[k].ch);
+            break;
+        case SITE_GOBLOCK:
+            S.nblocks++;
+            break;
+        default:
+            break;
+        }
+    }
+    query_index(&S);
+    S.blocks = malloc(((size_t)S.nblocks + 1) * sizeof *S.blocks);
+    S.nblocks = 0;
+    for (int i = 0; i < u->nsites; i++)
+        if (u->sites[i].kind == SITE_GOBLOCK)
+            S.blocks[S.nblocks++] = i;
+    /* blocks are recorded outer first in source order: sort by start */
+    for (int i = 1; i < S.nblocks; i++)
+        for (int j = i; j > 0 && S.ss[u->sites[S.blocks[j]].body.a] <
+                                     S.ss[u->sites[S.blocks[j - 1]].body.a]; j--) {
+            int t = S.blocks[j];
+            S.blocks[j] = S.blocks[j - 1];
+            S.blocks[j - 1] = t;
+        }
+
+    /* parse */
+    char *abs = realpath(u->path, NULL);
+    const char *fname = abs ? abs : u->path;
+    const char **argv = malloc(((size_t)nargs + 8) * sizeof *argv);
+    int n = 0;
+    argv[n++] = "-x";
+    argv[n++] = "c";
+    argv[n++] = "-resource-dir";
+    argv[n++] = GOCC_CLANG_RESOURCE_DIR;
+    for (int i = 0; i < nargs; i++)
+        argv[n++] = args[i];
+    struct CXUnsavedFile uf = {fname, shadow, (unsigned long)shadow_len};
+    CXIndex index = clang_createIndex(0, 0);
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode rc = clang_parseTranslationUnit2(
+        index, fname, argv, n, &uf, 1, CXTranslationUnit_KeepGoing, &tu);
+    free(argv);
+    int result = 0;
+    if (rc != CXError_Success || !tu) {
+        tr_error(u, u->first_sig >= 0 ? u->first_sig : 0,
+                 "libclang could not parse the file (error %d)", (int)rc);
+        result = -2;
+        goto out;
+    }
+    S.main_file = clang_getFile(tu, fname);
+    if (deps) {
+        memset(deps, 0, sizeof *deps);
+        clang_getInclusions(tu, on_inclusion, deps);
+    }
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit, &S);
+    if (S.bad_type_tok >= 0) {
+        int tok = tok_at_offset(&S, S.bad_type_tok);
+        tr_error(u, tok >= 0 ? tok : 0,
+                 "go block uses %s%s%s, declared inside the function; declare "
+                 "it at file scope",
+                 strchr(S.bad_type, ' ') && !strncmp(S.bad_type, "the ", 4) ? "" : "type '",
+                 S.bad_type,
+                 strchr(S.bad_type, ' ') && !strncmp(S.bad_type, "the ", 4) ? "" : "'");
+        result = -1;
+        goto out;
+    }
+
+    /* answer */
+    for (int i = 0; i < u->nsites && result == 0; i++) {
+        site *s = &u->sites[i];
+        bool ok;
+        CXType t, elem;
+        switch (s->kind) {
+        case SITE_SEND: case SITE_BUILTIN:
+            t = query_type(&S, qs[i][0], &ok);
+            s->is_chan = ok && chan_elem(t, NULL);
+            break;
+        case SITE_RECVOK: {
+            t = query_type(&S, qs[i][1], &ok);
+            if (!ok || !chan_elem(t, &elem)) {
+                char *sp = ok ? spelling_of(t) : strdup("unknown");
+                tr_error(u, s->z.a, "receive from non-channel (type '%s')", sp);
+                free(sp);
+                result = -1;
+                break;
+            }
+            CXType xt = query_type(&S, qs[i][0], &ok);
+            s->direct = ok && clang_getCursorKind(S.q[qs[i][0]].cur) == CXCursor_DeclRefExpr &&
+                        clang_equalTypes(clang_getCanonicalType(xt),
+                                         clang_getCanonicalType(elem));
+            break;
+        }
+        case SITE_FORRANGE:
+            t = query_type(&S, qs[i][0], &ok);
+            if (ok && !chan_elem(t, NULL)) {
+                char *sp = spelling_of(t);
+                tr_error(u, s->y.a, "cannot range over non-channel (type '%s')", sp);
+                free(sp);
+                result = -1;
+            }
+            break;
+        case SITE_SELECT:
+            for (int k = 0; k < s->ncases && result == 0; k++) {
+                if (s->cases[k].kind == CASE_DEFAULT)
+                    continue;
+                t = query_type(&S, qs[i][k], &ok);
+                if (ok && !chan_elem(t, NULL)) {
+                    char *sp = spelling_of(t);
+                    tr_error(u, s->cases[k].ch.a,
+                             s->cases[k].kind == CASE_SEND
+                                 ? "send to non-channel in select case (type '%s')"
+                                 : "receive from non-channel in select case (type '%s')",
+                             sp);
+                    free(sp);
+                    result = -1;
+                }
+            }
+            break;
+        case SITE_GOCALL:
+            if (answer_gocall(&S, s, qs[i]) < 0)
+                result = -1;
+            break;
+        default:
+            break;
+        }
+    }
+    if (result == 0 && answer_captures(&S) < 0)
+        result = -1;
+    clang_disposeTranslationUnit(tu);
+out:
+    clang_disposeIndex(index);
+    for (int i = 0; i < nsites0; i++)
+        free(qs[i]);
+    free(qs);
+    free(S.q);
+    free(S.qhash);
+    free(S.blocks);
+    free(S.uses);
+    free(abs);
+    return result;
+}
