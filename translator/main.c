@@ -1,3 +1,918 @@
-/* main.c - the gocc driver (placeholder, being written). */
+/*
+ * main.c - the `gocc` command: a compiler driver in front of $CC.
+ *
+ * gocc takes a C compiler's command line with .gc files among the inputs.
+ * Each .gc file is translated to C (tr_translate) into a private temporary
+ * directory, then compiled by $CC with the runtime's header directory on the
+ * include path; the link adds the runtime library.  Everything else (.c, .o,
+ * .a files and the options gocc does not know) goes to $CC unchanged, so
+ * that gocc can stand in for cc in a Makefile or a build system.  It never
+ * goes through a shell: children are spawned with posix_spawnp and their
+ * exit status is passed back.
+ *
+ * The flow: parse argv into an ordered list of items (inputs and options,
+ * each tagged with the commands it goes to), translate every .gc file first
+ * (so that a translation error stops the build before any compiler runs),
+ * write the Make dependency files the -M options ask for, compile each
+ * translated file with its own $CC command, then run one more command for
+ * the rest: the link, or the plain compile of the other inputs.
+ *
+ * The header and library directories are found relative to the executable
+ * when it is installed (bin/../include, bin/../lib), else in the build tree
+ * it was built in; GOCC_INCLUDE_DIR and GOCC_LIB_DIR override both.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "translate.h"
-int main(void) { return 0; }
+
+extern char **environ;
+
+/* ------------------------------------------------------------ utilities */
+
+/* A growable NULL-terminated array of strings (the strings are not owned
+ * unless the caller says so). */
+typedef struct vec {
+    char **v;
+    size_t n, cap;
+} vec;
+
+static _Noreturn void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* xcheck: p (a malloc-family result), or exit(1) with a message. */
+static void *xcheck(void *p) {
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+static char *xstrdup(const char *s) { return xcheck(strdup(s)); }
+
+/* xfmt: a freshly allocated printf-formatted string. */
+static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xfmt(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return xcheck(s);
+}
+
+/* vpush: append s (not copied); keeps v->v[v->n] == NULL. */
+static void vpush(vec *v, const char *s) {
+    if (v->n + 2 > v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->v = xcheck(realloc(v->v, v->cap * sizeof *v->v));
+    }
+    v->v[v->n++] = (char *)s;
+    v->v[v->n] = NULL;
+}
+
+/* vsplit: append the space- or tab-separated words of s (copied). */
+static void vsplit(vec *v, const char *s) {
+    while (*s) {
+        size_t skip = strspn(s, " \t"), len = strcspn(s + skip, " \t");
+        if (len)
+            vpush(v, xcheck(strndup(s + skip, len)));
+        s += skip + len;
+    }
+}
+
+static bool has_prefix(const char *s, const char *p) {
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool has_suffix(const char *s, const char *suf) {
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+/* stem: s without its last extension (the final ".xxx" of the last path
+ * component), freshly allocated. */
+static char *stem(const char *s) {
+    const char *slash = strrchr(s, '/'), *dot = strrchr(s, '.');
+    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - s) : strlen(s);
+    return xcheck(strndup(s, n));
+}
+
+/* base_stem: the last path component of s without its extension. */
+static char *base_stem(const char *s) {
+    const char *slash = strrchr(s, '/');
+    return stem(slash ? slash + 1 : s);
+}
+
+/* ---------------------------------------------------------- driver state */
+
+enum mode { M_LINK, M_COMPILE, M_ASM, M_PREPROCESS };
+enum info { I_VERSION = 1, I_HELP = 2, I_CFLAGS = 4, I_LIBS = 8 };
+enum deps { D_NONE, D_ALL, D_USER };
+
+/* Item flags: which commands an argv item goes to. */
+enum {
+    A_GC = 1,     /* a .gc input */
+    A_INPUT = 2,  /* any other input file */
+    A_GCCC = 4,   /* option for the compile of a translated .gc */
+    A_REST = 8,   /* option for the link / the compile of other inputs */
+    A_XLANG = 16, /* -x LANG (its value in b) */
+};
+
+typedef struct item {
+    const char *a, *b; /* the option and its separate argument, or the path */
+    unsigned flags;
+    const char *lang;  /* -x: the language */
+    char *c_path;      /* .gc: the translated file */
+    char *src_dir;     /* .gc: its directory, absolute */
+    char *obj;         /* .gc: what its compile produces (or NULL: stdout) */
+} item;
+
+static struct driver {
+    const char *argv0;
+    item *items;
+    size_t nitems, ngc, ninputs, nsources;
+    vec cc, clang, rt;
+    const char *out;
+    enum mode mode;
+    bool translate_only, verbose, save_temps, deps_only, dep_phony;
+    enum deps deps;
+    const char *mf;
+    vec targets; /* -MT / -MQ, already quoted for make */
+    unsigned info;
+    char *incdir, *libdir, *tmpdir;
+    char *inc_flag, *lib_flag; /* -I<incdir>, -L<libdir> */
+} D;
+
+static volatile sig_atomic_t caught_signal;
+static volatile pid_t child_pid;
+
+static _Noreturn void die(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("gocc: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* ------------------------------------------------------ temp dir, signals */
+
+/* rm_entry (nftw callback): remove one file or (emptied) directory. */
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* cleanup (atexit): remove the temporary directory, unless -save-temps. */
+static void cleanup(void) {
+    if (!D.tmpdir)
+        return;
+    if (D.save_temps)
+        fprintf(stderr, "gocc: temporary files kept in %s\n", D.tmpdir);
+    else
+        nftw(D.tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(D.tmpdir);
+    D.tmpdir = NULL;
+}
+
+/* on_signal: pass SIGINT/SIGTERM/SIGHUP on to the running compiler and
+ * note it; the main flow cleans up and dies of it (check_signal). */
+static void on_signal(int sig) {
+    caught_signal = sig;
+    if (child_pid > 0)
+        kill(child_pid, sig);
+}
+
+/* install_signals: on_signal for SIGINT, SIGTERM and SIGHUP, without
+ * SA_RESTART (waitpid sees EINTR and goes on waiting for the child). */
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+/* check_signal: if a signal came in, clean up and die of it. */
+static void check_signal(void) {
+    int sig = caught_signal;
+    if (!sig)
+        return;
+    cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/* tmp_path: "<tmpdir>/<n>/<name>", creating the private directory
+ * (mkdtemp, under $TMPDIR or /tmp) and the subdirectory on first use.  The
+ * per-input subdirectory keeps a.gc's and dir/a.gc's files apart. */
+static char *tmp_path(size_t n, const char *name) {
+    if (!D.tmpdir) {
+        const char *t = getenv("TMPDIR");
+        char *tmpl = xfmt("%s/gocc-XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(tmpl))
+            die("cannot create a temporary directory %s: %s", tmpl,
+                strerror(errno));
+        D.tmpdir = tmpl;
+    }
+    char *dir = xfmt("%s/%zu", D.tmpdir, n);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        die("cannot create %s: %s", dir, strerror(errno));
+    char *p = xfmt("%s/%s", dir, name);
+    free(dir);
+    return p;
+}
+
+/* ------------------------------------------------------- parsing argv */
+
+/* Options that take an argument, separate ("-I dir") or, where joined is
+ * set, also joined ("-Idir").  clang: also passed to the translator. */
+static const struct opt {
+    const char *name;
+    unsigned flags;
+    bool joined, clang;
+} ARG_OPTS[] = {
+    {"-I", A_GCCC | A_REST, true, true},
+    {"-D", A_GCCC | A_REST, true, true},
+    {"-U", A_GCCC | A_REST, true, true},
+    {"-include", A_GCCC | A_REST, true, true},
+    {"-isystem", A_GCCC | A_REST, true, true},
+    {"-iquote", A_GCCC | A_REST, true, true},
+    {"-idirafter", A_GCCC | A_REST, true, true},
+    {"-imacros", A_GCCC | A_REST, false, true},
+    {"-isysroot", A_GCCC | A_REST, false, true},
+    {"-L", A_REST, true, false},
+    {"-l", A_REST, true, false},
+    {"-x", A_REST | A_XLANG, true, false},
+    {"-Xlinker", A_REST, false, false},
+    {"-u", A_REST, false, false},
+    {"-z", A_REST, false, false},
+    {"-Xassembler", A_GCCC | A_REST, false, false},
+    {"-Xpreprocessor", A_GCCC | A_REST, false, false},
+    {"--param", A_GCCC | A_REST, false, false},
+    {"-aux-info", A_GCCC | A_REST, false, false},
+};
+
+/* push_item: append an argv item (a, b: option and separate argument). */
+static item *push_item(const char *a, const char *b, unsigned flags) {
+    D.items = xcheck(realloc(D.items, (D.nitems + 1) * sizeof *D.items));
+    item *it = &D.items[D.nitems++];
+    *it = (item){a, b, flags, NULL, NULL, NULL, NULL};
+    return it;
+}
+
+/* next_arg: the separate argument of option argv[*i]; dies when missing. */
+static const char *next_arg(int argc, char **argv, int *i) {
+    if (*i + 1 >= argc)
+        die("missing argument to '%s'", argv[*i]);
+    return argv[++*i];
+}
+
+/* make_quote: s quoted for a Make rule (spaces and '#' backslashed, '$'
+ * doubled); freshly allocated. */
+static char *make_quote(const char *s) {
+    char *q = xcheck(malloc(2 * strlen(s) + 1)), *p = q;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\t' || *s == '#')
+            *p++ = '\\';
+        else if (*s == '$')
+            *p++ = '$';
+        *p++ = *s;
+    }
+    *p = 0;
+    return q;
+}
+
+/* parse_dep_opt: handle a -M option at argv[*i]; false if it is none.
+ * All of them also go to the commands for the other inputs. */
+static bool parse_dep_opt(int argc, char **argv, int *i) {
+    const char *s = argv[*i], *v = NULL;
+    if (!strcmp(s, "-MD") || !strcmp(s, "-M"))
+        D.deps = D_ALL;
+    else if (!strcmp(s, "-MMD") || !strcmp(s, "-MM"))
+        D.deps = D_USER;
+    else if (!strcmp(s, "-MP"))
+        D.dep_phony = true;
+    else if (!strcmp(s, "-MG"))
+        ;
+    else if (has_prefix(s, "-MF") || has_prefix(s, "-MT") ||
+             has_prefix(s, "-MQ")) {
+        v = s[3] ? s + 3 : next_arg(argc, argv, i);
+        if (s[2] == 'F')
+            D.mf = v;
+        else
+            vpush(&D.targets, s[2] == 'T' ? xstrdup(v) : make_quote(v));
+        push_item(s, s[3] ? NULL : v, A_REST);
+        return true;
+    } else
+        return false;
+    if (!strcmp(s, "-M") || !strcmp(s, "-MM"))
+        D.deps_only = true;
+    push_item(s, NULL, A_REST);
+    return true;
+}
+
+/* parse_gocc_opt: handle an option of gocc's own (mode, -o, -v, info
+ * options); false if argv[*i] is none of them. */
+static bool parse_gocc_opt(int argc, char **argv, int *i) {
+    const char *s = argv[*i];
+    static const struct { const char *name; unsigned info; } infos[] = {
+        {"--version", I_VERSION}, {"--help", I_HELP},
+        {"--cflags", I_CFLAGS},   {"--libs", I_LIBS}};
+    for (size_t k = 0; k < sizeof infos / sizeof *infos; k++)
+        if (!strcmp(s, infos[k].name))
+            return D.info |= infos[k].info, true;
+    if (!strcmp(s, "-c"))
+        D.mode = M_COMPILE;
+    else if (!strcmp(s, "-S"))
+        D.mode = M_ASM;
+    else if (!strcmp(s, "-E"))
+        D.mode = M_PREPROCESS;
+    else if (!strcmp(s, "-T"))
+        D.translate_only = true;
+    else if (!strcmp(s, "-v"))
+        D.verbose = true;
+    else if (!strcmp(s, "-o"))
+        D.out = next_arg(argc, argv, i);
+    else if (has_prefix(s, "-o"))
+        D.out = s + 2;
+    else if (has_prefix(s, "-save-temps")) {
+        D.save_temps = true;
+        push_item(s, NULL, A_GCCC | A_REST);
+    } else
+        return false;
+    return true;
+}
+
+/* parse_cc_opt: any other option: one with an argument from ARG_OPTS
+ * (consuming it), else a single word for both kinds of commands (linker
+ * options only for the link). */
+static void parse_cc_opt(int argc, char **argv, int *i) {
+    const char *s = argv[*i];
+    for (size_t k = 0; k < sizeof ARG_OPTS / sizeof *ARG_OPTS; k++) {
+        const struct opt *o = &ARG_OPTS[k];
+        bool sep = !strcmp(s, o->name);
+        if (!sep && !(o->joined && has_prefix(s, o->name)))
+            continue;
+        const char *v = sep ? next_arg(argc, argv, i) : NULL;
+        item *it = push_item(s, v, o->flags);
+        if (o->flags & A_XLANG)
+            it->lang = v ? v : s + 2;
+        if (o->clang) {
+            vpush(&D.clang, s);
+            if (v)
+                vpush(&D.clang, v);
+        }
+        return;
+    }
+    if (has_prefix(s, "-std="))
+        vpush(&D.clang, s);
+    push_item(s, NULL, has_prefix(s, "-Wl,") ? A_REST : A_GCCC | A_REST);
+}
+
+/* add_input: record an input file; .gc files are translated. */
+static void add_input(const char *path) {
+    bool gc = has_suffix(path, ".gc");
+    push_item(path, NULL, gc ? A_GC : A_INPUT);
+    D.ninputs++;
+    if (gc)
+        D.ngc++;
+    else if (!has_suffix(path, ".o") && !has_suffix(path, ".a") &&
+             !has_suffix(path, ".so") && !strstr(path, ".so."))
+        D.nsources++;
+}
+
+/* parse_args: fill D from argv.  Dies on a missing option argument. */
+static void parse_args(int argc, char **argv) {
+    D.argv0 = argc > 0 && argv[0] ? argv[0] : "gocc";
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (s[0] != '-' || s[1] == 0)
+            add_input(s);
+        else if (!parse_gocc_opt(argc, argv, &i) &&
+                 !parse_dep_opt(argc, argv, &i))
+            parse_cc_opt(argc, argv, &i);
+    }
+}
+
+/* -------------------------------------------------- directories, info */
+
+static bool exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* installed_dirs: the installed layout next to the executable
+ * (<exe>/../include[/gocc]/gocc.h and <exe>/../lib[64]/libgocc.a), both
+ * required, so that a build directory inside the source tree (whose ../
+ * has include/gocc.h but no lib/) is not taken for an installation. */
+static bool installed_dirs(char **inc, char **lib) {
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = 0;
+    char *bin = dirname(exe);
+    static const char *incs[] = {"include/gocc", "include"};
+    static const char *libs[] = {"lib", "lib64"};
+    *inc = *lib = NULL;
+    for (size_t k = 0; k < 2 && !*inc; k++) {
+        char *p = xfmt("%s/../%s/gocc.h", bin, incs[k]);
+        if (exists(p))
+            *inc = xfmt("%s/../%s", bin, incs[k]);
+        free(p);
+    }
+    for (size_t k = 0; k < 2 && *inc && !*lib; k++) {
+        char *p = xfmt("%s/../%s/libgocc.a", bin, libs[k]);
+        if (exists(p))
+            *lib = xfmt("%s/../%s", bin, libs[k]);
+        free(p);
+    }
+    if (*inc && *lib)
+        return true;
+    free(*inc), free(*lib);
+    return false;
+}
+
+/* canonical: realpath of p if it resolves (p freed), else p. */
+static char *canonical(char *p) {
+    char *r = realpath(p, NULL);
+    if (!r)
+        return p;
+    free(p);
+    return r;
+}
+
+/* abs_dir: the absolute directory holding the existing file path. */
+static char *abs_dir(const char *path) {
+    char *r = realpath(path, NULL);
+    if (!r)
+        return xstrdup(".");
+    char *d = xstrdup(dirname(r));
+    free(r);
+    return d;
+}
+
+/* find_dirs: set D.incdir and D.libdir (env, installed, build tree). */
+static void find_dirs(void) {
+    char *inc, *lib;
+    if (!installed_dirs(&inc, &lib)) {
+        inc = xstrdup(GOCC_BUILD_INCLUDE_DIR);
+        lib = xstrdup(GOCC_BUILD_LIB_DIR);
+    }
+    const char *ei = getenv("GOCC_INCLUDE_DIR"), *el = getenv("GOCC_LIB_DIR");
+    if (ei && *ei)
+        free(inc), inc = xstrdup(ei);
+    if (el && *el)
+        free(lib), lib = xstrdup(el);
+    D.incdir = canonical(inc);
+    D.libdir = canonical(lib);
+    D.inc_flag = xfmt("-I%s", D.incdir);
+    D.lib_flag = xfmt("-L%s", D.libdir);
+}
+
+static void print_help(void) {
+    printf(
+        "usage: gocc [cc options] files... [-o out]\n"
+        "       gocc -T in.gc [-o out.c]\n"
+        "       gocc --cflags | --libs | --version | --help\n\n"
+        "Translates each .gc file to C, compiles it and the other inputs "
+        "with $CC\n(default cc) and links the gocc runtime.  Options gocc "
+        "does not know go to $CC.\n\n"
+        "  -T            translate only: write the C to out.c (or stdout)\n"
+        "  -c, -S, -E    compile, assemble or preprocess only, as cc does\n"
+        "  -o FILE       the output\n"
+        "  -MD, -MMD, -MF FILE, -MT T, -MQ T, -MP, -M, -MM\n"
+        "                Make dependency files naming each .gc and its "
+        "headers\n"
+        "  -v            print the commands run\n"
+        "  -save-temps   keep the temporary directory (and pass it to cc)\n"
+        "  --cflags      options to compile C that includes <gocc.h>\n"
+        "  --libs        options to link the runtime\n\n"
+        "Environment: CC (may carry a launcher and options, e.g. \"ccache "
+        "gcc\"),\nGOCC_INCLUDE_DIR, GOCC_LIB_DIR.\n");
+}
+
+/* print_info: the --version/--help/--cflags/--libs output; returns 0. */
+static int print_info(void) {
+    if (D.info & I_VERSION)
+        printf("gocc %s\n", GOCC_VERSION_STRING);
+    if (D.info & I_HELP)
+        print_help();
+    if (D.info & (I_CFLAGS | I_LIBS)) {
+        const char *rt = GOCC_RT_FLAGS;
+        if (D.info & I_CFLAGS)
+            printf("-I%s%s%s", D.incdir, *rt ? " " : "", rt);
+        if ((D.info & I_CFLAGS) && (D.info & I_LIBS))
+            putchar(' ');
+        if (D.info & I_LIBS)
+            printf("-L%s -lgocc -pthread -rdynamic%s%s", D.libdir,
+                   *rt ? " " : "", rt);
+        putchar('\n');
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------ running commands */
+
+/* print_quoted: s as one shell word. */
+static void print_quoted(const char *s) {
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789_@%+=:,./-") == strlen(s)) {
+        fputs(s, stderr);
+        return;
+    }
+    fputc('\'', stderr);
+    for (; *s; s++)
+        if (*s == '\'')
+            fputs("'\\''", stderr);
+        else
+            fputc(*s, stderr);
+    fputc('\'', stderr);
+}
+
+static void print_command(const vec *cmd) {
+    for (size_t i = 0; i < cmd->n; i++) {
+        if (i)
+            fputc(' ', stderr);
+        print_quoted(cmd->v[i]);
+    }
+    fputc('\n', stderr);
+}
+
+/* run: spawn cmd (searching PATH), wait for it.  Returns 0 on success, its
+ * exit status on failure, 1 if a signal killed it, 127 if it could not be
+ * started.  Frees cmd's array (not the strings). */
+static int run(vec *cmd) {
+    if (D.verbose)
+        print_command(cmd);
+    pid_t pid;
+    int e = posix_spawnp(&pid, cmd->v[0], NULL, NULL, cmd->v, environ);
+    int rc = 127;
+    if (e != 0) {
+        fprintf(stderr, "gocc: error: cannot run '%s': %s\n", cmd->v[0],
+                strerror(e));
+    } else {
+        child_pid = pid;
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        child_pid = 0;
+        rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+    }
+    free(cmd->v);
+    *cmd = (vec){0};
+    check_signal();
+    return rc;
+}
+
+/* cc_begin: a command starting with $CC (split into words: launcher and
+ * options allowed), -I<incdir> and the runtime's sanitizer flags. */
+static vec cc_begin(void) {
+    vec c = {0};
+    for (size_t i = 0; i < D.cc.n; i++)
+        vpush(&c, D.cc.v[i]);
+    vpush(&c, D.inc_flag);
+    for (size_t i = 0; i < D.rt.n; i++)
+        vpush(&c, D.rt.v[i]);
+    return c;
+}
+
+static const char *mode_flag(void) {
+    static const char *flags[] = {NULL, "-c", "-S", "-E"};
+    return flags[D.mode];
+}
+
+/* ------------------------------------------------------- dependency files */
+
+/* dep_file: where the deps of .gc input it go, or NULL for stdout.  Like
+ * gcc: -MF, else the output's stem + ".d" ("<out>-<stem>.d" when linking
+ * several), else "<input stem>.d" in the current directory. */
+static char *dep_file(const item *it) {
+    if (D.mf)
+        return xstrdup(D.mf);
+    if (D.deps_only)
+        return D.out ? xstrdup(D.out) : NULL;
+    char *in = base_stem(it->a), *r;
+    if (D.out && strcmp(D.out, "-") && !D.translate_only &&
+        D.mode == M_LINK && D.ngc + D.nsources > 1)
+        r = xfmt("%s-%s.d", D.out, in);
+    else if (D.out && strcmp(D.out, "-")) {
+        char *s = stem(D.out);
+        r = xfmt("%s.d", s);
+        free(s);
+    } else
+        r = xfmt("%s.d", in);
+    free(in);
+    return r;
+}
+
+/* dep_target: the rule's target(s): -MT/-MQ, else the output, else the
+ * input's stem + ".o" (".c" with -T). */
+static char *dep_target(const item *it) {
+    if (D.targets.n) {
+        size_t len = 1;
+        for (size_t i = 0; i < D.targets.n; i++)
+            len += strlen(D.targets.v[i]) + 1;
+        char *t = xcheck(calloc(1, len));
+        for (size_t i = 0; i < D.targets.n; i++)
+            strcat(strcat(t, i ? " " : ""), D.targets.v[i]);
+        return t;
+    }
+    if (D.out && strcmp(D.out, "-") && !D.deps_only &&
+        (D.translate_only || D.mode != M_PREPROCESS))
+        return make_quote(D.out);
+    char *in = base_stem(it->a), *t = xfmt("%s.%s", in,
+                                            D.translate_only ? "c" : "o");
+    char *q = make_quote(t);
+    free(in), free(t);
+    return q;
+}
+
+/* wanted_dep: whether header path belongs in the file (-MMD leaves out
+ * the system's headers, which live under /usr/). */
+static bool wanted_dep(const char *path) {
+    return D.deps == D_ALL || !has_prefix(path, "/usr/");
+}
+
+/* write_deps_to: "target: input headers..." (and with -MP an empty rule
+ * per header) to f. */
+static void write_deps_to(FILE *f, const char *target, const item *it,
+                          const tr_deps *d) {
+    char *q = make_quote(it->a);
+    fprintf(f, "%s: %s", target, q);
+    free(q);
+    for (size_t i = 0; i < d->n; i++)
+        if (wanted_dep(d->paths[i])) {
+            q = make_quote(d->paths[i]);
+            fprintf(f, " \\\n %s", q);
+            free(q);
+        }
+    fputc('\n', f);
+    for (size_t i = 0; D.dep_phony && i < d->n; i++)
+        if (wanted_dep(d->paths[i])) {
+            q = make_quote(d->paths[i]);
+            fprintf(f, "\n%s:\n", q);
+            free(q);
+        }
+}
+
+/* write_deps: the dependency file for .gc input it.  Returns 0, or 1
+ * after a message when the file cannot be written. */
+static int write_deps(const item *it, const tr_deps *d) {
+    char *path = dep_file(it), *target = dep_target(it);
+    FILE *f = path ? fopen(path, "w") : stdout;
+    int rc = 0;
+    if (!f) {
+        fprintf(stderr, "gocc: error: cannot write %s: %s\n", path,
+                strerror(errno));
+        rc = 1;
+    } else {
+        write_deps_to(f, target, it, d);
+        if (path ? fclose(f) != 0 : fflush(f) != 0) {
+            fprintf(stderr, "gocc: error: cannot write %s\n",
+                    path ? path : "stdout");
+            rc = 1;
+        }
+    }
+    free(path), free(target);
+    return rc;
+}
+
+/* ---------------------------------------------------------- translation */
+
+/* print_translate_command: with -v, the gocc -T command equivalent to the
+ * translation about to happen. */
+static void print_translate_command(const char *in, const char *out) {
+    vec c = {0};
+    vpush(&c, D.argv0);
+    vpush(&c, "-T");
+    for (size_t i = 0; i < D.clang.n; i++)
+        vpush(&c, D.clang.v[i]);
+    vpush(&c, in);
+    vpush(&c, "-o");
+    vpush(&c, out ? out : "-");
+    print_command(&c);
+    free(c.v);
+}
+
+/* write_out: len bytes of buf to path ("-" or NULL: stdout).  Returns 0,
+ * or 1 after a message (removing a partly written file). */
+static int write_out(const char *path, const char *buf, size_t len) {
+    bool std = !path || !strcmp(path, "-");
+    FILE *f = std ? stdout : fopen(path, "wb");
+    bool ok = f && fwrite(buf, 1, len, f) == len;
+    if (f)
+        ok = (std ? fflush(f) : fclose(f)) == 0 && ok;
+    if (ok)
+        return 0;
+    fprintf(stderr, "gocc: error: cannot write %s: %s\n",
+            std ? "stdout" : path, strerror(errno));
+    if (!std)
+        remove(path);
+    return 1;
+}
+
+/* translate_item: translate .gc input it to out (NULL: stdout), and write
+ * its dependency file if asked.  The C is written only when the whole
+ * translation succeeded.  Returns 0, or 1 (the diagnostic is printed). */
+static int translate_item(const item *it, const char *out) {
+    if (D.verbose)
+        print_translate_command(it->a, out);
+    tr_options o = {.clang_args = (const char *const *)D.clang.v,
+                    .nclang_args = (int)D.clang.n,
+                    .line_path = NULL,
+                    .include_dir = D.incdir};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = xcheck(open_memstream(&buf, &len));
+    tr_deps deps = {0};
+    int rc = tr_translate(it->a, &o, f, D.deps ? &deps : NULL, stderr);
+    if (fclose(f) != 0 && rc == 0)
+        die("out of memory");
+    check_signal();
+    if (rc == 0 && !D.deps_only)
+        rc = write_out(out, buf, len);
+    if (rc == 0 && D.deps)
+        rc = write_deps(it, &deps);
+    if (D.deps)
+        tr_deps_free(&deps);
+    free(buf);
+    return rc ? 1 : 0;
+}
+
+/* translate_only: -T: exactly one .gc input, to -o or stdout. */
+static int translate_only(void) {
+    if (D.ninputs != 1)
+        die("-T with several inputs needs one input per run");
+    if (!D.ngc)
+        die("-T needs a .gc input: %s", D.items[0].a);
+    for (size_t i = 0; i < D.nitems; i++)
+        if (D.items[i].flags & A_GC)
+            return translate_item(&D.items[i], D.out);
+    return 1;
+}
+
+/* ------------------------------------------------------------- building */
+
+/* tmp_file: "<tmpdir>/<n>/<stem of input>.<ext>". */
+static char *tmp_file(size_t n, const char *input, const char *ext) {
+    char *s = base_stem(input), *name = xfmt("%s.%s", s, ext);
+    char *p = tmp_path(n, name);
+    free(s), free(name);
+    return p;
+}
+
+/* gc_output: what compiling translated .gc input it (number n) produces:
+ * an object in the temp dir when linking, else the -o output or, like cc,
+ * "<stem>.o" / "<stem>.s" in the current directory (-E: stdout). */
+static char *gc_output(const item *it, size_t n) {
+    char *s = base_stem(it->a), *r = NULL;
+    if (D.mode == M_LINK)
+        r = tmp_file(n, it->a, "o");
+    else if (D.out)
+        r = xstrdup(D.out);
+    else if (D.mode != M_PREPROCESS)
+        r = xfmt("%s.%s", s, D.mode == M_ASM ? "s" : "o");
+    free(s);
+    return r;
+}
+
+/* compile_gc: $CC -iquote <dir of the .gc> [options] -c|-S|-E translated.c
+ * [-o output].  The translated file lives in the temp dir, so the .gc's
+ * own directory is named for its #include "..." lines. */
+static int compile_gc(const item *it) {
+    vec c = cc_begin();
+    vpush(&c, "-iquote");
+    vpush(&c, it->src_dir);
+    for (size_t i = 0; i < D.nitems; i++)
+        if (D.items[i].flags & A_GCCC) {
+            vpush(&c, D.items[i].a);
+            if (D.items[i].b)
+                vpush(&c, D.items[i].b);
+        }
+    vpush(&c, D.mode == M_LINK ? "-c" : mode_flag());
+    vpush(&c, it->c_path);
+    if (it->obj) {
+        vpush(&c, "-o");
+        vpush(&c, it->obj);
+    }
+    return run(&c);
+}
+
+/* push_rest_item: add item it to the link / other-inputs command c; a .gc
+ * input becomes its object (shielded from an earlier -x LANG). */
+static void push_rest_item(vec *c, const item *it, const char **xlang) {
+    if (it->flags & A_XLANG)
+        *xlang = strcmp(it->lang, "none") ? it->lang : NULL;
+    if (it->flags & A_GC) {
+        if (D.mode != M_LINK || D.deps_only)
+            return;
+        if (*xlang)
+            vpush(c, "-x"), vpush(c, "none");
+        vpush(c, it->obj);
+        if (*xlang)
+            vpush(c, "-x"), vpush(c, *xlang);
+        return;
+    }
+    if (it->flags & (A_INPUT | A_REST)) {
+        vpush(c, it->a);
+        if (it->b)
+            vpush(c, it->b);
+    }
+}
+
+/* run_rest: the final command: the link (objects of the .gc inputs, the
+ * other inputs, the runtime), or with -c/-S/-E/-M the compile of the other
+ * inputs when there are any. */
+static int run_rest(void) {
+    bool link = D.mode == M_LINK && !D.deps_only;
+    if (!link && D.ninputs == D.ngc)
+        return 0;
+    vec c = cc_begin();
+    const char *xlang = NULL;
+    for (size_t i = 0; i < D.nitems; i++)
+        push_rest_item(&c, &D.items[i], &xlang);
+    if (!link && mode_flag())
+        vpush(&c, mode_flag());
+    if (D.out)
+        vpush(&c, "-o"), vpush(&c, D.out);
+    if (link) {
+        vpush(&c, D.lib_flag);
+        vpush(&c, "-lgocc"), vpush(&c, "-pthread"), vpush(&c, "-rdynamic");
+    }
+    return run(&c);
+}
+
+/* check_inputs: every input exists; the combination of inputs and
+ * options makes sense.  Dies otherwise. */
+static void check_inputs(void) {
+    if (!D.ninputs)
+        die("no input files");
+    bool missing = false;
+    for (size_t i = 0; i < D.nitems; i++)
+        if (D.items[i].flags & (A_GC | A_INPUT) && strcmp(D.items[i].a, "-") &&
+            !exists(D.items[i].a)) {
+            fprintf(stderr, "gocc: error: no such file: %s\n", D.items[i].a);
+            missing = true;
+        }
+    if (missing)
+        exit(1);
+    if (!D.translate_only && D.mode != M_LINK && D.out && D.ninputs > 1)
+        die("cannot specify -o with -c, -S or -E with multiple files");
+    if (D.mf && D.ngc && D.ngc + D.nsources > 1)
+        die("-MF with several source inputs");
+}
+
+/* build: translate every .gc input (all of them, reporting every error),
+ * compile each, then run the final command. */
+static int build(void) {
+    int rc = 0;
+    for (size_t i = 0, n = 0; i < D.nitems; i++) {
+        item *it = &D.items[i];
+        if (!(it->flags & A_GC))
+            continue;
+        it->c_path = tmp_file(n, it->a, "gc.c");
+        it->src_dir = abs_dir(it->a);
+        it->obj = gc_output(it, n++);
+        if (translate_item(it, it->c_path))
+            rc = 1;
+    }
+    for (size_t i = 0; rc == 0 && !D.deps_only && i < D.nitems; i++)
+        if (D.items[i].flags & A_GC)
+            rc = compile_gc(&D.items[i]);
+    return rc ? rc : run_rest();
+}
+
+int main(int argc, char **argv) {
+    atexit(cleanup);
+    install_signals();
+    parse_args(argc, argv);
+    find_dirs();
+    if (D.info)
+        return print_info();
+    const char *cc = getenv("CC");
+    vsplit(&D.cc, cc ? cc : "");
+    if (!D.cc.n)
+        vpush(&D.cc, "cc");
+    vsplit(&D.rt, GOCC_RT_FLAGS);
+    check_inputs();
+    return D.translate_only ? translate_only() : build();
+}

@@ -149,4 +149,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             const int *shadow_start, const int *shadow_end,
             const char *const *args, int nargs, tr_deps *deps);
 
+/* translate.c */
+void tr_number_sites(tr_unit *u);
+void tr_unit_free(tr_unit *u);   /* frees everything the unit owns */
+
 #endif

@@ -78,7 +78,7 @@ static void report(const tr_unit *u, FILE *err) {
     fputs("^\n", err);
 }
 
-static void unit_free(tr_unit *u) {
+void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++) {
         site *s = &u->sites[i];
         free(s->args);
@@ -109,7 +109,7 @@ static void unit_free(tr_unit *u) {
 
 /* Number the sites for generated names: go sites per function, the rest
  * per file, in source order (deterministic output). */
-static void number_sites(tr_unit *u) {
+void tr_number_sites(tr_unit *u) {
     int next = 1;
     int *pergo = calloc((size_t)u->nfuncs + 1, sizeof *pergo);
     for (int i = 0; i < u->nsites; i++) {
@@ -173,7 +173,7 @@ int tr_translate(const char *path, const tr_options *o, FILE *out,
         rc = s == -2 ? 2 : 1;
         goto done;
     }
-    number_sites(&u);
+    tr_number_sites(&u);
     strbuf c = {0};
     tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);
     if (c.len && fwrite(c.p, 1, c.len, out) != c.len)
@@ -184,7 +184,7 @@ done:
         report(&u, err);
     else if (rc == 2 && u.err_tok >= 0)
         fprintf(err, "%s: error: %s\n", path, u.err_msg);
-    unit_free(&u);
+    tr_unit_free(&u);
     return rc;
 }
 
