@@ -224,6 +224,9 @@ static void emit_range(emitter *e, int a, int b) {
             i = s->b + 1;
             continue;
         }
+        if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved &&
+            e->u->funcs[e->func_end[i]].is_main)
+            puts_(e, "return 0; ");   /* C's implicit return 0 from main */
         emit_tok(e, i);
         if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
             emit_func_post(e, e->func_end[i]);

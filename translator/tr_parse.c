@@ -647,6 +647,7 @@ static int stmt_end(const tr_unit *u, int i, int limit) {
             if (u->match[j] >= limit)
                 return limit;
             j = u->match[j];
+            continue;
         }
         if (tok_is(u, j, "}"))
             return j;

@@ -172,7 +172,10 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
     CXFile efile;
     int end = offset_of(clang_getRangeEnd(ext), &efile);
     int qi = query_find(S, start, end);
-    if (qi >= 0 && !S->q[qi].found && clang_isExpression(clang_getCursorKind(c))) {
+    /* the first expression with the extent that is not an implicit
+     * conversion (libclang shows those as UnexposedExpr) */
+    if (qi >= 0 && !S->q[qi].found && clang_isExpression(clang_getCursorKind(c)) &&
+        clang_getCursorKind(c) != CXCursor_UnexposedExpr) {
         S->q[qi].found = true;
         S->q[qi].cur = c;
         S->q[qi].type = clang_getCursorType(c);
@@ -450,6 +453,40 @@ static char *spelling_of(CXType t) {
     return r;
 }
 
+/* The type of an argument past the prototype, after the default
+ * argument promotions (and array and function decay). */
+static char *promoted(printer *P, CXType t) {
+    CXType c = clang_getCanonicalType(t);
+    switch (c.kind) {
+    case CXType_Float:
+        return strdup("double");
+    case CXType_Bool: case CXType_Char_U: case CXType_UChar:
+    case CXType_Char_S: case CXType_SChar: case CXType_Short:
+    case CXType_UShort: case CXType_Enum:
+        return strdup(c.kind == CXType_Enum &&
+                      clang_Type_getSizeOf(c) > 4 ? "long" : "int");
+    case CXType_ConstantArray: case CXType_IncompleteArray:
+    case CXType_VariableArray: {
+        char *e = type_str(P, clang_getArrayElementType(c));
+        size_t n = strlen(e) + 32;
+        char *r = malloc(n);
+        snprintf(r, n, simple_text(e) ? "%s *" : "__typeof__(%s) *", e);
+        free(e);
+        return r;
+    }
+    case CXType_FunctionProto: case CXType_FunctionNoProto: {
+        char *f = type_str(P, c);
+        size_t n = strlen(f) + 32;
+        char *r = malloc(n);
+        snprintf(r, n, "__typeof__(%s) *", f);
+        free(f);
+        return r;
+    }
+    default:
+        return type_str(P, t);
+    }
+}
+
 /* go f(args): the callee's pointer type and each argument's parameter type
  * (declared, or promoted past the prototype). */
 static int answer_gocall(sema *S, site *s, const int *qs) {
@@ -495,7 +532,7 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
                 tr_error(u, s->args[i].a, "cannot find the type of this argument");
                 return -1;
             }
-            s->arg_types[i] = type_str(&A, at);
+            s->arg_types[i] = promoted(&A, at);
         }
         if (A.bad) {
             tr_error(u, s->args[i].a, "%s; declare it at file scope to pass it "

@@ -154,6 +154,8 @@ int tr_translate(const char *path, const tr_options *o, FILE *out,
     int *ss = malloc((size_t)u.ntoks * sizeof *ss);
     int *se = malloc((size_t)u.ntoks * sizeof *se);
     tr_emit(&u, EMIT_SHADOW, &shadow, ss, se);
+    if (getenv("GOCC_DUMP_SHADOW") && shadow.p)   /* debugging aid */
+        fputs(shadow.p, err);
     int nargs = o ? o->nclang_args : 0;
     const char **args = malloc(((size_t)nargs + 3) * sizeof *args);
     int n = 0;
