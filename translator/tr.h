@@ -107,6 +107,9 @@ typedef struct tr_unit {
     char **typedefs;     /* typedef names declared in the file */
     int ntypedefs, captypedefs;
     int first_sig;       /* first significant token, -1 if none */
+    /* parser state: within the innermost go block, how many enclosing
+     * loops and breakable statements; that block's braces (-1: none) */
+    int loops, breakables, go_lb, go_rb;
     /* the first error */
     int err_tok;
     char err_msg[256];

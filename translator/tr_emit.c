@@ -275,6 +275,22 @@ static bool decl_simple(const char *t) {
 }
 
 static void put_decl(strbuf *sb, const char *type, const char *name) {
+    size_t n = strlen(type);
+    const char *br = strstr(type, " [");
+    if (br && type[n - 1] == ']' && !strchr(br + 2, '[') &&
+        !strchr(br, '(')) {   /* `E [N]` with E simple: `E name[N]` */
+        char *elem = malloc((size_t)(br - type) + 1);
+        if (elem) {
+            memcpy(elem, type, (size_t)(br - type));
+            elem[br - type] = 0;
+            if (decl_simple(elem)) {
+                sb_printf(sb, "%s %s%s", elem, name, br + 1);
+                free(elem);
+                return;
+            }
+            free(elem);
+        }
+    }
     if (!decl_simple(type))
         sb_printf(sb, "__typeof__(%s) %s", type, name);
     else if (type[strlen(type) - 1] == '*')
@@ -637,7 +653,7 @@ static void emit_select(emitter *e, const site *s) {
     char ind[64];
     snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
     if (n == 0) {
-        printf_(e, "{ gocc_select(NULL, 0, %s); switch (-1) {",
+        printf_(e, "{ switch (gocc_select(NULL, 0, %s)) {",
                 has_default ? "true" : "false");
     } else {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);

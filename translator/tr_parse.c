@@ -424,7 +424,7 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
         }
         if (tok_is(u, k, ">") || tok_is(u, k, ">>")) {
             if (k == first) {
-                tr_error(u, k, "missing element type in chan<>");
+                tr_error(u, k, "expected an element type in chan<>");
                 return -1;
             }
             site *s = tr_add_site(u, SITE_CHAN, i, k);
@@ -434,8 +434,12 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
             *half = tok_is(u, k, ">>") ? 1 : 0;
             return k;
         }
-        if (tok_is(u, k, ";") || close_bracket(u, k) || tok_is(u, k, "=")) {
-            break;
+        if (tok_is(u, k, ";") || close_bracket(u, k) || tok_is(u, k, "=") ||
+            k == limit) {
+            tr_error(u, k == limit && !tok_is(u, k, ";") && !close_bracket(u, k)
+                            ? tok_next(u, k) : k,
+                     "expected '>' to close 'chan<'");
+            return -1;
         }
     }
     tr_error(u, lt, "expected '>' to close 'chan<'");
@@ -492,7 +496,8 @@ static int scan_expr(tr_unit *u, int a, int b) {
             if (tok_is(u, n, ",")) {
                 s->y = (range){tok_next(u, n), tok_prev(u, u->match[lp])};
                 if (s->y.a > s->y.b) {
-                    tr_error(u, n, "expected a capacity after ',' in make");
+                    tr_error(u, u->match[lp],
+                             "expected a capacity after ',' in make");
                     return -1;
                 }
             } else if (n != u->match[lp]) {
@@ -598,8 +603,7 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
             return -1;
         }
         if (s->z.a > s->z.b || parse_unary(u, s->z.a, b) != b) {
-            tr_error(u, s->z.a <= b ? s->z.a : arrow,
-                     "expected a channel after '<-'");
+            tr_error(u, s->z.a, "expected a channel after '<-'");
             return -1;
         }
         if (scan_expr(u, s->x.a, s->x.b) < 0 ||
@@ -615,7 +619,7 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
         s->x = (range){a, tok_prev(u, arrow)};
         s->y = (range){tok_next(u, arrow + 1), b};
         if (s->y.a > s->y.b) {
-            tr_error(u, arrow, "expected a value to send after '<-'");
+            tr_error(u, s->y.a, "expected a value to send after '<-'");
             return -1;
         }
         if (scan_expr(u, s->x.a, s->x.b) < 0)
@@ -636,6 +640,38 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
 /* ------------------------------------------------------------- statements */
 
 static int parse_stmt(tr_unit *u, int i, int limit);
+
+/* Inside a go block: does the break/continue/goto at i leave it?  (The
+ * block becomes a function of its own.)  Sets the error and returns true. */
+static bool jumps_out(tr_unit *u, int i) {
+    if (tok_is(u, i, "break") && u->breakables == 0) {
+        tr_error(u, i, "'break' cannot leave a go block");
+        return true;
+    }
+    if (tok_is(u, i, "continue") && u->loops == 0) {
+        tr_error(u, i, "'continue' cannot leave a go block");
+        return true;
+    }
+    if (tok_is(u, i, "goto")) {
+        int label = tok_next(u, i);
+        if (!is_ident(u, label))
+            return false;   /* computed goto: the C compiler's business */
+        const token *t = &u->toks[label];
+        for (int j = tok_next(u, u->go_lb); j < u->go_rb; j = tok_next(u, j)) {
+            int p = tok_prev(u, j);
+            if (u->toks[j].len == t->len &&
+                !memcmp(u->src + u->toks[j].off, u->src + t->off, t->len) &&
+                tok_is(u, tok_next(u, j), ":") &&
+                (tok_is(u, p, ";") || tok_is(u, p, "{") || tok_is(u, p, "}") ||
+                 tok_is(u, p, ":")))
+                return false;
+        }
+        tr_error(u, i, "'goto %.*s' cannot leave a go block", (int)t->len,
+                 u->src + t->off);
+        return true;
+    }
+    return false;
+}
 
 /* The `;` ending the statement that starts at i, within limit (the
  * enclosing `}`), or limit when there is none. */
@@ -688,9 +724,18 @@ static int parse_go(tr_unit *u, int i, int limit) {
         if (!s)
             return -1;
         s->body = (range){n, u->match[n]};
-        if (parse_compound(u, n) < 0)
-            return -1;
-        return u->match[n];
+        /* break, continue and goto may not leave the block */
+        int loops = u->loops, brk = u->breakables;
+        int lb = u->go_lb, rb = u->go_rb;
+        u->loops = u->breakables = 0;
+        u->go_lb = n;
+        u->go_rb = u->match[n];
+        int r = parse_compound(u, n);
+        u->loops = loops;
+        u->breakables = brk;
+        u->go_lb = lb;
+        u->go_rb = rb;
+        return r < 0 ? -1 : u->match[n];
     }
     if (!is_ident(u, n) && !tok_is(u, n, "("))
         return -2;
@@ -802,8 +847,7 @@ static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
         c->kind = CASE_RECV;
         int opnd = tok_next(u, recv_at + 1);
         if (opnd > b || parse_unary(u, opnd, b) != b) {
-            tr_error(u, opnd <= b ? opnd : recv_at,
-                     "expected a channel after '<-' in select case");
+            tr_error(u, opnd, "expected a channel after '<-' in select case");
             return -1;
         }
         c->ch = (range){opnd, b};
@@ -825,7 +869,7 @@ static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
     c->ch = (range){a, tok_prev(u, arrow)};
     c->val = (range){tok_next(u, arrow + 1), b};
     if (c->val.a > c->val.b) {
-        tr_error(u, arrow, "expected a value to send after '<-'");
+        tr_error(u, c->val.a, "expected a value to send after '<-'");
         return -1;
     }
     if (scan_expr(u, c->ch.a, c->ch.b) < 0)
@@ -833,19 +877,22 @@ static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
     return scan_expr(u, c->val.a, c->val.b);
 }
 
-/* The `:` ending a case header that starts at a (skipping `?:` pairs). */
-static int case_colon(const tr_unit *u, int a, int limit) {
+/* The `:` ending a case header that starts at a (skipping `?:` pairs), or
+ * -1 with *stop at the token where it was expected. */
+static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
     int q = 0;
-    for (int j = a; j < limit && !is_eof(u, j); j = tok_next(u, j)) {
+    int j;
+    for (j = a; j < limit && !is_eof(u, j); j = tok_next(u, j)) {
         if (tok_is(u, j, "?"))
             q++;
         else if (tok_is(u, j, ":") && q-- == 0)
             return j;
         else if (tok_is(u, j, ";") || tok_is(u, j, "{") || tok_is(u, j, "}"))
-            return -1;
+            break;
         else if (open_bracket(u, j))
             j = u->match[j];
     }
+    *stop = j;
     return -1;
 }
 
@@ -889,9 +936,10 @@ static int parse_select(tr_unit *u, int kw) {
                 goto fail;
             }
         } else {
-            c->colon = case_colon(u, tok_next(u, i), rb);
+            int stop;
+            c->colon = case_colon(u, tok_next(u, i), rb, &stop);
             if (c->colon < 0) {
-                tr_error(u, tok_next(u, i), "expected ':' after select case");
+                tr_error(u, stop, "expected ':' after select case");
                 goto fail;
             }
             if (parse_case_header(u, c, tok_next(u, i),
@@ -901,12 +949,16 @@ static int parse_select(tr_unit *u, int kw) {
         n++;
         int j = tok_next(u, c->colon);
         c->body.a = j;
+        u->breakables++;   /* break leaves the select */
         while (j < rb && !tok_is(u, j, "case") && !tok_is(u, j, "default")) {
             int end = parse_stmt(u, j, rb);
-            if (end < 0)
+            if (end < 0) {
+                u->breakables--;
                 goto fail;
+            }
             j = tok_next(u, end);
         }
+        u->breakables--;
         c->body.b = tok_prev(u, j);
         i = j;
     }
@@ -931,7 +983,12 @@ static int parse_for(tr_unit *u, int kw, int limit) {
     if (colon < 0 || find_top(u, tok_next(u, lp), tok_prev(u, rp), ";") >= 0) {
         if (scan_expr(u, tok_next(u, lp), tok_prev(u, rp)) < 0)
             return -1;
-        return parse_stmt(u, tok_next(u, rp), limit);
+        u->loops++;
+        u->breakables++;
+        int end = parse_stmt(u, tok_next(u, rp), limit);
+        u->loops--;
+        u->breakables--;
+        return end;
     }
     site *s = tr_add_site(u, SITE_FORRANGE, kw, -1);
     if (!s)
@@ -945,7 +1002,7 @@ static int parse_for(tr_unit *u, int kw, int limit) {
         return -1;
     }
     if (s->y.a > s->y.b) {
-        tr_error(u, colon, "expected a channel after ':' in for");
+        tr_error(u, rp, "expected a channel after ':' in for");
         return -1;
     }
     if (scan_expr(u, s->x.a, s->x.b) < 0 || scan_expr(u, s->y.a, s->y.b) < 0)
@@ -955,7 +1012,11 @@ static int parse_for(tr_unit *u, int kw, int limit) {
         tr_error(u, rp, "expected a statement after 'for (...)'");
         return -1;
     }
+    u->loops++;
+    u->breakables++;
     int end = parse_stmt(u, body, limit);
+    u->loops--;
+    u->breakables--;
     if (end < 0)
         return -1;
     s = &u->sites[si];
@@ -979,7 +1040,12 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
         int close;
         if (paren_header(u, i, &close) < 0)
             return -1;
+        int dl = tok_is(u, i, "while"), db = !tok_is(u, i, "if");
+        u->loops += dl;
+        u->breakables += db;
         int end = parse_stmt(u, tok_next(u, close), limit);
+        u->loops -= dl;
+        u->breakables -= db;
         if (end < 0)
             return -1;
         if (tok_is(u, i, "if") && tok_is(u, tok_next(u, end), "else"))
@@ -989,7 +1055,11 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
     if (tok_is(u, i, "for"))
         return parse_for(u, i, limit);
     if (tok_is(u, i, "do")) {
+        u->loops++;
+        u->breakables++;
         int end = parse_stmt(u, n, limit);
+        u->loops--;
+        u->breakables--;
         if (end < 0)
             return -1;
         int w = tok_next(u, end);
@@ -1001,7 +1071,8 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
         return stmt_end(u, close, limit);
     }
     if (tok_is(u, i, "case") || tok_is(u, i, "default")) {
-        int colon = case_colon(u, n, limit);
+        int stop;
+        int colon = case_colon(u, n, limit, &stop);
         if (colon < 0)
             return stmt_end(u, i, limit);
         if (scan_expr(u, n, tok_prev(u, colon)) < 0)
@@ -1021,6 +1092,8 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
     if (tok_is(u, i, "select") && tok_is(u, n, "{"))
         return parse_select(u, i);
     int semi = stmt_end(u, i, limit);
+    if (u->go_lb >= 0 && jumps_out(u, i))
+        return -1;
     if (tok_is(u, i, "return") || tok_is(u, i, "break") ||
         tok_is(u, i, "continue") || tok_is(u, i, "goto")) {
         if (scan_expr(u, i, tok_prev(u, semi)) < 0)
@@ -1113,6 +1186,7 @@ static int parse_item(tr_unit *u, int start) {
 
 /* tr_parse: find every site of the file.  0, or -1 with the error set. */
 int tr_parse(tr_unit *u) {
+    u->go_lb = u->go_rb = -1;
     collect_typedefs(u);
     for (int i = u->first_sig; i >= 0 && !is_eof(u, i);) {
         i = parse_item(u, i);

@@ -513,14 +513,6 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
                  s->nargs, np);
         return -1;
     }
-    printer P = {{0}, NULL, {0}};
-    char *ft = type_str(&P, f);
-    s->fn_type = ft;   /* `R (params)`; the emitter makes the pointer */
-    if (P.bad) {
-        tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
-                            "function", P.bad);
-        return -1;
-    }
     s->arg_types = calloc((size_t)s->nargs + 1, sizeof *s->arg_types);
     for (int i = 0; i < s->nargs; i++) {
         printer A = {{0}, NULL, {0}};
@@ -539,6 +531,13 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
                                       "to a goroutine", A.bad);
             return -1;
         }
+    }
+    printer P = {{0}, NULL, {0}};
+    s->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
+    if (P.bad) {
+        tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
+                            "function", P.bad);
+        return -1;
     }
     return 0;
 }
