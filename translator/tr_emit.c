@@ -83,6 +83,7 @@ typedef struct emitter {
     int *func_end;        /* per token: function whose `}` it is, or -1 */
     const site *in_block; /* the go block whose trampoline is being written */
     bool included;        /* #include <gocc.h> written */
+    int include_at;       /* the token it goes before */
 } emitter;
 
 static void put(emitter *e, const char *p, size_t n) {
@@ -191,7 +192,7 @@ static void emit_func_post(emitter *e, int fi);
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
     for (int i = a; i <= b && i < u->ntoks;) {
-        if (i == u->first_sig && !e->moved && !e->included) {
+        if (i == e->include_at && !e->moved && !e->included) {
             if (!at_bol(e))
                 put(e, "\n", 1);
             puts_(e, "#include <gocc.h>\n");
@@ -801,6 +802,33 @@ static void emit_site(emitter *e, const site *s) {
 
 /* -------------------------------------------------------------------- run */
 
+/* Where `#include <gocc.h>` goes: before the first declaration, after the
+ * leading preprocessor lines (so that a `#define _GNU_SOURCE` there still
+ * comes first), but never inside a conditional that is open there: then
+ * before that conditional's `#if`. */
+static int include_point(const tr_unit *u) {
+    if (u->first_sig < 0)
+        return -1;
+    int depth = 0, outer_if = -1;
+    for (int i = 0; i < u->first_sig; i++) {
+        if (u->toks[i].kind != TOK_PP)
+            continue;
+        const char *p = u->src + u->toks[i].off + 1;
+        const char *end = u->src + u->toks[i].off + u->toks[i].len;
+        if (p[-1] == '%')   /* %: */
+            p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (end - p >= 2 && !strncmp(p, "if", 2)) {
+            if (depth++ == 0)
+                outer_if = i;
+        } else if (end - p >= 5 && !strncmp(p, "endif", 5) && depth > 0) {
+            depth--;
+        }
+    }
+    return depth > 0 ? outer_if : u->first_sig;
+}
+
 static const tr_unit *sort_unit;
 static int by_position(const void *pa, const void *pb) {
     const site *a = &sort_unit->sites[*(const int *)pa];
@@ -845,6 +873,7 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     }
     for (int k = u->nsites - 1; k >= 0; k--)
         e.first_at[u->sites[e.order[k]].a] = k;
+    e.include_at = include_point(u);
     for (int f = 0; f < u->nfuncs; f++) {
         e.func_start[u->funcs[f].start] = f;
         e.func_end[u->funcs[f].rbrace] = f;
