@@ -401,7 +401,18 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
     int lt = tok_next(u, i);
     int first = tok_next(u, lt);
     *half = 0;
+    bool complete = false;   /* the tokens so far could end a type name */
     for (int k = first; k <= limit && !is_eof(u, k); k = tok_next(u, k)) {
+        /* `chan<int c`: a name right after a complete type is where the
+         * `>` was expected */
+        if (is_ident(u, k) && complete && !is_type_word(u, k)) {
+            tr_error(u, k, "expected '>' to close 'chan<'");
+            return -1;
+        }
+        complete = is_ident(u, k) && !tok_is(u, k, "struct") &&
+                   !tok_is(u, k, "union") && !tok_is(u, k, "enum") &&
+                   !tok_is(u, k, "const") && !tok_is(u, k, "volatile") &&
+                   !tok_is(u, k, "restrict") && !tok_is(u, k, "_Atomic");
         if (tok_is(u, k, "chan") && tok_is(u, tok_next(u, k), "<")) {
             int h;
             int end = parse_chan(u, k, limit, &h);
@@ -416,6 +427,7 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
                 return end;
             }
             k = end;
+            complete = true;
             continue;
         }
         if (open_bracket(u, k)) {

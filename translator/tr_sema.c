@@ -631,7 +631,8 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
 
 static int answer_captures(sema *S) {
     tr_unit *u = S->u;
-    qsort(S->uses, (size_t)S->nuses, sizeof *S->uses, cmp_use);
+    if (S->nuses > 1)
+        qsort(S->uses, (size_t)S->nuses, sizeof *S->uses, cmp_use);
     /* in source order within each block, so struct members are stable */
     for (int i = 0; i < S->nuses; i++) {
         use *us = &S->uses[i];
