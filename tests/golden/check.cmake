@@ -6,6 +6,9 @@
 # absolute directory of SRC becomes @SRC@, the project root @ROOT@) and
 # compares it with the expected file next to SRC (x.gc -> x.c).  A missing
 # expected file is a failure: create it with tests/golden/regen.
+# With -DINC=include/dir and -DCCS="gcc;clang", the translation must also
+# compile without a warning under -Wall -Wextra -Werror with each compiler,
+# in -std=c11 and in -std=gnu11 (the output is plain C, GNU or not).
 cmake_minimum_required(VERSION 3.20)
 foreach(v GOCC SRC)
   if(NOT DEFINED ${v} OR "${${v}}" STREQUAL "")
@@ -69,3 +72,18 @@ if(NOT t1 STREQUAL want)
     "(if the change is intended: tests/golden/regen path/to/gocc)\n${d}")
 endif()
 message(STATUS "${name}: matches ${expected}")
+
+if(DEFINED INC AND DEFINED CCS)
+  foreach(cc IN LISTS CCS)
+    foreach(std c11 gnu11)
+      execute_process(COMMAND ${cc} -std=${std} -Wall -Wextra -Werror
+          -fsyntax-only -I${INC} ${WORK}/out1.c
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out TIMEOUT 120)
+      if(NOT rc STREQUAL "0")
+        message(FATAL_ERROR "${name}: the translation does not compile "
+          "cleanly with ${cc} -std=${std} -Wall -Wextra -Werror:\n${out}")
+      endif()
+    endforeach()
+  endforeach()
+  message(STATUS "${name}: compiles cleanly with ${CCS}, -std=c11 and gnu11")
+endif()
