@@ -82,6 +82,8 @@ typedef struct emitter {
     int *func_start;      /* per token: function starting there, or -1 */
     int *func_end;        /* per token: function whose `}` it is, or -1 */
     const site *in_block; /* the go block whose trampoline is being written */
+    int *go_first;        /* per function: its go sites are */
+    int *go_list;         /*   go_list[go_first[f] .. go_first[f + 1]) */
     bool included;        /* #include <gocc.h> written */
     int include_at;       /* the token it goes before */
 } emitter;
@@ -334,10 +336,8 @@ static void go_name(const emitter *e, const site *s, char *buf, size_t n) {
 static void emit_func_pre(emitter *e, int fi) {
     const tr_unit *u = e->u;
     strbuf sb = {0};
-    for (int k = 0; k < u->nsites; k++) {
-        const site *s = &u->sites[k];
-        if (s->func != fi)
-            continue;
+    for (int g = e->go_first[fi]; g < e->go_first[fi + 1]; g++) {
+        const site *s = &u->sites[e->go_list[g]];
         char name[200];
         if (s->kind == SITE_GOCALL) {
             go_name(e, s, name, sizeof name);
@@ -396,9 +396,9 @@ static void emit_func_pre(emitter *e, int fi) {
  * block's statements, with #line back to them. */
 static void emit_func_post(emitter *e, int fi) {
     const tr_unit *u = e->u;
-    for (int k = 0; k < u->nsites; k++) {
-        const site *s = &u->sites[k];
-        if (s->func != fi || s->kind != SITE_GOBLOCK)
+    for (int g = e->go_first[fi]; g < e->go_first[fi + 1]; g++) {
+        const site *s = &u->sites[e->go_list[g]];
+        if (s->kind != SITE_GOBLOCK)
             continue;
         char name[200];
         go_name(e, s, name, sizeof name);
@@ -878,6 +878,23 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         e.func_start[u->funcs[f].start] = f;
         e.func_end[u->funcs[f].rbrace] = f;
     }
+    /* each function's go sites, in site order (a counting sort) */
+    e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
+    e.go_list = malloc(((size_t)u->nsites + 1) * sizeof *e.go_list);
+    if (!e.go_first || !e.go_list) {
+        fputs("gocc: out of memory\n", stderr);
+        exit(2);
+    }
+    for (int k = 0; k < u->nsites; k++)
+        if ((u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK) &&
+            u->sites[k].func >= 0)
+            e.go_first[u->sites[k].func + 2]++;
+    for (int f = 0; f < u->nfuncs; f++)
+        e.go_first[f + 2] += e.go_first[f + 1];
+    for (int k = 0; k < u->nsites; k++)
+        if ((u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK) &&
+            u->sites[k].func >= 0)
+            e.go_list[e.go_first[u->sites[k].func + 1]++] = k;
     if (mode == EMIT_FINAL) {
         const char *base = strrchr(u->path, '/');
         sb_printf(out, "/* Translated by gocc from %s: edit that file, not "
@@ -903,6 +920,8 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         if (!at_bol(&e))
             put(&e, "\n", 1);
     }
+    free(e.go_first);
+    free(e.go_list);
     free(e.order);
     free(e.first_at);
     free(e.func_start);
