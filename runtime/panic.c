@@ -15,6 +15,7 @@
 #include "internal.h"
 
 #include <execinfo.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,17 @@ static void write_str(const char *s) {
     }
 }
 
+/* The first thread to die reports; any other that fails at the same time
+ * (two idle workers both seeing the deadlock, a panic racing a fatal error)
+ * waits for the exit instead of interleaving its own report. */
+static atomic_int dying;
+
+static void die_once(void) {
+    if (atomic_exchange(&dying, 1))
+        for (;;)
+            pause();
+}
+
 static void backtrace_here(void) {
     void *pcs[64];
     int n = backtrace(pcs, 64);
@@ -46,6 +58,7 @@ _Noreturn void gocc_panic(const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    die_once();
     fflush(stdout);
     char head[1200];
     gocc_g *g = g_current();
@@ -61,6 +74,7 @@ _Noreturn void gocc_panic(const char *fmt, ...) {
 }
 
 _Noreturn void gocc_throw(const char *msg) {
+    die_once();
     fflush(stdout);
     write_str("fatal error: ");
     write_str(msg);
@@ -72,6 +86,7 @@ _Noreturn void gocc_fatal_stack_overflow(int64_t goid) {
     char buf[80], num[24];
     int i = 0;
     uint64_t v = (uint64_t)goid;
+    die_once();   /* async-signal-safe: an atomic and pause() */
     do
         num[i++] = (char)('0' + v % 10);
     while ((v /= 10) && i < 23);
