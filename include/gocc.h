@@ -51,8 +51,19 @@ typedef struct gocc_hchan gocc_hchan;
 /* The element type T of a channel expression (unevaluated). */
 #define gocc_elem_t(ch) __typeof__((ch)())
 
-/* The runtime object behind a handle; NULL for the nil channel. */
-#define gocc_chan_ptr_(ch) ((gocc_hchan *)(uintptr_t)(ch))
+/* The runtime object behind a handle; NULL for the nil channel.  The
+ * unevaluated call checks that ch is a channel at all: every operation
+ * below goes through here, so `gocc_close(fd)` or dropping a receive from
+ * a plain pointer is a compile-time error, not a runtime surprise. */
+#define gocc_chan_ptr_(ch)                                                    \
+    ((void)sizeof((ch)()), (gocc_hchan *)(uintptr_t)(ch))
+
+/* gocc_make_chan(CT, n): the same for a channel type CT (a typedef of
+ * gocc_chan(T)): the lowering of `make(ichan, n)`. */
+#define gocc_make_chan(CT, n)                                                 \
+    ((CT)(uintptr_t)gocc_chan_make_(sizeof(gocc_elem_t((CT)0)),              \
+                                    _Alignof(gocc_elem_t((CT)0)),            \
+                                    (long long)(n)))
 
 /* gocc_make(T, n): a new channel of T with capacity n (0: unbuffered).
  * A negative n panics with "makechan: size out of range". */

@@ -73,6 +73,8 @@ typedef struct site {
     int id;              /* per-kind number, for generated names */
     bool drop;           /* SITE_RECV: the whole expression statement */
     bool after;          /* SITE_RECV: operand is gocc_after(...) */
+    bool typedef_make;   /* SITE_MAKE: make(CT, n), CT a typedef name */
+    bool inactive;       /* in a skipped #if branch: copied as written */
     /* filled by tr_sema.c */
     bool is_chan;        /* SEND/BUILTIN/RECVOK: the operand is a channel */
     bool direct;         /* RECVOK: &X may be passed as T* as is */
@@ -89,7 +91,8 @@ typedef struct func {
     int name;            /* its name token */
     int lbrace, rbrace;  /* the body */
     bool is_main;
-    bool main_void;      /* main takes no parameters */
+    int main_params;     /* main's parameters: 0, 2 or 3 (envp) */
+    bool inactive;       /* in a skipped #if branch */
 } func;
 
 typedef struct tr_unit {
@@ -110,6 +113,7 @@ typedef struct tr_unit {
     /* parser state: within the innermost go block, how many enclosing
      * loops and breakable statements; that block's braces (-1: none) */
     int loops, breakables, go_lb, go_rb;
+    int depth;           /* recursion depth, bounded (MAX_DEPTH) */
     /* the first error */
     int err_tok;
     char err_msg[256];

@@ -85,6 +85,7 @@ typedef struct emitter {
     int *go_first;        /* per function: its go sites are */
     int *go_list;         /*   go_list[go_first[f] .. go_first[f + 1]) */
     bool included;        /* #include <gocc.h> written */
+    bool norecord;        /* SHADOW: a second copy, positions not recorded */
     int include_at;       /* the token it goes before */
 } emitter;
 
@@ -139,6 +140,10 @@ static void emit_tok(emitter *e, int i) {
     const token *t = &u->toks[i];
     const char *p = u->src + t->off;
     if (e->mode == EMIT_SHADOW) {
+        if (e->norecord) {
+            sb_put(e->out, p, t->len);
+            return;
+        }
         if (e->sstart[i] < 0)
             e->sstart[i] = (int)e->out->len;
         sb_put(e->out, p, t->len);
@@ -213,13 +218,18 @@ static void emit_range(emitter *e, int a, int b) {
                 }
             }
         }
+        if (s && s->inactive && e->mode == EMIT_FINAL) {
+            emit_gap(e, s->a, s->b);   /* skipped by the preprocessor */
+            i = s->b + 1;
+            continue;
+        }
         if (s) {
             if (e->mode == EMIT_FINAL && !e->moved &&
                 e->oline != (int)u->toks[s->a].line)
                 sync_line(e, &u->toks[s->a]);
             int start = (int)e->out->len;
             emit_site(e, s);
-            if (e->mode == EMIT_SHADOW) {
+            if (e->mode == EMIT_SHADOW && !e->norecord) {
                 if (e->sstart[s->a] < 0 || e->sstart[s->a] > start)
                     e->sstart[s->a] = start;
                 e->send[s->b] = (int)e->out->len;
@@ -238,6 +248,24 @@ static void emit_range(emitter *e, int a, int b) {
 }
 
 static void emit_r(emitter *e, range r) { emit_range(e, r.a, r.b); }
+
+/* SHADOW: a second copy of r whose positions are not recorded (the first,
+ * in a probe, is the one the type questions look at). */
+static void emit_copy(emitter *e, range r) {
+    bool was = e->norecord;
+    e->norecord = true;
+    emit_range(e, r.a, r.b);
+    e->norecord = was;
+}
+
+/* SHADOW: `(void)(X);`, a use of X that type-checks whatever X is, so that
+ * libclang gives its type even when the real use would be an error (a
+ * receive from something that is not a channel). */
+static void emit_probe(emitter *e, range r) {
+    puts_(e, "(void)(");
+    emit_r(e, r);
+    puts_(e, ");");
+}
 
 /* Emit a range moved away from its place (one line, no #line). */
 static void emit_moved(emitter *e, range r) {
@@ -339,6 +367,9 @@ static void emit_func_pre(emitter *e, int fi) {
     for (int g = e->go_first[fi]; g < e->go_first[fi + 1]; g++) {
         const site *s = &u->sites[e->go_list[g]];
         char name[200];
+        if (s->inactive)
+            continue;
+        sb_printf(&sb, "#line %u \"%s\"\n", u->toks[s->a].line, u->line_path);
         if (s->kind == SITE_GOCALL) {
             go_name(e, s, name, sizeof name);
             sb_printf(&sb, "struct %s {\n    ", name);
@@ -398,12 +429,14 @@ static void emit_func_post(emitter *e, int fi) {
     const tr_unit *u = e->u;
     for (int g = e->go_first[fi]; g < e->go_first[fi + 1]; g++) {
         const site *s = &u->sites[e->go_list[g]];
-        if (s->kind != SITE_GOBLOCK)
+        if (s->kind != SITE_GOBLOCK || s->inactive)
             continue;
         char name[200];
         go_name(e, s, name, sizeof name);
         if (!at_bol(e))
             put(e, "\n", 1);
+        printf_(e, "#line %u \"%s\"\n", e->u->toks[s->a].line,
+                e->u->line_path);
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
         if (s->ncaps)
             printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
@@ -443,7 +476,7 @@ static void emit_chan(emitter *e, const site *s) {
 }
 
 static void emit_make(emitter *e, const site *s) {
-    puts_(e, "gocc_make(");
+    puts_(e, s->typedef_make ? "gocc_make_chan(" : "gocc_make(");
     emit_r(e, s->z);
     puts_(e, ", ");
     if (s->y.a <= s->y.b)
@@ -454,6 +487,12 @@ static void emit_make(emitter *e, const site *s) {
 }
 
 static void emit_recv(emitter *e, const site *s) {
+    if (e->mode == EMIT_SHADOW && s->drop && !s->after) {
+        puts_(e, "(void)(");
+        emit_r(e, s->x);
+        puts_(e, ")");
+        return;
+    }
     if (s->after)
         puts_(e, s->drop ? "(void)gocc_recv_release(" : "gocc_recv_release(");
     else
@@ -486,11 +525,13 @@ static void emit_send(emitter *e, const site *s) {
 
 static void emit_recvok(emitter *e, const site *s) {
     if (e->mode == EMIT_SHADOW) {
+        emit_probe(e, s->z);
+        puts_(e, " ");
         emit_r(e, s->x);
         puts_(e, ", ");
         emit_r(e, s->y);
         puts_(e, " = gocc_recv(");
-        emit_r(e, s->z);
+        emit_copy(e, s->z);
         puts_(e, ");");
         return;
     }
@@ -612,22 +653,20 @@ static void emit_select_shadow(emitter *e, const site *s) {
             puts_(e, " default: {");
         } else {
             printf_(e, " case %d: {", i);
+            emit_probe(e, c->ch);
             if (c->kind == CASE_SEND) {
-                emit_r(e, c->ch);
-                puts_(e, ", ");
+                puts_(e, " ");
                 emit_r(e, c->val);
                 puts_(e, ";");
-            } else {
-                if (c->lhs.a <= c->lhs.b) {
-                    emit_r(e, c->lhs);
-                    if (c->ok.a <= c->ok.b) {
-                        puts_(e, ", ");
-                        emit_r(e, c->ok);
-                    }
-                    puts_(e, " = ");
+            } else if (c->lhs.a <= c->lhs.b) {
+                puts_(e, " ");
+                emit_r(e, c->lhs);
+                if (c->ok.a <= c->ok.b) {
+                    puts_(e, ", ");
+                    emit_r(e, c->ok);
                 }
-                puts_(e, "gocc_recv(");
-                emit_r(e, c->ch);
+                puts_(e, " = gocc_recv(");
+                emit_copy(e, c->ch);
                 puts_(e, ");");
             }
         }
@@ -663,6 +702,8 @@ static void emit_select(emitter *e, const site *s) {
             const sel_case *c = &s->cases[i];
             if (c->kind == CASE_DEFAULT)
                 continue;
+            /* the operands' errors belong to their case's line */
+            printf_(e, "#line %u \"%s\"\n", u->toks[c->kw].line, u->line_path);
             puts_(e, ind);
             if (c->kind == CASE_SEND) {
                 bool simple = c->ch.a == c->ch.b;
@@ -744,12 +785,15 @@ static void emit_select(emitter *e, const site *s) {
 
 static void emit_forrange(emitter *e, const site *s) {
     if (e->mode == EMIT_SHADOW) {
-        puts_(e, "for (");
+        puts_(e, "{ ");
+        emit_probe(e, s->y);
+        puts_(e, " for (");
         emit_r(e, s->x);
         puts_(e, " = gocc_recv(");
-        emit_r(e, s->y);
+        emit_copy(e, s->y);
         puts_(e, ");;) ");
         emit_r(e, s->body);
+        puts_(e, " }");
         return;
     }
     int id = s->id;
@@ -904,14 +948,19 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     emit_range(&e, 0, u->ntoks - 1);
     if (mode == EMIT_FINAL) {
         for (int f = 0; f < u->nfuncs; f++) {
-            if (!u->funcs[f].is_main)
+            if (!u->funcs[f].is_main || u->funcs[f].inactive)
                 continue;
             if (!at_bol(&e))
                 put(&e, "\n", 1);
-            if (u->funcs[f].main_void)
+            if (u->funcs[f].main_params == 0)
                 puts_(&e, "static int gocc_main_args(int argc, char **argv)\n"
                           "{\n    (void)argc;\n    (void)argv;\n"
                           "    return gocc_main_user();\n}\n"
+                          "GOCC_MAIN(gocc_main_args)\n");
+            else if (u->funcs[f].main_params == 3)
+                puts_(&e, "static int gocc_main_args(int argc, char **argv)\n"
+                          "{\n    extern char **environ;\n"
+                          "    return gocc_main_user(argc, argv, environ);\n}\n"
                           "GOCC_MAIN(gocc_main_args)\n");
             else
                 puts_(&e, "GOCC_MAIN(gocc_main_user)\n");

@@ -82,6 +82,17 @@ static bool close_bracket(const tr_unit *u, int i) {
            tok_is(u, i, ":>") || tok_is(u, i, "%>");
 }
 
+/* Do the open bracket o and the close bracket c belong together? */
+static bool brackets_pair(const tr_unit *u, int o, int c) {
+    static const char *const pairs[][2] = {
+        {"(", ")"}, {"[", "]"}, {"{", "}"}, {"<:", ":>"}, {"<%", "%>"},
+        {"[", ":>"}, {"<:", "]"}, {"{", "%>"}, {"<%", "}"}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+        if (tok_is(u, o, pairs[k][0]) && tok_is(u, c, pairs[k][1]))
+            return true;
+    return false;
+}
+
 /* ------------------------------------------------------------- diagnostics */
 
 static void vdiag(tr_unit *u, int tok, const char *fmt, va_list ap) {
@@ -156,6 +167,15 @@ int tr_lex(tr_unit *u) {
         if (open_bracket(u, i)) {
             stack[sp++] = i;
         } else if (close_bracket(u, i)) {
+            if (sp > 0 && !brackets_pair(u, stack[sp - 1], i)) {
+                tr_error(u, i, "'%.*s' does not close '%.*s' (line %u)",
+                         (int)u->toks[i].len, u->src + u->toks[i].off,
+                         (int)u->toks[stack[sp - 1]].len,
+                         u->src + u->toks[stack[sp - 1]].off,
+                         u->toks[stack[sp - 1]].line);
+                free(stack);
+                return -1;
+            }
             if (sp == 0) {
                 tr_error(u, i, "unmatched '%.*s'", (int)u->toks[i].len,
                          u->src + u->toks[i].off);
@@ -226,6 +246,15 @@ static void add_typedef(tr_unit *u, int i) {
     memcpy(s, u->src + t->off, t->len);
     s[t->len] = 0;
     u->typedefs[u->ntypedefs++] = s;
+}
+
+static bool is_file_typedef(const tr_unit *u, int i) {
+    if (!is_ident(u, i))
+        return false;
+    for (int k = 0; k < u->ntypedefs; k++)
+        if (tok_is(u, i, u->typedefs[k]))
+            return true;
+    return false;
 }
 
 /* A word that names a type: a keyword, a typedef declared in the file, a
@@ -305,6 +334,9 @@ static bool parens_hold_type(const tr_unit *u, int open) {
 
 /* ------------------------------------------------------------ expressions */
 
+/* Nesting deeper than this is an error, not a stack overflow. */
+enum { MAX_DEPTH = 1500 };
+
 /* Does the token before i end an operand, so that a `<-` at i is binary? */
 static bool ends_operand(const tr_unit *u, int p) {
     if (p < 0)
@@ -351,7 +383,21 @@ static int parse_postfix(tr_unit *u, int last, int limit) {
  * -1 if none starts there.
  *   cast-expr = unary-op cast-expr | "<-" cast-expr | "(" type ")" cast-expr
  *             | sizeof unary | postfix */
+static int parse_unary_(tr_unit *u, int i, int limit);
+
 static int parse_unary(tr_unit *u, int i, int limit) {
+    if (++u->depth > MAX_DEPTH) {
+        tr_error(u, i, "expression nested too deeply (over %d levels)",
+                 MAX_DEPTH);
+        u->depth--;
+        return -1;
+    }
+    int r = parse_unary_(u, i, limit);
+    u->depth--;
+    return r;
+}
+
+static int parse_unary_(tr_unit *u, int i, int limit) {
     if (i > limit || is_eof(u, i))
         return -1;
     if (is_arrow(u, i))
@@ -398,9 +444,36 @@ static int parse_compound(tr_unit *u, int lbrace);
  * type closed on the first half of a `>>`, whose second half closes the
  * enclosing chan<>. */
 static int parse_chan(tr_unit *u, int i, int limit, int *half) {
+    if (u->depth + 1 > MAX_DEPTH) {
+        tr_error(u, i, "channel types nested too deeply");
+        return -1;
+    }
     int lt = tok_next(u, i);
     int first = tok_next(u, lt);
     *half = 0;
+    if (tok_is(u, first, "void") &&
+        (tok_is(u, tok_next(u, first), ">") || tok_is(u, tok_next(u, first), ">>"))) {
+        tr_error(u, first, "channel element type cannot be void");
+        return -1;
+    }
+    if ((tok_is(u, first, "const") || tok_is(u, first, "volatile"))) {
+        /* `const char *` is fine; a qualified element itself is not */
+        bool pointer = false;
+        for (int k = first; k <= limit && !is_eof(u, k) && !tok_is(u, k, ">") &&
+                            !tok_is(u, k, ">>") && !tok_is(u, k, ";");
+             k = tok_next(u, k)) {
+            if (tok_is(u, k, "*") || tok_is(u, k, "("))
+                pointer = true;
+            if (open_bracket(u, k))
+                k = u->match[k];
+        }
+        if (!pointer) {
+            tr_error(u, first, "channel element type cannot be qualified "
+                               "('%.*s' means nothing for a channel)",
+                     (int)u->toks[first].len, u->src + u->toks[first].off);
+            return -1;
+        }
+    }
     bool complete = false;   /* the tokens so far could end a type name */
     for (int k = first; k <= limit && !is_eof(u, k); k = tok_next(u, k)) {
         /* `chan<int c`: a name right after a complete type is where the
@@ -415,7 +488,9 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
                    !tok_is(u, k, "restrict") && !tok_is(u, k, "_Atomic");
         if (tok_is(u, k, "chan") && tok_is(u, tok_next(u, k), "<")) {
             int h;
+            u->depth++;
             int end = parse_chan(u, k, limit, &h);
+            u->depth--;
             if (end < 0)
                 return -1;
             if (h == 1) {   /* `>>`: its second half closes us */
@@ -458,6 +533,12 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
     return -1;
 }
 
+/* Can the token at i start a type name (so that `chan <` before it opens
+ * a channel type, and `chan < 3` stays a comparison of a variable)? */
+static bool starts_type(const tr_unit *u, int i) {
+    return is_ident(u, i) || tok_is(u, i, ">") || tok_is(u, i, ">>");
+}
+
 /* Is `go`/`len`... at i an identifier used as a plain name here?  Member
  * names (`s.chan`, `p->len`) never start a construct. */
 static bool after_member_op(const tr_unit *u, int i) {
@@ -475,7 +556,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
         if (!tok_sig(u, i))
             continue;
         if (tok_is(u, i, "chan") && tok_is(u, tok_next(u, i), "<") &&
-            !after_member_op(u, i)) {
+            !after_member_op(u, i) && starts_type(u, tok_next(u, tok_next(u, i)))) {
             int half;
             int end = parse_chan(u, i, b, &half);
             if (end < 0)
@@ -535,8 +616,37 @@ static int scan_expr(tr_unit *u, int a, int b) {
             s->after = tok_is(u, opnd, "gocc_after") &&
                        tok_is(u, tok_next(u, opnd), "(") &&
                        u->match[tok_next(u, opnd)] == end;
+            /* `(<-a, b)`: the left operand of a comma drops its value */
+            int p = tok_prev(u, i), pp = tok_prev(u, p);
+            if (tok_is(u, tok_next(u, end), ",") && tok_is(u, p, "(") &&
+                !(pp >= 0 && (is_ident(u, pp) || tok_is(u, pp, ")") ||
+                              tok_is(u, pp, "]"))))
+                s->drop = true;
             i = i + 1;   /* the operand is scanned next */
             continue;
+        }
+        if (tok_is(u, i, "make") && tok_is(u, tok_next(u, i), "(") &&
+            !after_member_op(u, i) && is_file_typedef(u, tok_next(u, tok_next(u, i)))) {
+            /* make(ichan[, n]) with ichan a channel typedef: a candidate */
+            int lp = tok_next(u, i);
+            int t = tok_next(u, lp);
+            int n = tok_next(u, t);
+            if (tok_is(u, n, ",") || n == u->match[lp]) {
+                site *s = tr_add_site(u, SITE_MAKE, i, u->match[lp]);
+                if (!s)
+                    return -1;
+                s->x = s->z = (range){t, t};
+                s->typedef_make = true;
+                if (tok_is(u, n, ","))
+                    s->y = (range){tok_next(u, n), tok_prev(u, u->match[lp])};
+                if (tok_is(u, n, ",") && s->y.a > s->y.b) {
+                    tr_error(u, u->match[lp],
+                             "expected a capacity after ',' in make");
+                    return -1;
+                }
+                i = t;
+                continue;
+            }
         }
         if ((tok_is(u, i, "close") || tok_is(u, i, "len") ||
              tok_is(u, i, "cap")) &&
@@ -594,6 +704,8 @@ static bool has_top_operator(const tr_unit *u, int a, int b) {
     return false;
 }
 
+static bool lhs_is_decl(const tr_unit *u, int a, int b);
+
 /* scan_stmt_expr: an expression or declaration statement [a, b] (b is the
  * token before `;`).  Recognises `X <- Y` sends and `X, Y = <-Z`. */
 static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
@@ -602,7 +714,8 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
     int eq = find_top(u, a, b, "=");
     int comma = find_top(u, a, b, ",");
     if (eq > 0 && comma > 0 && comma < eq && is_arrow(u, tok_next(u, eq)) &&
-        find_top(u, tok_next(u, comma), tok_prev(u, eq), ",") < 0) {
+        find_top(u, tok_next(u, comma), tok_prev(u, eq), ",") < 0 &&
+        !lhs_is_decl(u, a, tok_prev(u, comma))) {
         site *s = tr_add_site(u, SITE_RECVOK, a, semi);
         if (!s)
             return -1;
@@ -701,6 +814,27 @@ static int stmt_end(const tr_unit *u, int i, int limit) {
             return j;
     }
     return limit;
+}
+
+/* A GNU nested function definition `T name(params) {`: the `{` of its
+ * body, or -1.  (A compound literal's `(T){` has no name before `(`.) */
+static int nested_function(const tr_unit *u, int i, int limit) {
+    if (!is_type_word(u, i) && !(is_ident(u, i) && is_ident(u, tok_next(u, i))))
+        return -1;
+    for (int j = i; j < limit && !is_eof(u, j); j = tok_next(u, j)) {
+        if (tok_is(u, j, ";") || tok_is(u, j, "="))
+            return -1;
+        if (tok_is(u, j, "(")) {
+            int p = tok_prev(u, j);
+            int after = tok_next(u, u->match[j]);
+            if (is_ident(u, p) && p > i && tok_is(u, after, "{"))
+                return after;
+            j = u->match[j];
+        } else if (open_bracket(u, j)) {
+            return -1;
+        }
+    }
+    return -1;
 }
 
 /* compound-statement = "{" statement* "}" */
@@ -899,6 +1033,8 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
             q++;
         else if (tok_is(u, j, ":") && q-- == 0)
             return j;
+        else if (tok_is(u, j, "{") && tok_is(u, tok_prev(u, j), ")"))
+            j = u->match[j];   /* a compound literal */
         else if (tok_is(u, j, ";") || tok_is(u, j, "{") || tok_is(u, j, "}"))
             break;
         else if (open_bracket(u, j))
@@ -993,8 +1129,17 @@ static int parse_for(tr_unit *u, int kw, int limit) {
     int rp = u->match[lp];
     int colon = find_top(u, tok_next(u, lp), tok_prev(u, rp), ":");
     if (colon < 0 || find_top(u, tok_next(u, lp), tok_prev(u, rp), ";") >= 0) {
+        int s1 = find_top(u, tok_next(u, lp), tok_prev(u, rp), ";");
+        int s2 = s1 >= 0 ? find_top(u, tok_next(u, s1), tok_prev(u, rp), ";") : -1;
+        int nsites = u->nsites;
         if (scan_expr(u, tok_next(u, lp), tok_prev(u, rp)) < 0)
             return -1;
+        /* `for (...; ...; <-tick)`: the step's value is dropped */
+        for (int k = nsites; s2 >= 0 && k < u->nsites; k++)
+            if (u->sites[k].kind == SITE_RECV &&
+                u->sites[k].a == tok_next(u, s2) &&
+                u->sites[k].b == tok_prev(u, rp))
+                u->sites[k].drop = true;
         u->loops++;
         u->breakables++;
         int end = parse_stmt(u, tok_next(u, rp), limit);
@@ -1039,7 +1184,21 @@ static int parse_for(tr_unit *u, int kw, int limit) {
 
 /* parse_stmt: the statement starting at i, inside a block ending at limit.
  * Returns its last token, or -1 on error. */
+static int parse_stmt_(tr_unit *u, int i, int limit);
+
 static int parse_stmt(tr_unit *u, int i, int limit) {
+    if (++u->depth > MAX_DEPTH) {
+        tr_error(u, i, "statements nested too deeply (over %d levels)",
+                 MAX_DEPTH);
+        u->depth--;
+        return -1;
+    }
+    int r = parse_stmt_(u, i, limit);
+    u->depth--;
+    return r;
+}
+
+static int parse_stmt_(tr_unit *u, int i, int limit) {
     if (i >= limit || is_eof(u, i))
         return limit;
     if (tok_is(u, i, "{"))
@@ -1049,20 +1208,25 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
     int n = tok_next(u, i);
     if (tok_is(u, i, "if") || tok_is(u, i, "while") ||
         tok_is(u, i, "switch")) {
-        int close;
-        if (paren_header(u, i, &close) < 0)
-            return -1;
-        int dl = tok_is(u, i, "while"), db = !tok_is(u, i, "if");
-        u->loops += dl;
-        u->breakables += db;
-        int end = parse_stmt(u, tok_next(u, close), limit);
-        u->loops -= dl;
-        u->breakables -= db;
-        if (end < 0)
-            return -1;
-        if (tok_is(u, i, "if") && tok_is(u, tok_next(u, end), "else"))
-            return parse_stmt(u, tok_next(u, tok_next(u, end)), limit);
-        return end;
+        for (;;) {   /* an else-if chain iterates instead of recursing */
+            int close;
+            if (paren_header(u, i, &close) < 0)
+                return -1;
+            int dl = tok_is(u, i, "while"), db = !tok_is(u, i, "if");
+            u->loops += dl;
+            u->breakables += db;
+            int end = parse_stmt(u, tok_next(u, close), limit);
+            u->loops -= dl;
+            u->breakables -= db;
+            if (end < 0)
+                return -1;
+            if (!tok_is(u, i, "if") || !tok_is(u, tok_next(u, end), "else"))
+                return end;
+            int e = tok_next(u, tok_next(u, end));
+            if (!tok_is(u, e, "if"))
+                return parse_stmt(u, e, limit);
+            i = e;
+        }
     }
     if (tok_is(u, i, "for"))
         return parse_for(u, i, limit);
@@ -1103,6 +1267,12 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
     }
     if (tok_is(u, i, "select") && tok_is(u, n, "{"))
         return parse_select(u, i);
+    int nested = nested_function(u, i, limit);
+    if (nested > 0) {
+        if (scan_expr(u, i, tok_prev(u, nested)) < 0)
+            return -1;
+        return parse_compound(u, nested);
+    }
     int semi = stmt_end(u, i, limit);
     if (u->go_lb >= 0 && jumps_out(u, i))
         return -1;
@@ -1151,9 +1321,26 @@ static int func_name(const tr_unit *u, int start, int lbrace) {
 
 /* One top-level item: a declaration ending in `;` or a function
  * definition.  Returns the token after it. */
+/* Does the item starting at start open with an old-style declarator
+ * `name(a, b)` (an identifier list)?  Then `;` ends its parameter
+ * declarations, not the item. */
+static bool knr_header(const tr_unit *u, int start, int j) {
+    int lp = find_top(u, start, j, "(");
+    if (lp < 0 || !is_ident(u, tok_prev(u, lp)) || u->match[lp] > j)
+        return false;
+    int n = 0;
+    for (int k = tok_next(u, lp); k < u->match[lp]; k = tok_next(u, k), n++)
+        if (!(n % 2 == 0 ? is_ident(u, k) && !is_type_word(u, k)
+                         : tok_is(u, k, ",")))
+            return false;
+    return n > 0;
+}
+
 static int parse_item(tr_unit *u, int start) {
     bool saw_eq = false;
     for (int j = start; !is_eof(u, j); j = tok_next(u, j)) {
+        if (tok_is(u, j, ";") && !saw_eq && knr_header(u, start, j))
+            continue;
         if (tok_is(u, j, ";")) {
             if (scan_expr(u, start, j) < 0)
                 return -1;
@@ -1161,7 +1348,9 @@ static int parse_item(tr_unit *u, int start) {
         }
         if (tok_is(u, j, "="))
             saw_eq = true;
-        if (tok_is(u, j, "{") && !saw_eq && tok_is(u, tok_prev(u, j), ")")) {
+        if (tok_is(u, j, "{") && !saw_eq &&
+            (tok_is(u, tok_prev(u, j), ")") ||
+             (tok_is(u, tok_prev(u, j), ";") && knr_header(u, start, j)))) {
             func *f = add_func(u);
             if (!f)
                 return -1;
@@ -1174,10 +1363,25 @@ static int parse_item(tr_unit *u, int start) {
                 int lp = tok_next(u, f->name);
                 int first = tok_next(u, lp);
                 f->is_main = true;
-                f->main_void = first == u->match[lp] ||
-                               (tok_is(u, first, "void") &&
-                                tok_next(u, first) == u->match[lp]);
-                tr_add_site(u, SITE_MAINNAME, f->name, f->name);
+                if (first == u->match[lp] ||
+                    (tok_is(u, first, "void") &&
+                     tok_next(u, first) == u->match[lp])) {
+                    f->main_params = 0;
+                } else {
+                    f->main_params = 1;
+                    for (int k = first; k < u->match[lp]; k = tok_next(u, k)) {
+                        if (tok_is(u, k, ","))
+                            f->main_params++;
+                        else if (open_bracket(u, k))
+                            k = u->match[k];
+                    }
+                }
+                if (f->main_params != 0 && f->main_params != 2 &&
+                    f->main_params != 3) {
+                    tr_error(u, f->name, "main takes no parameters, "
+                             "(argc, argv) or (argc, argv, envp)");
+                    return -1;
+                }
             }
             if (scan_expr(u, start, tok_prev(u, j)) < 0)
                 return -1;
@@ -1205,5 +1409,15 @@ int tr_parse(tr_unit *u) {
         if (i < 0 || u->err_tok >= 0)
             return -1;
     }
+    /* main is renamed, so that the runtime's main can run it as goroutine
+     * 1: its definition, its prototypes and any call to it */
+    bool has_main = false;
+    for (int f = 0; f < u->nfuncs; f++)
+        has_main |= u->funcs[f].is_main;
+    for (int i = u->first_sig; has_main && i >= 0 && !is_eof(u, i);
+         i = tok_next(u, i))
+        if (tok_is(u, i, "main") && tok_is(u, tok_next(u, i), "(") &&
+            !after_member_op(u, i) && !tr_add_site(u, SITE_MAINNAME, i, i))
+            return -1;
     return 0;
 }

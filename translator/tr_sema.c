@@ -57,6 +57,8 @@ typedef struct sema {
     int nblocks;
     use *uses;
     int nuses, capuses;
+    int *interesting;    /* sorted offsets the walk must reach */
+    int ninteresting;
     int bad_type_tok;    /* a local type used in a go block */
     char bad_type[256];
     CXFile main_file;
@@ -144,10 +146,29 @@ static bool inside_block(const sema *S, int blk, int off) {
     return off >= S->ss[b->body.a] && off < S->se[b->body.b];
 }
 
+/* Declared inside a function (so file-scope code cannot name it)?  The
+ * lexical parent counts: a block-scope `extern int x;` or prototype has
+ * the file as its semantic parent but is visible only in its block.  An
+ * enumerator is local when its enum is. */
 static bool is_local_decl(CXCursor decl) {
-    CXCursor p = clang_getCursorSemanticParent(decl);
-    enum CXCursorKind k = clang_getCursorKind(p);
-    return k == CXCursor_FunctionDecl;
+    if (clang_getCursorKind(decl) == CXCursor_EnumConstantDecl)
+        decl = clang_getCursorSemanticParent(decl);
+    enum CXCursorKind k = clang_getCursorKind(clang_getCursorSemanticParent(decl));
+    enum CXCursorKind lk = clang_getCursorKind(clang_getCursorLexicalParent(decl));
+    return k == CXCursor_FunctionDecl || lk == CXCursor_FunctionDecl;
+}
+
+/* A declaration the user wrote, not the implicit one C89 rules make up
+ * for a call to an undeclared function (its extent is just the name). */
+static bool written_decl(CXCursor d) {
+    CXSourceRange r = clang_getCursorExtent(d);
+    CXFile f;
+    int a = offset_of(clang_getRangeStart(r), &f);
+    int b = offset_of(clang_getRangeEnd(r), &f);
+    CXString nm = clang_getCursorSpelling(d);
+    int n = (int)strlen(clang_getCString(nm));
+    clang_disposeString(nm);
+    return b - a > n + 2;
 }
 
 static void add_use(sema *S, int blk, int off, CXCursor decl) {
@@ -158,6 +179,25 @@ static void add_use(sema *S, int blk, int off, CXCursor decl) {
             abort();
     }
     S->uses[S->nuses++] = (use){blk, off, decl};
+}
+
+/* Is some offset of interest (a query's start, a go block's braces) in
+ * [start, end]?  The walk skips subtrees without one. */
+static bool interesting(const sema *S, int start, int end) {
+    int lo = 0, hi = S->ninteresting;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (S->interesting[mid] < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < S->ninteresting && S->interesting[lo] <= end;
+}
+
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
 }
 
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
@@ -171,6 +211,8 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
         return CXChildVisit_Continue;
     CXFile efile;
     int end = offset_of(clang_getRangeEnd(ext), &efile);
+    if (!interesting(S, start, end) && block_at(S, start) < 0)
+        return CXChildVisit_Continue;
     int qi = query_find(S, start, end);
     /* the first expression with the extent that is not an implicit
      * conversion (libclang shows those as UnexposedExpr) */
@@ -194,17 +236,20 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
                     if (!inside_block(S, blk, doff) && S->bad_type_tok < 0) {
                         S->bad_type_tok = start;
                         CXString sp = clang_getTypeSpelling(clang_getCursorType(d));
-                        snprintf(S->bad_type, sizeof S->bad_type, "%s",
+                        snprintf(S->bad_type, sizeof S->bad_type, "type '%s'",
                                  clang_getCString(sp));
                         clang_disposeString(sp);
                     }
-                } else if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl) {
+                } else if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl ||
+                           (dk == CXCursor_FunctionDecl && written_decl(d))) {
                     add_use(S, blk, start, d);
                 } else if (dk == CXCursor_EnumConstantDecl &&
                            !inside_block(S, blk, doff) && S->bad_type_tok < 0) {
                     S->bad_type_tok = start;
-                    snprintf(S->bad_type, sizeof S->bad_type,
-                             "the enumerator declared inside the function");
+                    CXString sp = clang_getCursorSpelling(d);
+                    snprintf(S->bad_type, sizeof S->bad_type, "enumerator '%s'",
+                             clang_getCString(sp));
+                    clang_disposeString(sp);
                 }
             }
         }
@@ -229,6 +274,8 @@ static bool chan_elem(CXType t, CXType *elem) {
                     : clang_getResultType(f);
     return true;
 }
+
+static void strip_leading_quals(char *t);
 
 typedef struct printer {
     strbuf sb;
@@ -407,6 +454,39 @@ static void print_type(printer *P, CXType t) {
     print_spelling(P, t);
 }
 
+static char *promoted_decay(printer *P, CXType t, bool promote);
+
+/* Remove leading `const `/`volatile ` from a printed type. */
+static void strip_leading_quals(char *t) {
+    for (;;) {
+        size_t n = !strncmp(t, "const ", 6) ? 6 : !strncmp(t, "volatile ", 9) ? 9 : 0;
+        if (!n)
+            return;
+        memmove(t, t + n, strlen(t + n) + 1);
+    }
+}
+
+/* A parameter's type as a struct member: top-level qualifiers dropped and
+ * arrays and functions adjusted to pointers, as C adjusts parameters. */
+static char *param_type(printer *P, CXType t) {
+    CXType c = clang_getCanonicalType(t);
+    if (c.kind == CXType_ConstantArray || c.kind == CXType_IncompleteArray ||
+        c.kind == CXType_VariableArray || c.kind == CXType_FunctionProto ||
+        c.kind == CXType_FunctionNoProto)
+        return promoted_decay(P, t, false);
+    char *r = type_str(P, t);
+    if (c.kind == CXType_Pointer) {   /* `char *const` */
+        size_t n = strlen(r);
+        while (n > 6 && (!strcmp(r + n - 6, " const") || (n > 9 && !strcmp(r + n - 9, " volatile")))) {
+            r[n - (!strcmp(r + n - 6, " const") ? 6 : 9)] = 0;
+            n = strlen(r);
+        }
+    } else {
+        strip_leading_quals(r);
+    }
+    return r;
+}
+
 /* ------------------------------------------------------------ the answers */
 
 static CXType query_type(const sema *S, int qi, bool *ok) {
@@ -455,14 +535,18 @@ static char *spelling_of(CXType t) {
 
 /* The type of an argument past the prototype, after the default
  * argument promotions (and array and function decay). */
-static char *promoted(printer *P, CXType t) {
+static char *promoted_decay(printer *P, CXType t, bool promote) {
     CXType c = clang_getCanonicalType(t);
     switch (c.kind) {
     case CXType_Float:
+        if (!promote)
+            break;
         return strdup("double");
     case CXType_Bool: case CXType_Char_U: case CXType_UChar:
     case CXType_Char_S: case CXType_SChar: case CXType_Short:
     case CXType_UShort: case CXType_Enum:
+        if (!promote)
+            break;
         return strdup(c.kind == CXType_Enum &&
                       clang_Type_getSizeOf(c) > 4 ? "long" : "int");
     case CXType_ConstantArray: case CXType_IncompleteArray:
@@ -483,8 +567,9 @@ static char *promoted(printer *P, CXType t) {
         return r;
     }
     default:
-        return type_str(P, t);
+        break;
     }
+    return type_str(P, t);
 }
 
 /* go f(args): the callee's pointer type and each argument's parameter type
@@ -494,7 +579,8 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     bool ok;
     CXType ct = query_type(S, qs[0], &ok);
     if (!ok)
-        return err_at(u, s->x.a, "%s", "cannot find the function that 'go' calls");
+        return err_at(u, s->x.a, "%s", "cannot find the function that 'go' "
+                      "calls (is it a macro? 'go' needs the call written out)");
     CXType f = callee_func(ct);
     if (f.kind == CXType_Invalid) {
         char *sp = spelling_of(ct);
@@ -517,14 +603,14 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     for (int i = 0; i < s->nargs; i++) {
         printer A = {{0}, NULL, {0}};
         if (np >= 0 && i < np) {
-            s->arg_types[i] = type_str(&A, clang_getArgType(f, (unsigned)i));
+            s->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
         } else {
             CXType at = query_type(S, qs[1 + i], &ok);
             if (!ok) {
                 tr_error(u, s->args[i].a, "cannot find the type of this argument");
                 return -1;
             }
-            s->arg_types[i] = promoted(&A, at);
+            s->arg_types[i] = promoted_decay(&A, at, true);
         }
         if (A.bad) {
             tr_error(u, s->args[i].a, "%s; declare it at file scope to pass it "
@@ -590,7 +676,14 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
             capture c = {0};
             c.name = strdup(name);
             c.by_pointer = sc == CX_SC_Static || sc == CX_SC_Extern;
-            if (clang_getCursorKind(decl) == CXCursor_ParmDecl &&
+            if (clang_getCursorKind(decl) == CXCursor_FunctionDecl) {
+                c.by_pointer = false;   /* a block-scope prototype: pass a pointer */
+                char *f = type_str(&P, t);
+                size_t n = strlen(f) + 32;
+                c.type = malloc(n);
+                snprintf(c.type, n, "__typeof__(%s) *", f);
+                free(f);
+            } else if (clang_getCursorKind(decl) == CXCursor_ParmDecl &&
                 (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)) {
                 char *e = type_str(&P, clang_getArrayElementType(t));
                 size_t n = strlen(e) + 32;
@@ -601,6 +694,11 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                 CXType ct = clang_getCanonicalType(t);
                 c.is_array = ct.kind == CXType_ConstantArray;
                 c.type = type_str(&P, t);
+                /* a const array is copied with memcpy: drop the qualifier */
+                if (c.is_array && !c.by_pointer &&
+                    clang_getCanonicalType(clang_getArrayElementType(ct)).kind !=
+                        CXType_Pointer)
+                    strip_leading_quals(c.type);
             }
             if (P.bad) {
                 tr_error(u, tok, "go block uses '%s': %s; declare it at file "
@@ -674,6 +772,31 @@ static int answer_captures(sema *S) {
     return 0;
 }
 
+/* Mark the sites and functions inside the preprocessor's skipped ranges
+ * (`#if 0`, the untaken side of `#ifdef`): they are copied as written. */
+static void mark_inactive(sema *S, CXTranslationUnit tu) {
+    tr_unit *u = S->u;
+    CXSourceRangeList *rl = clang_getSkippedRanges(tu, S->main_file);
+    if (!rl)
+        return;
+    for (unsigned r = 0; r < rl->count; r++) {
+        CXFile f;
+        int a = offset_of(clang_getRangeStart(rl->ranges[r]), &f);
+        int b = offset_of(clang_getRangeEnd(rl->ranges[r]), &f);
+        for (int i = 0; i < u->nsites; i++) {
+            int off = S->ss[u->sites[i].a];
+            if (off >= a && off <= b)
+                u->sites[i].inactive = true;
+        }
+        for (int k = 0; k < u->nfuncs; k++) {
+            int off = S->ss[u->funcs[k].lbrace];
+            if (off >= a && off <= b)
+                u->funcs[k].inactive = true;
+        }
+    }
+    clang_disposeSourceRangeList(rl);
+}
+
 /* ------------------------------------------------------------------- run */
 
 static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth,
@@ -720,6 +843,12 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             qs[i] = malloc(sizeof(int));
             qs[i][0] = query_add(&S, s->x);
             break;
+        case SITE_RECV:
+            if (s->drop && !s->after) {
+                qs[i] = malloc(sizeof(int));
+                qs[i][0] = query_add(&S, s->x);
+            }
+            break;
         case SITE_RECVOK:
             qs[i] = malloc(2 * sizeof(int));
             qs[i][0] = query_add(&S, s->x);
@@ -749,11 +878,18 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         }
     }
     query_index(&S);
+    S.interesting = malloc(((size_t)S.nq + (size_t)u->nsites + 1) * sizeof(int));
+    for (int i = 0; i < S.nq; i++)
+        S.interesting[S.ninteresting++] = S.q[i].start;
+    for (int i = 0; i < u->nsites; i++)
+        if (u->sites[i].kind == SITE_GOBLOCK && S.ss[u->sites[i].body.a] >= 0)
+            S.interesting[S.ninteresting++] = S.ss[u->sites[i].body.a];
+    qsort(S.interesting, (size_t)S.ninteresting, sizeof(int), cmp_int);
     S.blocks = malloc(((size_t)S.nblocks + 1) * sizeof *S.blocks);
     S.nblocks = 0;
     for (int i = 0; i < u->nsites; i++)
         if (u->sites[i].kind == SITE_GOBLOCK)
-            S.blocks[S.nblocks++] = i;
+            S.blocks[S.nblocks++] = i;   /* inactive ones simply get no uses */
     /* blocks are recorded outer first in source order: sort by start */
     for (int i = 1; i < S.nblocks; i++)
         for (int j = i; j > 0 && S.ss[u->sites[S.blocks[j]].body.a] <
@@ -778,7 +914,9 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     CXIndex index = clang_createIndex(0, 0);
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2(
-        index, fname, argv, n, &uf, 1, CXTranslationUnit_KeepGoing, &tu);
+        index, fname, argv, n, &uf, 1,
+        CXTranslationUnit_KeepGoing | CXTranslationUnit_DetailedPreprocessingRecord,
+        &tu);
     free(argv);
     int result = 0;
     if (rc != CXError_Success || !tu) {
@@ -792,15 +930,13 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         memset(deps, 0, sizeof *deps);
         clang_getInclusions(tu, on_inclusion, deps);
     }
+    mark_inactive(&S, tu);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit, &S);
     if (S.bad_type_tok >= 0) {
         int tok = tok_at_offset(&S, S.bad_type_tok);
         tr_error(u, tok >= 0 ? tok : 0,
-                 "go block uses %s%s%s, declared inside the function; declare "
-                 "it at file scope",
-                 strchr(S.bad_type, ' ') && !strncmp(S.bad_type, "the ", 4) ? "" : "type '",
-                 S.bad_type,
-                 strchr(S.bad_type, ' ') && !strncmp(S.bad_type, "the ", 4) ? "" : "'");
+                 "go block uses %s, declared inside the function; declare "
+                 "it at file scope", S.bad_type);
         result = -1;
         goto out;
     }
@@ -810,8 +946,27 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         site *s = &u->sites[i];
         bool ok;
         CXType t, elem;
+        if (s->inactive)
+            continue;
         switch (s->kind) {
-        case SITE_SEND: case SITE_BUILTIN:
+        case SITE_RECV:
+            if (!qs[i])
+                break;
+            t = query_type(&S, qs[i][0], &ok);
+            if (ok && !chan_elem(t, NULL)) {
+                char *sp = spelling_of(t);
+                tr_error(u, s->x.a, "receive from non-channel (type '%s')", sp);
+                free(sp);
+                result = -1;
+            }
+            break;
+        case SITE_SEND:
+            /* libclang could not type it (a GNU nested function, say): a
+             * whole statement `a < -b;` computes nothing, so it is a send */
+            t = query_type(&S, qs[i][0], &ok);
+            s->is_chan = !ok || chan_elem(t, NULL);
+            break;
+        case SITE_BUILTIN:
             t = query_type(&S, qs[i][0], &ok);
             s->is_chan = ok && chan_elem(t, NULL);
             break;
@@ -876,6 +1031,7 @@ out:
     free(S.qhash);
     free(S.blocks);
     free(S.uses);
+    free(S.interesting);
     free(abs);
     return result;
 }

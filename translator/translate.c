@@ -13,6 +13,7 @@
 #include "tr.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,9 +73,21 @@ static void report(const tr_unit *u, FILE *err) {
     const char *e = p;
     while (e < u->src + u->len && *e != '\n' && *e != '\r')
         e++;
-    fprintf(err, "%.*s\n", (int)(e - p), p);
-    for (uint32_t c = 1; c < t->col && p + c - 1 < e; c++)
-        fputc(p[c - 1] == '\t' ? '\t' : ' ', err);
+    /* a very long line: a window of it around the column */
+    uint32_t col = t->col;
+    const char *pre = "";
+    if (e - p > 160 && col > 80) {
+        p += col - 60;
+        col = 60 + 4;
+        pre = "... ";
+    }
+    const char *post = e - p > 160 ? " ..." : "";
+    if (e - p > 160)
+        e = p + 160;
+    fprintf(err, "%s%.*s%s\n", pre, (int)(e - p), p, post);
+    for (uint32_t c = 1; c < col; c++)
+        fputc(c > strlen(pre) && p + c - 1 - strlen(pre) < e &&
+                      p[c - 1 - strlen(pre)] == '\t' ? '\t' : ' ', err);
     fputs("^\n", err);
 }
 
@@ -123,8 +136,8 @@ void tr_number_sites(tr_unit *u) {
     free(pergo);
 }
 
-int tr_translate(const char *path, const tr_options *o, FILE *out,
-                 tr_deps *deps, FILE *err) {
+static int translate(const char *path, const tr_options *o, FILE *out,
+                     tr_deps *deps, FILE *err) {
     tr_unit u = {0};
     u.path = path;
     u.err = err;
@@ -188,6 +201,42 @@ done:
         fprintf(err, "%s: error: %s\n", path, u.err_msg);
     tr_unit_free(&u);
     return rc;
+}
+
+/* The parser's recursion is bounded (MAX_DEPTH in tr_parse.c), but
+ * libclang's cursor walk recurses once per AST level, and C allows deep
+ * else-if chains: run the pipeline on a thread with a large stack (only
+ * the pages touched cost memory). */
+typedef struct job {
+    const char *path;
+    const tr_options *o;
+    FILE *out, *err;
+    tr_deps *deps;
+    int rc;
+} job;
+
+static void *run_job(void *p) {
+    job *j = p;
+    j->rc = translate(j->path, j->o, j->out, j->deps, j->err);
+    return NULL;
+}
+
+int tr_translate(const char *path, const tr_options *o, FILE *out,
+                 tr_deps *deps, FILE *err) {
+    job j = {path, o, out, err, deps, 2};
+    /* libclang parses on a thread of its own with an 8 MiB stack, unless
+     * told not to: then it uses this big one */
+    setenv("LIBCLANG_NOTHREADS", "1", 0);
+    pthread_attr_t attr;
+    pthread_t t;
+    if (pthread_attr_init(&attr) == 0 &&
+        pthread_attr_setstacksize(&attr, (size_t)512 << 20) == 0 &&
+        pthread_create(&t, &attr, run_job, &j) == 0) {
+        pthread_join(t, NULL);
+        pthread_attr_destroy(&attr);
+        return j.rc;
+    }
+    return translate(path, o, out, deps, err);   /* no thread: as is */
 }
 
 void tr_deps_free(tr_deps *d) {

@@ -10,7 +10,9 @@ int64_t waits(gocc_chan(int) c) {
     (void)gocc_recv_release(gocc_after(10));
     int64_t t = gocc_recv_release(gocc_after(5));
     { gocc_select_case gocc_sc1[2];
+#line 9 "@SRC@/after.gc"
         gocc_sc1[0] = gocc_case_recv_drop(c);
+#line 11 "@SRC@/after.gc"
         gocc_sc1[1] = gocc_case_recv_drop(gocc_after(1)); gocc_sc1[1].flags = GOCC_CASE_RELEASE;
         switch (gocc_select(gocc_sc1, 2, false)) {
 #line 9 "@SRC@/after.gc"

@@ -3,6 +3,7 @@
 /* Golden: go { } capturing a scalar, an array, a channel, a parameter;
  * a block-scope static is shared; return; inside the block. */
 #include <gocc.h>
+#line 7 "@SRC@/go_block.gc"
 struct gocc_spawn_block_go1 {
     int n;
     int *shared;
@@ -19,6 +20,7 @@ void spawn_block(int n, gocc_chan(int) out) {
     { struct gocc_spawn_block_go1 gocc_a1 = { .n = n, .shared = &shared, .out = out, .x = x, }; __builtin_memcpy(gocc_a1.arr, arr, sizeof gocc_a1.arr); gocc_go_copy(gocc_spawn_block_go1, &gocc_a1, sizeof gocc_a1); }
 #line 13 "@SRC@/go_block.gc"
 }
+#line 7 "@SRC@/go_block.gc"
 static void gocc_spawn_block_go1(void *gocc_p)
 {
     struct gocc_spawn_block_go1 *gocc_a = gocc_p;

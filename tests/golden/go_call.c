@@ -10,6 +10,7 @@ struct pair {
 static void work(int id, gocc_chan(int) out) { gocc_send(out, id); }
 static void pairwork(struct pair p) { (void)p; }
 
+#line 11 "@SRC@/go_call.gc"
 struct gocc_spawn_go1 {
     void (*fn)(int, gocc_chan(int));
     int a0;
@@ -20,6 +21,7 @@ static void gocc_spawn_go1(void *gocc_p)
     struct gocc_spawn_go1 *gocc_a = gocc_p;
     gocc_a->fn(gocc_a->a0, gocc_a->a1);
 }
+#line 12 "@SRC@/go_call.gc"
 struct gocc_spawn_go2 {
     void (*fn)(int, gocc_chan(int));
     int a0;
@@ -30,6 +32,7 @@ static void gocc_spawn_go2(void *gocc_p)
     struct gocc_spawn_go2 *gocc_a = gocc_p;
     gocc_a->fn(gocc_a->a0, gocc_a->a1);
 }
+#line 14 "@SRC@/go_call.gc"
 struct gocc_spawn_go3 {
     void (*fn)(struct pair);
     struct pair a0;

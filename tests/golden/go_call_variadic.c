@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include <gocc.h>
+#line 5 "@SRC@/go_call_variadic.gc"
 struct gocc_spawn_printf_go1 {
     int (*fn)(const char *, ...);
     const char *a0;

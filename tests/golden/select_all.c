@@ -14,11 +14,17 @@ int sel(gocc_chan(int) a, gocc_chan(int) b, gocc_chan(struct job) jobs, gocc_cha
     bool ok = false;
     for (;;) {
         { gocc_select_case gocc_sc1[6];
+#line 13 "@SRC@/select_all.gc"
             gocc_sc1[0] = gocc_case_recv_drop(a);
+#line 15 "@SRC@/select_all.gc"
             gocc_elem_t(b) gocc_v1_1; gocc_sc1[1] = gocc_case_recv(b, &gocc_v1_1);
+#line 17 "@SRC@/select_all.gc"
             gocc_elem_t(a) gocc_v1_2; gocc_sc1[2] = gocc_case_recv(a, &gocc_v1_2);
+#line 20 "@SRC@/select_all.gc"
             gocc_elem_t(jobs) gocc_v1_3; gocc_sc1[3] = gocc_case_recv(jobs, &gocc_v1_3);
+#line 22 "@SRC@/select_all.gc"
             gocc_elem_t(out) gocc_v1_4 = v + 1; gocc_sc1[4] = gocc_case_send(out, &gocc_v1_4);
+#line 24 "@SRC@/select_all.gc"
             gocc_sc1[5] = gocc_case_recv_drop(gocc_after(100)); gocc_sc1[5].flags = GOCC_CASE_RELEASE;
             switch (gocc_select(gocc_sc1, 6, true)) {
 #line 13 "@SRC@/select_all.gc"
