@@ -576,6 +576,9 @@ static int run(vec *cmd) {
             ;
         child_pid = 0;
         rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+        if (WIFSIGNALED(st) && !caught_signal)
+            fprintf(stderr, "gocc: error: '%s' was killed by signal %d (%s)\n",
+                    cmd->v[0], WTERMSIG(st), strsignal(WTERMSIG(st)));
     }
     free(cmd->v);
     *cmd = (vec){0};
@@ -901,6 +904,29 @@ static int build(void) {
     return rc ? rc : run_rest();
 }
 
+/* match_compiler_macros: the translator's libclang predefines __clang__;
+ * when $CC is not clang (no word of it names clang: `cc`, `gcc`,
+ * `ccache gcc`), undefine it and its kin for the translator, so that
+ * `#if defined(__clang__)` branches are active or skipped as the real
+ * compiler will have them. */
+static void match_compiler_macros(void) {
+    for (size_t i = 0; i < D.cc.n; i++) {
+        const char *base = strrchr(D.cc.v[i], '/');
+        if (strstr(base ? base + 1 : D.cc.v[i], "clang"))
+            return;
+    }
+    static const char *const undef[] = {
+        "-U__clang__", "-U__clang_major__", "-U__clang_minor__",
+        "-U__clang_patchlevel__", "-U__clang_version__", NULL};
+    vec v = {0};
+    for (int k = 0; undef[k]; k++)
+        vpush(&v, undef[k]);
+    for (size_t i = 0; i < D.clang.n; i++)   /* the user's options win */
+        vpush(&v, D.clang.v[i]);
+    free(D.clang.v);
+    D.clang = v;
+}
+
 int main(int argc, char **argv) {
     atexit(cleanup);
     install_signals();
@@ -913,6 +939,7 @@ int main(int argc, char **argv) {
     if (!D.cc.n)
         vpush(&D.cc, "cc");
     vsplit(&D.rt, GOCC_RT_FLAGS);
+    match_compiler_macros();
     check_inputs();
     return D.translate_only ? translate_only() : build();
 }

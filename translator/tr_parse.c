@@ -167,6 +167,16 @@ int tr_lex(tr_unit *u) {
         if (open_bracket(u, i)) {
             stack[sp++] = i;
         } else if (close_bracket(u, i)) {
+            if (sp > 0 && !brackets_pair(u, stack[sp - 1], i) &&
+                (tok_is(u, i, "}") || tok_is(u, i, "%>"))) {
+                /* a block ends inside ( or [: that one was left open */
+                int o = stack[sp - 1];
+                tr_error(u, o, "'%.*s' is not closed before the '}' on line %u",
+                         (int)u->toks[o].len, u->src + u->toks[o].off,
+                         u->toks[i].line);
+                free(stack);
+                return -1;
+            }
             if (sp > 0 && !brackets_pair(u, stack[sp - 1], i)) {
                 tr_error(u, i, "'%.*s' does not close '%.*s' (line %u)",
                          (int)u->toks[i].len, u->src + u->toks[i].off,
@@ -1416,8 +1426,8 @@ int tr_parse(tr_unit *u) {
         has_main |= u->funcs[f].is_main;
     for (int i = u->first_sig; has_main && i >= 0 && !is_eof(u, i);
          i = tok_next(u, i))
-        if (tok_is(u, i, "main") && tok_is(u, tok_next(u, i), "(") &&
-            !after_member_op(u, i) && !tr_add_site(u, SITE_MAINNAME, i, i))
+        if (tok_is(u, i, "main") && !after_member_op(u, i) &&
+            !tr_add_site(u, SITE_MAINNAME, i, i))
             return -1;
     return 0;
 }
