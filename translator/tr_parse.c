@@ -741,10 +741,10 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
             tr_error(u, s->z.a, "expected a channel after '<-'");
             return -1;
         }
-        if (scan_expr(u, s->x.a, s->x.b) < 0 ||
-            scan_expr(u, s->y.a, s->y.b) < 0)
+        range x = s->x, y = s->y, z = s->z;   /* scanning moves sites */
+        if (scan_expr(u, x.a, x.b) < 0 || scan_expr(u, y.a, y.b) < 0)
             return -1;
-        return scan_expr(u, s->z.a, s->z.b);
+        return scan_expr(u, z.a, z.b);
     }
     int arrow = find_binary_arrow(u, a, b);
     if (arrow > 0 && !has_top_operator(u, a, tok_prev(u, arrow))) {
@@ -757,9 +757,10 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
             tr_error(u, s->y.a, "expected a value to send after '<-'");
             return -1;
         }
-        if (scan_expr(u, s->x.a, s->x.b) < 0)
+        range x = s->x, y = s->y;   /* scanning moves the sites array */
+        if (scan_expr(u, x.a, x.b) < 0)
             return -1;
-        return scan_expr(u, s->y.a, s->y.b);
+        return scan_expr(u, y.a, y.b);
     }
     int nsites = u->nsites;
     if (scan_expr(u, a, b) < 0)
@@ -949,10 +950,14 @@ static int parse_go(tr_unit *u, int i, int limit) {
             j = u->match[j];
         j = tok_next(u, j);
     }
-    if (scan_expr(u, s->x.a, s->x.b) < 0)
+    /* scanning adds sites and may move the array: work on copies */
+    range callee = s->x;
+    range *args = s->args;
+    int nargs = s->nargs;
+    if (scan_expr(u, callee.a, callee.b) < 0)
         return -1;
-    for (int k = 0; k < s->nargs; k++)
-        if (scan_expr(u, s->args[k].a, s->args[k].b) < 0)
+    for (int k = 0; k < nargs; k++)
+        if (scan_expr(u, args[k].a, args[k].b) < 0)
             return -1;
     return semi;
 }
