@@ -148,6 +148,7 @@ void sb_printf(strbuf *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
             int *shadow_end);
+bool tr_type_simple(const char *printed_type);
 
 /* tr_sema.c: parse the shadow with libclang and answer the sites'
  * questions.  0, or -1 with err set (2 when libclang fails). */

@@ -287,9 +287,10 @@ static const char *tok_text(const tr_unit *u, int i, char *buf, size_t n) {
 
 /* A declaration of name with a printed type: `int n`, `char *p`, or
  * `__typeof__(int [3]) a` when the declarator would wrap around it. */
-/* A type text that declares with a plain `T name`: no declarator
- * punctuation, apart from one leading gocc_chan(...) or __typeof__(...). */
-static bool decl_simple(const char *t) {
+/* tr_type_simple: does a printed type declare with a plain `T name` (and
+ * take a `*` or `[n]` after it)?  True without declarator punctuation,
+ * apart from one leading gocc_chan(...) or __typeof__(...) group. */
+bool tr_type_simple(const char *t) {
     static const char *const wraps[] = {"gocc_chan(", "__typeof__(", NULL};
     for (int k = 0; wraps[k]; k++) {
         size_t n = strlen(wraps[k]);
@@ -314,7 +315,7 @@ static void put_decl(strbuf *sb, const char *type, const char *name) {
         if (elem) {
             memcpy(elem, type, (size_t)(br - type));
             elem[br - type] = 0;
-            if (decl_simple(elem)) {
+            if (tr_type_simple(elem)) {
                 sb_printf(sb, "%s %s%s", elem, name, br + 1);
                 free(elem);
                 return;
@@ -322,7 +323,7 @@ static void put_decl(strbuf *sb, const char *type, const char *name) {
             free(elem);
         }
     }
-    if (!decl_simple(type))
+    if (!tr_type_simple(type))
         sb_printf(sb, "__typeof__(%s) %s", type, name);
     else if (type[strlen(type) - 1] == '*')
         sb_printf(sb, "%s%s", type, name);

@@ -285,24 +285,6 @@ typedef struct printer {
 
 static void print_type(printer *P, CXType t);
 
-/* Can s be followed by `*` or `[n]` to form a type name?  True without
- * declarator punctuation, or when it is one gocc_chan(...) /
- * __typeof__(...) group. */
-static bool simple_text(const char *s) {
-    static const char *const wraps[] = {"gocc_chan(", "__typeof__(", NULL};
-    for (int k = 0; wraps[k]; k++) {
-        size_t n = strlen(wraps[k]);
-        if (strncmp(s, wraps[k], n))
-            continue;
-        int depth = 1;
-        const char *p = s + n;
-        for (; *p && depth; p++)
-            depth += *p == '(' ? 1 : *p == ')' ? -1 : 0;
-        s = p;
-        break;
-    }
-    return !strchr(s, '(') && !strchr(s, '[');
-}
 
 /* Print t into a fresh string (caller frees). */
 static char *type_str(printer *P, CXType t) {
@@ -353,7 +335,7 @@ static void print_tagged(printer *P, CXType t) {
 
 static void print_func(printer *P, CXType f) {
     char *r = type_str(P, clang_getResultType(f));
-    if (simple_text(r))
+    if (tr_type_simple(r))
         sb_printf(&P->sb, "%s (", r);
     else
         sb_printf(&P->sb, "__typeof__(%s) (", r);
@@ -414,7 +396,7 @@ static void print_type(printer *P, CXType t) {
             return;
         }
         char *p = type_str(P, clang_getPointeeType(t));
-        if (simple_text(p))
+        if (tr_type_simple(p))
             sb_printf(&P->sb, "%s%s*", p, p[strlen(p) - 1] == '*' ? "" : " ");
         else
             sb_printf(&P->sb, "__typeof__(%s) *", p);
@@ -424,7 +406,7 @@ static void print_type(printer *P, CXType t) {
     }
     case CXType_ConstantArray: case CXType_IncompleteArray: {
         char *e = type_str(P, clang_getArrayElementType(t));
-        if (simple_text(e))
+        if (tr_type_simple(e))
             sb_printf(&P->sb, "%s [", e);
         else
             sb_printf(&P->sb, "__typeof__(%s) [", e);
@@ -499,6 +481,27 @@ static int err_at(tr_unit *u, int tok, const char *fmt, const char *a) {
     return -1;
 }
 
+static char *spelling_of(CXType t) {
+    CXString s = clang_getTypeSpelling(t);
+    char *r = strdup(clang_getCString(s));
+    clang_disposeString(s);
+    return r;
+}
+
+/* operand_is_chan: false, with the error "<what> (type 'T')" at tok, when
+ * query qi found an operand whose type is not a channel.  An operand
+ * libclang could not type passes (the C compiler will judge it). */
+static bool operand_is_chan(sema *S, int qi, int tok, const char *what) {
+    bool ok;
+    CXType t = query_type(S, qi, &ok);
+    if (!ok || chan_elem(t, NULL))
+        return true;
+    char *sp = spelling_of(t);
+    tr_error(S->u, tok, "%s (type '%s')", what, sp);
+    free(sp);
+    return false;
+}
+
 /* The function type behind a callee's type (through pointers and sugar). */
 static CXType callee_func(CXType t) {
     for (int depth = 0; depth < 16; depth++) {
@@ -526,12 +529,6 @@ static CXType callee_func(CXType t) {
     return (CXType){0};
 }
 
-static char *spelling_of(CXType t) {
-    CXString s = clang_getTypeSpelling(t);
-    char *r = strdup(clang_getCString(s));
-    clang_disposeString(s);
-    return r;
-}
 
 /* The type of an argument past the prototype, after the default
  * argument promotions (and array and function decay). */
@@ -554,7 +551,7 @@ static char *promoted_decay(printer *P, CXType t, bool promote) {
         char *e = type_str(P, clang_getArrayElementType(c));
         size_t n = strlen(e) + 32;
         char *r = malloc(n);
-        snprintf(r, n, simple_text(e) ? "%s *" : "__typeof__(%s) *", e);
+        snprintf(r, n, tr_type_simple(e) ? "%s *" : "__typeof__(%s) *", e);
         free(e);
         return r;
     }
@@ -688,7 +685,7 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                 char *e = type_str(&P, clang_getArrayElementType(t));
                 size_t n = strlen(e) + 32;
                 c.type = malloc(n);
-                snprintf(c.type, n, simple_text(e) ? "%s *" : "__typeof__(%s) *", e);
+                snprintf(c.type, n, tr_type_simple(e) ? "%s *" : "__typeof__(%s) *", e);
                 free(e);
             } else {
                 CXType ct = clang_getCanonicalType(t);
@@ -950,15 +947,9 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             continue;
         switch (s->kind) {
         case SITE_RECV:
-            if (!qs[i])
-                break;
-            t = query_type(&S, qs[i][0], &ok);
-            if (ok && !chan_elem(t, NULL)) {
-                char *sp = spelling_of(t);
-                tr_error(u, s->x.a, "receive from non-channel (type '%s')", sp);
-                free(sp);
+            if (qs[i] && !operand_is_chan(&S, qs[i][0], s->x.a,
+                                          "receive from non-channel"))
                 result = -1;
-            }
             break;
         case SITE_SEND:
             /* libclang could not type it (a GNU nested function, say): a
@@ -986,30 +977,18 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             break;
         }
         case SITE_FORRANGE:
-            t = query_type(&S, qs[i][0], &ok);
-            if (ok && !chan_elem(t, NULL)) {
-                char *sp = spelling_of(t);
-                tr_error(u, s->y.a, "cannot range over non-channel (type '%s')", sp);
-                free(sp);
+            if (!operand_is_chan(&S, qs[i][0], s->y.a,
+                                 "cannot range over non-channel"))
                 result = -1;
-            }
             break;
         case SITE_SELECT:
-            for (int k = 0; k < s->ncases && result == 0; k++) {
-                if (s->cases[k].kind == CASE_DEFAULT)
-                    continue;
-                t = query_type(&S, qs[i][k], &ok);
-                if (ok && !chan_elem(t, NULL)) {
-                    char *sp = spelling_of(t);
-                    tr_error(u, s->cases[k].ch.a,
-                             s->cases[k].kind == CASE_SEND
-                                 ? "send to non-channel in select case (type '%s')"
-                                 : "receive from non-channel in select case (type '%s')",
-                             sp);
-                    free(sp);
+            for (int k = 0; k < s->ncases && result == 0; k++)
+                if (s->cases[k].kind != CASE_DEFAULT &&
+                    !operand_is_chan(&S, qs[i][k], s->cases[k].ch.a,
+                                     s->cases[k].kind == CASE_SEND
+                                         ? "send to non-channel in select case"
+                                         : "receive from non-channel in select case"))
                     result = -1;
-                }
-            }
             break;
         case SITE_GOCALL:
             if (answer_gocall(&S, s, qs[i]) < 0)
