@@ -19,26 +19,26 @@
 #endif
 
 typedef struct incl_ctx {
-    sema_result *r;
+    char ***paths;
+    size_t *n;
     size_t cap;
 } incl_ctx;
 
 static void add_include(incl_ctx *c, const char *path) {
-    sema_result *r = c->r;
-    for (size_t i = 0; i < r->nincludes; i++)
-        if (!strcmp(r->includes[i], path))
+    for (size_t i = 0; i < *c->n; i++)
+        if (!strcmp((*c->paths)[i], path))
             return;
-    if (r->nincludes == c->cap) {
+    if (*c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 32;
-        char **v = realloc(r->includes, cap * sizeof *v);
+        char **v = realloc(*c->paths, cap * sizeof *v);
         if (!v)
             return;
-        r->includes = v;
+        *c->paths = v;
         c->cap = cap;
     }
     char *copy = strdup(path);
     if (copy)
-        r->includes[r->nincludes++] = copy;
+        (*c->paths)[(*c->n)++] = copy;
 }
 
 /* Called for each file in the translation unit; depth 0 is the main file. */
@@ -100,11 +100,15 @@ int sema_parse(const char *path, const char *const *args, int nargs,
         return -1;
     }
     record_errors(tu, r);
-    incl_ctx c = {r, 0};
-    clang_getInclusions(tu, on_inclusion, &c);
+    sema_collect_includes(tu, &r->includes, &r->nincludes);
     clang_disposeTranslationUnit(tu);
     clang_disposeIndex(index);
     return 0;
+}
+
+void sema_collect_includes(void *tu, char ***paths, size_t *n) {
+    incl_ctx c = {paths, n, *n};
+    clang_getInclusions(tu, on_inclusion, &c);
 }
 
 void sema_result_free(sema_result *r) {

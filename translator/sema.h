@@ -1,11 +1,10 @@
 /*
- * sema.h - the libclang pass of the translator (issue 3, in progress).
- *
- * So far: parse a C file with libclang, with the user's -I -D -U -std
- * -include options and clang's resource directory (recorded at configure
- * time: Debian's libclang does not find stddef.h without it), count the
- * errors, and list every header the file includes (for -MD dependency
- * files).  The type questions of the translator come next.
+ * sema.h - libclang setup shared by the translator: parse a C file with
+ * the user's -I -D -U -std -include options and clang's resource directory
+ * (recorded at configure time: Debian's libclang does not find stddef.h
+ * without it), count the errors, and list every header the file includes
+ * (for -MD dependency files).  The translator's type questions are in
+ * tr_sema.c.
  */
 #ifndef GOCC_SEMA_H
 #define GOCC_SEMA_H
@@ -24,5 +23,10 @@ typedef struct sema_result {
 int sema_parse(const char *path, const char *const *args, int nargs,
                sema_result *r);
 void sema_result_free(sema_result *r);
+
+/* Append to *paths (*n entries, malloc'd) every file that the libclang
+ * translation unit tu (a CXTranslationUnit) includes, absolute and once
+ * each, in first-seen order. */
+void sema_collect_includes(void *tu, char ***paths, size_t *n);
 
 #endif

@@ -21,6 +21,7 @@
  * to a function with no parameters, returning the element type.
  */
 #define _DEFAULT_SOURCE   /* realpath, strdup */
+#include "sema.h"
 #include "tr.h"
 #include "translate.h"
 
@@ -796,31 +797,6 @@ static void mark_inactive(sema *S, CXTranslationUnit tu) {
 
 /* ------------------------------------------------------------------- run */
 
-static void on_inclusion(CXFile file, CXSourceLocation *stack, unsigned depth,
-                         CXClientData data) {
-    (void)stack;
-    tr_deps *d = data;
-    if (depth == 0 || !d)
-        return;
-    CXString name = clang_File_tryGetRealPathName(file);
-    const char *s = clang_getCString(name);
-    if (!s || !*s) {
-        clang_disposeString(name);
-        name = clang_getFileName(file);
-        s = clang_getCString(name);
-    }
-    bool seen = false;
-    for (size_t i = 0; s && i < d->n && !seen; i++)
-        seen = !strcmp(d->paths[i], s);
-    if (s && *s && !seen) {
-        char **v = realloc(d->paths, (d->n + 1) * sizeof *v);
-        if (v) {
-            d->paths = v;
-            d->paths[d->n++] = strdup(s);
-        }
-    }
-    clang_disposeString(name);
-}
 
 int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             const int *shadow_start, const int *shadow_end,
@@ -925,7 +901,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     S.main_file = clang_getFile(tu, fname);
     if (deps) {
         memset(deps, 0, sizeof *deps);
-        clang_getInclusions(tu, on_inclusion, deps);
+        sema_collect_includes(tu, &deps->paths, &deps->n);
     }
     mark_inactive(&S, tu);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit, &S);
