@@ -441,12 +441,21 @@ static char *promoted_decay(printer *P, CXType t, bool promote);
 
 /* Remove leading `const `/`volatile ` from a printed type. */
 static void strip_leading_quals(char *t) {
+    size_t skip = 0;
     for (;;) {
-        size_t n = !strncmp(t, "const ", 6) ? 6 : !strncmp(t, "volatile ", 9) ? 9 : 0;
-        if (!n)
-            return;
-        memmove(t, t + n, strlen(t + n) + 1);
+        if (!strncmp(t + skip, "const ", 6))
+            skip += 6;
+        else if (!strncmp(t + skip, "volatile ", 9))
+            skip += 9;
+        else
+            break;
     }
+    if (skip == 0)
+        return;
+    size_t i = 0;
+    do
+        t[i] = t[i + skip];
+    while (t[i++]);
 }
 
 /* A parameter's type as a struct member: top-level qualifiers dropped and
