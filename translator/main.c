@@ -507,7 +507,7 @@ static void print_help(void) {
         "  --cflags      options to compile C that includes <gocc.h>\n"
         "  --libs        options to link the runtime\n\n"
         "Environment: CC (may carry a launcher and options, e.g. \"ccache "
-        "gcc\"),\nGOCC_INCLUDE_DIR, GOCC_LIB_DIR.\n");
+        "gcc\"),\nGOCC_INCLUDE_DIR, GOCC_LIB_DIR.  See gocc(1).\n");
 }
 
 /* print_info: the --version/--help/--cflags/--libs output; returns 0. */
@@ -523,7 +523,7 @@ static int print_info(void) {
         if ((D.info & I_CFLAGS) && (D.info & I_LIBS))
             putchar(' ');
         if (D.info & I_LIBS)
-            printf("-L%s -lgocc -pthread -rdynamic%s%s", D.libdir,
+            printf("-L%s -l:libgocc.a -pthread -rdynamic%s%s", D.libdir,
                    *rt ? " " : "", rt);
         putchar('\n');
     }
@@ -859,7 +859,9 @@ static int run_rest(void) {
         vpush(&c, "-o"), vpush(&c, D.out);
     if (link) {
         vpush(&c, D.lib_flag);
-        vpush(&c, "-lgocc"), vpush(&c, "-pthread"), vpush(&c, "-rdynamic");
+        /* the static library, even where libgocc.so lies next to it */
+        vpush(&c, "-l:libgocc.a"), vpush(&c, "-pthread");
+        vpush(&c, "-rdynamic");
     }
     return run(&c);
 }

@@ -172,7 +172,7 @@ static void test_info_options(void **s) {
     free(r);
     r = gocc("--libs");
     assert_ok(r);
-    assert_non_null(strstr(r->out, " -lgocc -pthread -rdynamic"));
+    assert_non_null(strstr(r->out, " -l:libgocc.a -pthread -rdynamic"));
     snprintf(hdr, sizeof hdr, "%.*s/libgocc.a",
              (int)strcspn(r->out + 2, " \n"), r->out + 2);
     assert_int_equal(access(hdr, R_OK), 0);
@@ -322,7 +322,7 @@ static void test_cc_launcher_and_verbose(void **s) {
     char want[600];
     snprintf(want, sizeof want, "env %s ", GOCC_C_COMPILER);
     assert_non_null(strstr(r->err, want));  /* the commands, printed */
-    assert_non_null(strstr(r->err, " -lgocc -pthread -rdynamic"));
+    assert_non_null(strstr(r->err, " -l:libgocc.a -pthread -rdynamic"));
     free(r);
     run_prog(path_in("hi_env"), "hi\n");
 }

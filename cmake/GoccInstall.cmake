@@ -1,0 +1,47 @@
+# GoccInstall.cmake - `cmake --install` rules (included by the top-level
+# CMakeLists.txt; docs/install.md).  Installs
+#   bin/gocc                              the driver
+#   include/gocc.h                        the runtime's header
+#   lib/libgocc.a, lib/libgocc.so[.N]     the runtime, static and shared
+#   lib/pkgconfig/gocc.pc                 for pkg-config (shared by default)
+#   lib/cmake/gocc/                       find_package(gocc): gocc::rt,
+#                                         gocc::gocc, gocc_add_executable
+#   share/man/man1/gocc.1                 the manual page
+# Every file refers to the others relatively (gocc from its executable,
+# gocc.pc through ${pcfiledir}, goccConfig.cmake through its own
+# directory), so an installed tree still works after it is moved.
+include(CMakePackageConfigHelpers)
+
+# The sanitizer the runtime was built with: programs that link it need it.
+if(GOCC_SANITIZE)
+  set(GOCC_INSTALL_RT_FLAGS "-fsanitize=${GOCC_SANITIZE}")
+  set(GOCC_PC_RT_FLAGS " -fsanitize=${GOCC_SANITIZE}")
+else()
+  set(GOCC_INSTALL_RT_FLAGS "")
+  set(GOCC_PC_RT_FLAGS "")
+endif()
+
+install(TARGETS gocc RUNTIME DESTINATION bin)
+install(TARGETS gocc_rt ARCHIVE DESTINATION lib)
+install(TARGETS gocc_rt_shared LIBRARY DESTINATION lib)
+install(FILES ${PROJECT_SOURCE_DIR}/include/gocc.h DESTINATION include)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/gocc.1 DESTINATION share/man/man1)
+
+configure_file(${CMAKE_CURRENT_LIST_DIR}/gocc.pc.in
+  ${PROJECT_BINARY_DIR}/gocc.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/gocc.pc DESTINATION lib/pkgconfig)
+
+set(GOCC_CONFIG_INCLUDEDIR include)
+set(GOCC_CONFIG_LIBDIR lib)
+set(GOCC_CONFIG_BINDIR bin)
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/goccConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/goccConfig.cmake
+  INSTALL_DESTINATION lib/cmake/gocc
+  PATH_VARS GOCC_CONFIG_INCLUDEDIR GOCC_CONFIG_LIBDIR GOCC_CONFIG_BINDIR)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/goccConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES
+  ${PROJECT_BINARY_DIR}/goccConfig.cmake
+  ${PROJECT_BINARY_DIR}/goccConfigVersion.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/GoccTranslate.cmake
+  DESTINATION lib/cmake/gocc)

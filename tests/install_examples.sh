@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# tests/install_examples.sh - the install_examples ctest (docs/install.md):
+# install the built tree into a scratch prefix, build examples/make with
+# make + pkg-config and examples/cmake with find_package(gocc) (Ninja, when
+# there is one, and Makefiles), run them, check that touching a header the
+# .gc files include translates them again, then move the prefix and check
+# that it still works from its new place.
+# Usage: install_examples.sh <build dir> <source dir> <C compiler> <work dir>
+# Exit status 77 (ctest: skipped) when make or pkg-config is missing.
+set -euo pipefail
+build=$1 src=$2 cc=$3 work=$4
+
+for tool in make pkg-config; do
+    command -v "$tool" >/dev/null || { echo "SKIP: no $tool"; exit 77; }
+done
+
+rm -rf "$work"
+mkdir -p "$work"
+prefix=$work/prefix
+export CC=$cc
+unset GOCC_INCLUDE_DIR GOCC_LIB_DIR MAKEFLAGS MFLAGS
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "=== $*"; }
+
+# expect_output <program> <expected stdout>
+expect_output() {
+    local got
+    got=$("$1") || fail "$1 exited with $?"
+    [ "$got" = "$2" ] || fail "$1 printed:
+$got
+expected:
+$2"
+}
+
+make_out="sum of squares 1..10: 385
+worker finished"
+cmake_out="3
+13
+23
+33
+43
+pipeline of 3 stages done"
+
+step "cmake --install $build --prefix $prefix"
+cmake --install "$build" --prefix "$prefix" >/dev/null
+for f in bin/gocc include/gocc.h lib/libgocc.a lib/libgocc.so \
+         lib/pkgconfig/gocc.pc lib/cmake/gocc/goccConfig.cmake \
+         lib/cmake/gocc/goccConfigVersion.cmake \
+         lib/cmake/gocc/GoccTranslate.cmake share/man/man1/gocc.1; do
+    [ -e "$prefix/$f" ] || fail "not installed: $f"
+done
+
+# check_make <prefix>: examples/make, built with make, pkg-config and the
+# gocc on PATH; then a touched header must make it translate again.
+check_make() {
+    local p=$1 d=$work/make
+    step "examples/make against $p"
+    rm -rf "$d"
+    cp -R "$src/examples/make" "$d"
+    (
+        export PATH=$p/bin:$PATH PKG_CONFIG_PATH=$p/lib/pkgconfig
+        cd "$d"
+        make CC="$cc"
+        expect_output ./squares "$make_out"
+        ldd ./squares | grep "$p/.*libgocc.so" >/dev/null ||
+            fail "squares does not use $p's libgocc.so"
+        make -q || fail "make: not up to date after a build"
+        sleep 1
+        touch squares.h
+        if make -q; then fail "make: squares.h changed, nothing to redo"; fi
+        local log
+        log=$(make CC="$cc")
+        grep -q -- "-T .*squares.gc" <<<"$log" ||
+            fail "make: squares.gc not translated again"
+        expect_output ./squares "$make_out"
+    )
+}
+
+# check_cmake <prefix> <generator>: examples/cmake through find_package.
+check_cmake() {
+    local p=$1 gen=$2 d=$work/cmake-src b=$work/cmake-build
+    step "examples/cmake against $p ($gen)"
+    rm -rf "$d" "$b"
+    cp -R "$src/examples/cmake" "$d"
+    cmake -S "$d" -B "$b" -G "$gen" -DCMAKE_C_COMPILER="$cc" \
+          -DCMAKE_PREFIX_PATH="$p" >/dev/null
+    cmake --build "$b"
+    expect_output "$b/pipeline" "$cmake_out"
+    local log
+    log=$(cmake --build "$b")
+    if grep -q "translating" <<<"$log"; then
+        fail "cmake: translated again with nothing changed"
+    fi
+    sleep 1
+    touch "$d/include/stages.h"
+    log=$(cmake --build "$b")
+    grep -q "translating pipeline.gc" <<<"$log" ||
+        fail "cmake: include/stages.h changed, pipeline.gc not translated again"
+    expect_output "$b/pipeline" "$cmake_out"
+}
+
+gens=("Unix Makefiles")
+command -v ninja >/dev/null && gens+=(Ninja)
+
+check_make "$prefix"
+for g in "${gens[@]}"; do
+    check_cmake "$prefix" "$g"
+done
+
+# Relocation: the installed tree, moved, must still find its own files.
+moved=$work/elsewhere/deeper
+step "relocated: $prefix -> $moved"
+mkdir -p "$work/elsewhere"
+mv "$prefix" "$moved"
+moved_real=$(cd "$moved" && pwd -P)
+"$moved/bin/gocc" --cflags | grep -- "-I$moved_real/include" >/dev/null ||
+    fail "gocc --cflags does not point into $moved: $("$moved/bin/gocc" --cflags)"
+(
+    cd "$work"
+    "$moved/bin/gocc" -O1 -Wall -Werror "$src/examples/make/main.gc" \
+        "$src/examples/make/squares.gc" -o relocated
+    expect_output ./relocated "$make_out"
+    # the driver links the static library
+    if ldd ./relocated | grep libgocc >/dev/null; then
+        fail "gocc linked libgocc.so, not libgocc.a"
+    fi
+)
+check_make "$moved"
+check_cmake "$moved" "${gens[0]}"
+step "install_examples: all passed"
