@@ -149,6 +149,7 @@ static struct driver {
     const char *out;
     enum mode mode;
     bool translate_only, verbose, save_temps, deps_only, dep_phony;
+    vec stable_c;        /* translations written next to -c outputs */
     enum deps deps;
     const char *mf;
     vec targets; /* -MT / -MQ, already quoted for make */
@@ -182,6 +183,8 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
 
 /* cleanup (atexit): remove the temporary directory, unless -save-temps. */
 static void cleanup(void) {
+    for (size_t i = 0; i < D.stable_c.n && !D.save_temps; i++)
+        unlink(D.stable_c.v[i]);
     if (!D.tmpdir)
         return;
     if (D.save_temps)
@@ -886,6 +889,19 @@ static void check_inputs(void) {
         die("-MF with several source inputs");
 }
 
+/* stable_c_path: with `-c`, the translated C goes next to the object
+ * (`x.o` -> `x.o.gc.c`, removed afterwards unless -save-temps) rather than
+ * into the random temporary directory: the same input then compiles from
+ * the same path with the same line markers, so `CC="ccache gcc"` hits its
+ * cache on a rebuild.  NULL for the other modes (they use the temp dir). */
+static char *stable_c_path(const item *it) {
+    if (D.mode != M_COMPILE || !it->obj || !strcmp(it->obj, "-"))
+        return NULL;
+    char *p = xfmt("%s.gc.c", it->obj);
+    vpush(&D.stable_c, p);
+    return p;
+}
+
 /* build: translate every .gc input (all of them, reporting every error),
  * compile each, then run the final command. */
 static int build(void) {
@@ -894,9 +910,12 @@ static int build(void) {
         item *it = &D.items[i];
         if (!(it->flags & A_GC))
             continue;
-        it->c_path = tmp_file(n, it->a, "gc.c");
         it->src_dir = abs_dir(it->a);
-        it->obj = gc_output(it, n++);
+        it->obj = gc_output(it, n);
+        it->c_path = stable_c_path(it);
+        if (!it->c_path)
+            it->c_path = tmp_file(n, it->a, "gc.c");
+        n++;
         if (translate_item(it, it->c_path))
             rc = 1;
     }
