@@ -24,6 +24,16 @@ CC="ccache $cc" "$gocc" -c x.gc -o x.o
 hits=$(ccache --print-stats | awk '$1 == "direct_cache_hit" { print $2 }')
 echo "direct hits: ${hits:-none}"
 [ "${hits:-0}" -ge 1 ] || { ccache -s; exit 1; }
+# the -T flow (Makefile rules, gocc_add_executable): translate again into
+# the same file, compile through ccache twice: the second is a hit too
+ccache -z >/dev/null
+for i in 1 2; do
+    "$gocc" -T x.gc -o t.gc.c
+    ccache "$cc" -I"$("$gocc" --cflags | sed 's/^-I//; s/ .*//')" -c t.gc.c -o t.o
+done
+thits=$(ccache --print-stats | awk '$1 == "direct_cache_hit" { print $2 }')
+echo "-T direct hits: ${thits:-none}"
+[ "${thits:-0}" -ge 1 ] || { ccache -s; exit 1; }
 # the translation next to the object is gone, the object links and runs
 [ ! -e x.o.gc.c ] || { echo "x.o.gc.c left behind"; exit 1; }
 CC="$cc" "$gocc" x.o -o x

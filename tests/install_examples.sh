@@ -40,7 +40,7 @@ cmake_out="3
 23
 33
 43
-pipeline of 3 stages done"
+pipeline of 3 stages done (goroutine 1)"
 
 step "cmake --install $build --prefix $prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
@@ -87,6 +87,10 @@ check_cmake() {
           -DCMAKE_PREFIX_PATH="$p" >/dev/null
     cmake --build "$b"
     expect_output "$b/pipeline" "$cmake_out"
+    # gocc_target_sources on a plain add_executable, with gocc::rt_shared
+    expect_output "$b/pipeline_shared" "$cmake_out"
+    ldd "$b/pipeline_shared" | grep "$p/.*libgocc.so" >/dev/null ||
+        fail "cmake: pipeline_shared does not use $p's libgocc.so"
     local log
     log=$(cmake --build "$b")
     if grep -q "translating" <<<"$log"; then
