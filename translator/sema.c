@@ -78,17 +78,22 @@ static void record_errors(CXTranslationUnit tu, sema_result *r) {
     }
 }
 
+int sema_clang_args(const char **argv, const char *const *args, int nargs) {
+    int n = 0;
+    argv[n++] = "-resource-dir";
+    argv[n++] = GOCC_CLANG_RESOURCE_DIR;
+    for (int i = 0; i < nargs; i++)
+        argv[n++] = args[i];
+    return n;
+}
+
 int sema_parse(const char *path, const char *const *args, int nargs,
                sema_result *r) {
     memset(r, 0, sizeof *r);
     const char **argv = malloc(((size_t)nargs + 3) * sizeof *argv);
     if (!argv)
         return -1;
-    int n = 0;
-    argv[n++] = "-resource-dir";
-    argv[n++] = GOCC_CLANG_RESOURCE_DIR;
-    for (int i = 0; i < nargs; i++)
-        argv[n++] = args[i];
+    int n = sema_clang_args(argv, args, nargs);
     CXIndex index = clang_createIndex(0, 0);
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = clang_parseTranslationUnit2(

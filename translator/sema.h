@@ -24,6 +24,11 @@ int sema_parse(const char *path, const char *const *args, int nargs,
                sema_result *r);
 void sema_result_free(sema_result *r);
 
+/* Fill argv with the arguments every libclang parse here takes: clang's
+ * resource directory, then args.  argv needs nargs + 2 slots; returns the
+ * count written. */
+int sema_clang_args(const char **argv, const char *const *args, int nargs);
+
 /* Append to *paths (*n entries, malloc'd) every file that the libclang
  * translation unit tu (a CXTranslationUnit) includes, absolute and once
  * each, in first-seen order. */

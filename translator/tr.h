@@ -149,6 +149,7 @@ void sb_printf(strbuf *s, const char *fmt, ...)
 int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
             int *shadow_end);
 bool tr_type_simple(const char *printed_type);
+char *tr_pointer_type(const char *printed_type);   /* malloc'd */
 
 /* tr_sema.c: parse the shadow with libclang and answer the sites'
  * questions.  0, or -1 with err set (2 when libclang fails). */

@@ -306,6 +306,17 @@ bool tr_type_simple(const char *t) {
     return !strchr(t, '(') && !strchr(t, '[');
 }
 
+/* tr_pointer_type: the printed type "pointer to t" (malloc'd): `int *`,
+ * `char **`, or `__typeof__(int [3]) *` when t would need a declarator. */
+char *tr_pointer_type(const char *t) {
+    strbuf sb = {0};
+    if (tr_type_simple(t))
+        sb_printf(&sb, "%s%s*", t, t[0] && t[strlen(t) - 1] == '*' ? "" : " ");
+    else
+        sb_printf(&sb, "__typeof__(%s) *", t);
+    return sb.p;
+}
+
 static void put_decl(strbuf *sb, const char *type, const char *name) {
     size_t n = strlen(type);
     const char *br = strstr(type, " [");
@@ -397,13 +408,7 @@ static void emit_func_pre(emitter *e, int fi) {
                     const capture *c = &s->caps[i];
                     sb_puts(&sb, "    ");
                     if (c->by_pointer) {
-                        char *pt = malloc(strlen(c->type) + 32);
-                        if (!pt)
-                            continue;
-                        if (strchr(c->type, '(') || strchr(c->type, '['))
-                            sprintf(pt, "__typeof__(%s) *", c->type);
-                        else
-                            sprintf(pt, "%s *", c->type);
+                        char *pt = tr_pointer_type(c->type);
                         put_decl(&sb, pt, c->name);
                         free(pt);
                     } else {

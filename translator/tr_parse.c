@@ -280,10 +280,7 @@ static bool is_type_word(const tr_unit *u, int i) {
     const token *t = &u->toks[i];
     if (t->len > 2 && !memcmp(u->src + t->off + t->len - 2, "_t", 2))
         return true;
-    for (int k = 0; k < u->ntypedefs; k++)
-        if (tok_is(u, i, u->typedefs[k]))
-            return true;
-    return false;
+    return is_file_typedef(u, i);
 }
 
 /* Collect the names declared by `typedef ...;` items anywhere in the file:
@@ -347,6 +344,20 @@ static bool parens_hold_type(const tr_unit *u, int open) {
 /* Nesting deeper than this is an error, not a stack overflow. */
 enum { MAX_DEPTH = 1500 };
 
+/* Enter one level of recursion at token i; false (error set, level not
+ * entered) past MAX_DEPTH.  Pair each true with depth_leave. */
+static bool depth_enter(tr_unit *u, int i, const char *what) {
+    if (u->depth + 1 > MAX_DEPTH) {
+        tr_error(u, i, "%s nested too deeply (over %d levels)", what,
+                 MAX_DEPTH);
+        return false;
+    }
+    u->depth++;
+    return true;
+}
+
+static void depth_leave(tr_unit *u) { u->depth--; }
+
 /* Does the token before i end an operand, so that a `<-` at i is binary? */
 static bool ends_operand(const tr_unit *u, int p) {
     if (p < 0)
@@ -396,14 +407,10 @@ static int parse_postfix(tr_unit *u, int last, int limit) {
 static int parse_unary_(tr_unit *u, int i, int limit);
 
 static int parse_unary(tr_unit *u, int i, int limit) {
-    if (++u->depth > MAX_DEPTH) {
-        tr_error(u, i, "expression nested too deeply (over %d levels)",
-                 MAX_DEPTH);
-        u->depth--;
+    if (!depth_enter(u, i, "expression"))
         return -1;
-    }
     int r = parse_unary_(u, i, limit);
-    u->depth--;
+    depth_leave(u);
     return r;
 }
 
@@ -454,10 +461,6 @@ static int parse_compound(tr_unit *u, int lbrace);
  * type closed on the first half of a `>>`, whose second half closes the
  * enclosing chan<>. */
 static int parse_chan(tr_unit *u, int i, int limit, int *half) {
-    if (u->depth + 1 > MAX_DEPTH) {
-        tr_error(u, i, "channel types nested too deeply");
-        return -1;
-    }
     int lt = tok_next(u, i);
     int first = tok_next(u, lt);
     *half = 0;
@@ -498,9 +501,10 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
                    !tok_is(u, k, "restrict") && !tok_is(u, k, "_Atomic");
         if (tok_is(u, k, "chan") && tok_is(u, tok_next(u, k), "<")) {
             int h;
-            u->depth++;
+            if (!depth_enter(u, k, "channel types"))
+                return -1;
             int end = parse_chan(u, k, limit, &h);
-            u->depth--;
+            depth_leave(u);
             if (end < 0)
                 return -1;
             if (h == 1) {   /* `>>`: its second half closes us */
@@ -1202,14 +1206,10 @@ static int parse_for(tr_unit *u, int kw, int limit) {
 static int parse_stmt_(tr_unit *u, int i, int limit);
 
 static int parse_stmt(tr_unit *u, int i, int limit) {
-    if (++u->depth > MAX_DEPTH) {
-        tr_error(u, i, "statements nested too deeply (over %d levels)",
-                 MAX_DEPTH);
-        u->depth--;
+    if (!depth_enter(u, i, "statements"))
         return -1;
-    }
     int r = parse_stmt_(u, i, limit);
-    u->depth--;
+    depth_leave(u);
     return r;
 }
 

@@ -29,10 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef GOCC_CLANG_RESOURCE_DIR
-#error "GOCC_CLANG_RESOURCE_DIR must be defined by the build"
-#endif
-
 /* One expression the sites asked about, keyed by its shadow extent. */
 typedef struct query {
     int start, end;
@@ -270,9 +266,7 @@ static bool chan_elem(CXType t, CXType *elem) {
         clang_isFunctionTypeVariadic(f))
         return false;
     if (elem)
-        *elem = clang_getResultType(clang_getPointeeType(t)).kind != CXType_Invalid
-                    ? clang_getResultType(f)
-                    : clang_getResultType(f);
+        *elem = clang_getResultType(f);
     return true;
 }
 
@@ -292,7 +286,7 @@ static char *type_str(printer *P, CXType t) {
     printer sub = {{0}, NULL, {0}};
     print_type(&sub, t);
     if (sub.bad && !P->bad) {
-        snprintf(P->badbuf, sizeof P->badbuf, "%s", sub.bad == sub.badbuf ? sub.badbuf : sub.bad);
+        snprintf(P->badbuf, sizeof P->badbuf, "%s", sub.bad);
         P->bad = P->badbuf;
     }
     if (!sub.sb.p)
@@ -397,10 +391,9 @@ static void print_type(printer *P, CXType t) {
             return;
         }
         char *p = type_str(P, clang_getPointeeType(t));
-        if (tr_type_simple(p))
-            sb_printf(&P->sb, "%s%s*", p, p[strlen(p) - 1] == '*' ? "" : " ");
-        else
-            sb_printf(&P->sb, "__typeof__(%s) *", p);
+        char *pt = tr_pointer_type(p);
+        sb_puts(&P->sb, pt);
+        free(pt);
         free(p);
         print_quals(P, t, true);
         return;
@@ -559,17 +552,13 @@ static char *promoted_decay(printer *P, CXType t, bool promote) {
     case CXType_ConstantArray: case CXType_IncompleteArray:
     case CXType_VariableArray: {
         char *e = type_str(P, clang_getArrayElementType(c));
-        size_t n = strlen(e) + 32;
-        char *r = malloc(n);
-        snprintf(r, n, tr_type_simple(e) ? "%s *" : "__typeof__(%s) *", e);
+        char *r = tr_pointer_type(e);
         free(e);
         return r;
     }
     case CXType_FunctionProto: case CXType_FunctionNoProto: {
         char *f = type_str(P, c);
-        size_t n = strlen(f) + 32;
-        char *r = malloc(n);
-        snprintf(r, n, "__typeof__(%s) *", f);
+        char *r = tr_pointer_type(f);
         free(f);
         return r;
     }
@@ -686,16 +675,12 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
             if (clang_getCursorKind(decl) == CXCursor_FunctionDecl) {
                 c.by_pointer = false;   /* a block-scope prototype: pass a pointer */
                 char *f = type_str(&P, t);
-                size_t n = strlen(f) + 32;
-                c.type = malloc(n);
-                snprintf(c.type, n, "__typeof__(%s) *", f);
+                c.type = tr_pointer_type(f);
                 free(f);
             } else if (clang_getCursorKind(decl) == CXCursor_ParmDecl &&
                 (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)) {
                 char *e = type_str(&P, clang_getArrayElementType(t));
-                size_t n = strlen(e) + 32;
-                c.type = malloc(n);
-                snprintf(c.type, n, tr_type_simple(e) ? "%s *" : "__typeof__(%s) *", e);
+                c.type = tr_pointer_type(e);
                 free(e);
             } else {
                 CXType ct = clang_getCanonicalType(t);
@@ -888,10 +873,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     int n = 0;
     argv[n++] = "-x";
     argv[n++] = "c";
-    argv[n++] = "-resource-dir";
-    argv[n++] = GOCC_CLANG_RESOURCE_DIR;
-    for (int i = 0; i < nargs; i++)
-        argv[n++] = args[i];
+    n += sema_clang_args(argv + n, args, nargs);
     struct CXUnsavedFile uf = {fname, shadow, (unsigned long)shadow_len};
     CXIndex index = clang_createIndex(0, 0);
     CXTranslationUnit tu = NULL;
