@@ -52,6 +52,8 @@ typedef struct sema {
     int hsize;
     int *blocks;         /* go block site indices, sorted by start */
     int nblocks;
+    int *outer;          /* per block (position in blocks): the block that
+                            encloses it, or -1 */
     use *uses;
     int nuses, capuses;
     int *interesting;    /* sorted offsets the walk must reach */
@@ -124,18 +126,36 @@ static int offset_of(CXSourceLocation loc, CXFile *file) {
     return (int)off;
 }
 
-/* The innermost go block containing shadow offset off, or -1. */
-static int block_at(const sema *S, int off) {
-    int best = -1;
-    for (int k = 0; k < S->nblocks; k++) {
-        const site *b = &S->u->sites[S->blocks[k]];
-        int bs = S->ss[b->body.a], be = S->se[b->body.b];
-        if (bs > off)
-            break;
-        if (off < be)
-            best = S->blocks[k];
+/* The position in S->blocks of go block site blk (starts are unique). */
+static int block_pos(const sema *S, int blk) {
+    int start = S->ss[S->u->sites[blk].body.a];
+    int lo = 0, hi = S->nblocks - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (S->ss[S->u->sites[S->blocks[mid]].body.a] < start)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return best;
+    return lo;
+}
+
+/* The innermost go block containing shadow offset off, or -1: the last
+ * block starting at or before off, or the first of its enclosing blocks
+ * that reaches past off. */
+static int block_at(const sema *S, int off) {
+    int lo = 0, hi = S->nblocks;   /* the last block starting at or before off */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (S->ss[S->u->sites[S->blocks[mid]].body.a] <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int k = lo - 1; k >= 0; k = S->outer[k])
+        if (off < S->se[S->u->sites[S->blocks[k]].body.b])
+            return S->blocks[k];
+    return -1;
 }
 
 static bool inside_block(const sema *S, int blk, int off) {
@@ -705,17 +725,10 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
         }
         clang_disposeString(nm);
         /* the enclosing block, if any */
-        int outer = -1;
-        for (int k = 0; k < S->nblocks; k++) {
-            int o = S->blocks[k];
-            if (o != blk && S->ss[u->sites[o].body.a] < S->ss[b->body.a] &&
-                S->se[u->sites[o].body.b] > S->se[b->body.b] &&
-                (outer < 0 || S->ss[u->sites[o].body.a] > S->ss[u->sites[outer].body.a]))
-                outer = o;
-        }
+        int outer = S->outer[block_pos(S, blk)];
         if (outer < 0)
             return 0;
-        blk = outer;
+        blk = S->blocks[outer];
     }
 }
 
@@ -865,6 +878,17 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             S.blocks[j] = S.blocks[j - 1];
             S.blocks[j - 1] = t;
         }
+    /* each block's enclosing block: the open ones form a stack */
+    S.outer = malloc(((size_t)S.nblocks + 1) * sizeof *S.outer);
+    int *open = malloc(((size_t)S.nblocks + 1) * sizeof *open);
+    for (int k = 0, top = 0; k < S.nblocks; k++) {
+        int start = S.ss[u->sites[S.blocks[k]].body.a];
+        while (top > 0 && S.se[u->sites[S.blocks[open[top - 1]]].body.b] <= start)
+            top--;
+        S.outer[k] = top > 0 ? open[top - 1] : -1;
+        open[top++] = k;
+    }
+    free(open);
 
     /* parse */
     char *abs = realpath(u->path, NULL);
@@ -976,6 +1000,7 @@ out:
     free(S.q);
     free(S.qhash);
     free(S.blocks);
+    free(S.outer);
     free(S.uses);
     free(S.interesting);
     free(abs);
