@@ -75,8 +75,10 @@ typedef struct gocc_g {
     /* goroutine start */
     void (*fn)(void *);
     void *arg;
+    size_t argsize;             /* pending G: bytes of arguments after it */
 
-    /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi */
+    /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi.
+     * A pending G (not yet started, sched.c) has no stack: stack_hi NULL. */
     char *stack_lo;
     char *stack_hi;
     bool guarded;               /* a PROT_NONE page sits below stack_lo */

@@ -64,6 +64,8 @@ gocc_g *global_get_locked(gocc_m *m, int max);
 
 /* Steal from a busy worker only when it has this many Gs queued. */
 #define STEAL_MIN 4
+/* spawn yields once its worker has this many goroutines queued */
+#define SPAWN_BACKLOG (RUNQ_SIZE / 2)
 
 /* ------------------------------------------------------------ errno, TLS */
 
@@ -145,6 +147,8 @@ uint32_t sched_rand(void) {
 /* ------------------------------------------------------------ switching */
 
 static void wakep(void);
+static inline bool g_is_pending(gocc_g *g);
+static gocc_g *g_materialize(gocc_m *m, gocc_g *p);
 
 /* Finish what the context that switched to us left pending on m.  Must run
  * first thing after every resume, before any lock is taken. */
@@ -184,7 +188,9 @@ static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
         next = runq_get(m);
     if (!next)
         next = &m->g0;
-    else
+    else if (GOCC_UNLIKELY(g_is_pending(next)))
+        next = g_materialize(m, next);
+    if (next != &m->g0)
         next->m = m;
     m->curg = next == &m->g0 ? NULL : next;
     switch_ctx(g, next, dying);
@@ -294,6 +300,49 @@ static void heap_entry(void *p) {
     free(h);
 }
 
+/* Give g a stack and a context that enters g_entry with the argument
+ * block (copied to the stack top when argsize > 0). */
+static void g_prepare(gocc_g *g, void (*fn)(void *), const void *arg,
+                      size_t argsize) {
+    fiber_create(g);   /* first: under ASan it unpoisons the reused stack */
+    char *top = g->stack_hi;
+    g->fn = fn;
+    if (argsize) {
+        top -= (argsize + 15) & ~(size_t)15;
+        memcpy(top, arg, argsize);
+        g->arg = top;
+    } else {
+        g->arg = (void *)arg;
+    }
+    g->saved_errno = 0;
+    gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
+}
+
+/* A pending G: a goroutine spawned while its worker had no free stack at
+ * hand.  It waits in the run queues as a small heap block (a G with no
+ * stack, its argument block after it) and gets a stack from
+ * g_materialize when it first runs.  A fresh stack costs a page fault
+ * (~11 us here) and a resident page; a program that spawns far ahead of
+ * what runs (skynet's tree, a spawning loop) would otherwise hold a page
+ * for every goroutine not yet started. */
+typedef struct pending_g {
+    gocc_g g;                   /* stack_hi == NULL marks it pending */
+    _Alignas(16) unsigned char data[];
+} pending_g;
+
+static inline bool g_is_pending(gocc_g *g) { return g->stack_hi == NULL; }
+
+/* Turn pending p into a runnable G with a stack; frees p.  Runs on the
+ * worker that is about to switch to it. */
+static GOCC_NOINLINE gocc_g *g_materialize(gocc_m *m, gocc_g *p) {
+    pending_g *pg = (pending_g *)p;
+    gocc_g *g = stack_alloc_g(m);
+    g->id = p->id;
+    g_prepare(g, p->fn, p->argsize ? (void *)pg->data : p->arg, p->argsize);
+    free(pg);
+    return g;
+}
+
 static void spawn(void (*fn)(void *), const void *arg, size_t size,
                   bool copy) {
     if (copy && size > GOCC_GO_COPY_MAX) {
@@ -306,27 +355,43 @@ static void spawn(void (*fn)(void *), const void *arg, size_t size,
         arg = h;
         copy = false;
     }
+    size_t argsize = copy ? size : 0;
     sched_ensure_started();
     gocc_m *m = m_current();
-    gocc_g *g = stack_alloc_g(m);
-    fiber_create(g);   /* first: under ASan it unpoisons the reused stack */
-    char *top = g->stack_hi;
-    g->fn = fn;
-    if (copy) {
-        top -= (size + 15) & ~(size_t)15;
-        memcpy(top, arg, size);
-        g->arg = top;
+    gocc_g *g;
+    if (m && m->gfree) {
+        g = stack_alloc_g(m);           /* a warm stack: use it now */
+        g_prepare(g, fn, arg, argsize);
     } else {
-        g->arg = (void *)arg;
+        pending_g *pg = malloc(sizeof *pg + argsize);
+        if (!pg)
+            gocc_throw("out of memory spawning a goroutine");
+        memset(&pg->g, 0, sizeof pg->g);
+        pg->g.kind = G_GOROUTINE;
+        pg->g.fn = fn;
+        pg->g.arg = (void *)arg;
+        pg->g.argsize = argsize;
+        if (argsize)
+            memcpy(pg->data, arg, argsize);
+        g = &pg->g;
     }
     g->id = atomic_fetch_add(&sched.next_goid, 1);
-    g->saved_errno = 0;
-    gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
-    if (m)
-        runq_put(m, g, false);
-    else
+    if (!m) {
         global_put(g);
+        wakep();
+        return;
+    }
+    /* As Go's newproc: the child takes runnext (it runs when the spawner
+     * blocks, while its arguments are still in cache), kicking the previous
+     * occupant into the ring. */
+    runq_put(m, g, true);
     wakep();
+    /* Nothing preempts a goroutine here, so one that spawns in a loop
+     * would queue every child before any ran.  Once this worker's ring
+     * holds SPAWN_BACKLOG goroutines, the spawner yields and lets them
+     * run: memory stays bounded, and the reused stacks stay in cache. */
+    if (GOCC_UNLIKELY(runq_ring_len(m) >= SPAWN_BACKLOG) && g_current())
+        gocc_yield();
 }
 
 void gocc_go(void (*fn)(void *), void *arg) { spawn(fn, arg, 0, false); }
@@ -641,6 +706,8 @@ static void schedule(gocc_m *m) {
                 sched_wake_idle();
         }
         store_relaxed(&m->schedtick, m->schedtick + 1);
+        if (GOCC_UNLIKELY(g_is_pending(g)))
+            g = g_materialize(m, g);
         g->m = m;
         m->curg = g;
         switch_ctx(&m->g0, g, false);

@@ -10,12 +10,18 @@
  * first stacks (up to a quarter of max_map_count) each get their own mapping
  * with a PROT_NONE guard region below; past that budget, stacks are carved
  * from 64-stack slabs with one guard region under the whole slab (two map
- * entries per 64 stacks), and a canary at the bottom of each is checked
- * every time its goroutine switches out.  An overflow that runs down
- * through its slab neighbours faults at the slab's guard, where the SIGSEGV
- * handler sees the stack pointer below the running goroutine's stack.  A fault on a guard page is caught
- * by a SIGSEGV handler on each worker's signal stack.  Either way an
- * overflow reports "fatal error: stack overflow in goroutine N", exit 2.
+ * entries per 64 stacks).  A slab stack's canary is the word just below its
+ * stack, the top word of the unit below (whose G page is resident anyway:
+ * a canary in the stack's own bottom page would double the RSS of a parked
+ * goroutine); it is checked every time the goroutine switches out.  An
+ * overflow that runs down through its slab neighbours faults at the slab's
+ * guard, where the SIGSEGV handler sees the stack pointer below the running
+ * goroutine's stack.  A fault on a guard page is caught by a SIGSEGV handler
+ * on each worker's signal stack.  Either way an overflow reports "fatal
+ * error: stack overflow in goroutine N", exit 2.
+ *
+ * RSS: a parked goroutine costs one page (its G and top frames share the
+ * unit's top page), which is prefaulted with MADV_POPULATE_WRITE.
  * Memory is never returned to the kernel: a pooled stack is reused at
  * ~0.15 us where a fresh one costs ~8.7 us (NOTES.md).
  */
@@ -56,8 +62,10 @@ static struct {
     gocc_g *slab_free;          /* fresh unguarded units */
 } pool;
 
+/* Bytes at the top of a unit: the G, then (highest) the canary word of the
+ * unit above it in a slab, which sits just below that unit's stack_lo. */
 static size_t g_size(void) {
-    return (sizeof(gocc_g) + 63) & ~(size_t)63;
+    return (sizeof(gocc_g) + 8 + 63) & ~(size_t)63;
 }
 
 void stack_init(void) {
@@ -85,15 +93,28 @@ void stack_init(void) {
     pool.guard_budget = maps / 4;
 }
 
-static gocc_g *unit_init(char *base, size_t len, bool guarded) {
+/* Lay out a unit [base, base + len): the stack, the G above it.  A unit
+ * with a PROT_NONE region right below it (its own guard, or the slab's
+ * guard for a slab's bottom unit) is "guarded"; any other slab unit has its
+ * canary in the last word of the unit below, which is the top of that
+ * unit's G page: resident anyway, so a parked goroutine costs one page of
+ * RSS (G and top frames), not two. */
+static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     gocc_g *g = (gocc_g *)(base + len - g_size());
+#ifdef MADV_POPULATE_WRITE
+    /* The top page is about to be written (the G, then the first frames).
+     * Prefaulting it in one call costs less than the page fault: 2.0 s ->
+     * 1.55 s for 100,000 fresh stacks here (see bench/RESULTS.md).  Kernels
+     * before 5.14 fail the call, and the page faults in as before. */
+    madvise(base + len - pool.page, pool.page, MADV_POPULATE_WRITE);
+#endif
     memset(g, 0, sizeof *g);
     g->kind = G_GOROUTINE;
     g->stack_hi = (char *)g;
-    g->stack_lo = base + (guarded ? pool.guard : 0);
+    g->stack_lo = base + guard;
     g->guarded = guarded;
     if (!guarded)
-        memcpy(g->stack_lo, &(uint64_t){CANARY}, 8);
+        memcpy(g->stack_lo - 8, &(uint64_t){CANARY}, 8);
 #ifdef HAVE_VALGRIND
     VALGRIND_STACK_REGISTER(g->stack_lo, g->stack_hi);
 #endif
@@ -109,7 +130,7 @@ static gocc_g *new_unit(void) {
         if (p != MAP_FAILED) {
             if (mprotect(p, pool.guard, PROT_NONE) == 0) {
                 pool.guard_budget--;
-                return unit_init(p, len, true);
+                return unit_init(p, len, pool.guard, true);
             }
             munmap(p, len);
         }
@@ -126,9 +147,11 @@ static gocc_g *new_unit(void) {
             gocc_throw("out of memory allocating goroutine stacks");
         mprotect(p, pool.guard, PROT_NONE);
         p += pool.guard;
-        for (int i = SLAB - 1; i >= 0; i--) {
-            gocc_g *g = unit_init(p + (size_t)i * pool.unit, pool.unit,
-                                  false);
+        /* upwards: a unit's canary goes into the top page of the unit
+         * below, which unit_init has then already prefaulted */
+        for (int i = 0; i < SLAB; i++) {
+            gocc_g *g = unit_init(p + (size_t)i * pool.unit, pool.unit, 0,
+                                  i == 0);
             g->schedlink = pool.slab_free;
             pool.slab_free = g;
         }
@@ -187,7 +210,7 @@ void stack_check(gocc_g *g) {
     if (g->kind != G_GOROUTINE || g->guarded)
         return;
     uint64_t v;
-    memcpy(&v, g->stack_lo, 8);
+    memcpy(&v, g->stack_lo - 8, 8);
     char *sp = __builtin_frame_address(0);
     if (GOCC_UNLIKELY(v != CANARY || sp < g->stack_lo + 256))
         gocc_fatal_stack_overflow(g->id);
