@@ -132,18 +132,15 @@ void chan_buf_take(gocc_hchan *c, void *elem) {
 gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n) {
     if (n < 0 || (elemsize && (unsigned long long)n > (SIZE_MAX / 2) / elemsize))
         gocc_panic("makechan: size out of range");
+    if (elemsize > UINT32_MAX)
+        gocc_panic("makechan: element too large");
     size_t hdr = sizeof(gocc_hchan);
-    size_t align = elemalign > 16 ? elemalign : 16;
+    size_t align = elemalign > 64 ? elemalign : 64;
     hdr = (hdr + align - 1) & ~(align - 1);
     size_t total = hdr + (size_t)n * elemsize;
-    gocc_hchan *c;
-    if (align > 16) {
-        c = aligned_alloc(align, (total + align - 1) & ~(align - 1));
-        if (c)
-            memset(c, 0, total);
-    } else {
-        c = calloc(1, total);
-    }
+    gocc_hchan *c = aligned_alloc(align, (total + align - 1) & ~(align - 1));
+    if (c)
+        memset(c, 0, total);
     if (!c)
         gocc_panic("makechan: out of memory");
     c->magic = CHAN_MAGIC;

@@ -46,8 +46,16 @@ void lock_acquire(gocc_lock_t *l) {
     if (GOCC_LIKELY(atomic_compare_exchange_strong_explicit(
             AT(&l->v), &c, 1, memory_order_acquire, memory_order_relaxed)))
         return;
-    for (int i = 0; i < 100; i++) {
-        cpu_relax();
+    /* Contended: spin with exponential backoff (1, 2, 4 ... 256 pauses
+     * between looks, ~25 us in all) before sleeping.  Looking at the lock
+     * every pause kept the line bouncing between the cores: 4 producers
+     * and 4 consumers on one channel with two workers took 0.72 s that
+     * way and 0.30 s with the backoff (bench/RESULTS.md, mpmc). */
+    for (int i = 0, n = 1; i < 14; i++) {
+        for (int k = 0; k < n; k++)
+            cpu_relax();
+        if (n < 256)
+            n *= 2;
         c = 0;
         if (load_relaxed(&l->v) == 0 &&
             atomic_compare_exchange_weak_explicit(AT(&l->v), &c, 1,
