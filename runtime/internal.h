@@ -42,10 +42,19 @@
 
 /* ------------------------------------------------------------------ lock.c */
 
-/* A small futex mutex (0 free, 1 locked, 2 locked and contended) with brief
- * spinning.  Safe from goroutines and foreign threads; never parks a G. */
-void lock_acquire(gocc_lock_t *l);
-void lock_release(gocc_lock_t *l);
+/* A small spin lock (0 free, 1 locked) with backoff, then sched_yield
+ * (lock.c).  Held only for a few dozen instructions (at most a futex
+ * wake), never across a context switch (except the lock a parking G hands
+ * to g_park()).  Safe from goroutines and foreign threads; never parks a G. */
+void lock_acquire_slow(gocc_lock_t *l);
+static inline void lock_acquire(gocc_lock_t *l) {
+    uint32_t c = 0;
+    if (GOCC_LIKELY(atomic_compare_exchange_strong_explicit(
+            AT(&l->v), &c, 1, memory_order_acquire, memory_order_relaxed)))
+        return;
+    lock_acquire_slow(l);
+}
+static inline void lock_release(gocc_lock_t *l) { store_rel(&l->v, 0); }
 void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
 void futex_wake(uint32_t *addr, int n);
 

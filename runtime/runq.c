@@ -72,6 +72,23 @@ void runq_put(gocc_m *m, gocc_g *g, bool next) {
     }
 }
 
+/* Put g in m's runnext if that is free, else at the ring's tail (owner
+ * only).  For a G readied by a channel operation.  Unlike Go, which kicks
+ * the previous runnext G to the tail, the G readied first keeps the slot:
+ * in a pipeline it holds the value handed on most recently downstream,
+ * and kicking it made the prime sieve (3,000 filters) switch 1.4 times a
+ * message; keeping it took the sieve from 0.52 s to 0.36 s (means of 5
+ * runs), and changed nothing measurable elsewhere.  Spawns still kick
+ * (runq_put), as Go's newproc does: there the newest child running next
+ * is what keeps skynet's tree and a spawning loop's memory small. */
+void runq_put_ready(gocc_m *m, gocc_g *g) {
+    gocc_g *none = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&m->runnext, &none, g,
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        runq_put(m, g, false);
+}
+
 /* Take the next G from m's queue (owner only): runnext first. */
 gocc_g *runq_get(gocc_m *m) {
     gocc_g *g = atomic_load_explicit(&m->runnext, memory_order_relaxed);

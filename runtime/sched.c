@@ -54,6 +54,7 @@ static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 
 /* runq.c */
 void runq_put(gocc_m *m, gocc_g *g, bool next);
+void runq_put_ready(gocc_m *m, gocc_g *g);
 gocc_g *runq_get(gocc_m *m);
 bool runq_empty(gocc_m *m);
 uint32_t runq_ring_len(gocc_m *m);
@@ -271,13 +272,16 @@ void g_ready(gocc_g *g, bool next) {
         wakep();
         return;
     }
-    runq_put(m, g, next);
-    if (next)
+    if (next) {
+        runq_put_ready(m, g);
         g_prefetch(g);
+    } else {
+        runq_put(m, g, false);
+    }
     /* A G readied by a channel operation runs on this worker as soon as the
      * waker blocks, which in a channel exchange is within ~100 ns; and a
-     * thief would not take it, nor the few the exchange kicked from runnext
-     * into the ring, from a busy worker (steal_from).  Waking a worker for
+     * thief would not take it, nor the few that found runnext taken and
+     * went to the ring, from a busy worker (steal_from).  Waking a worker for
      * them costs the waker a futex syscall and the woken worker a useless
      * spin.  If the waker keeps computing instead, the watcher
      * (find_runnable) takes them within ~1 ms.  A real backlog is worth a
