@@ -20,21 +20,6 @@
 
 #include <pthread.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GOCC_ASAN 1
-#endif
-#if __has_feature(thread_sanitizer)
-#define GOCC_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define GOCC_ASAN 1
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define GOCC_TSAN 1
-#endif
-
 #ifdef GOCC_ASAN
 #include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
@@ -81,6 +66,7 @@ void fiber_destroy(gocc_g *g) {
     (void)g;
 }
 
+#if defined(GOCC_ASAN) || defined(GOCC_TSAN)
 void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying) {
 #ifdef GOCC_ASAN
     __sanitizer_start_switch_fiber(from_dying ? NULL : &from->asan_fake_stack,
@@ -101,3 +87,4 @@ void fiber_finish_switch(gocc_g *g) {
 #endif
     (void)g;
 }
+#endif

@@ -148,6 +148,8 @@ typedef struct gocc_m {
     struct gocc_m *idle_next;
     bool idle;
 
+    int *errno_p;               /* this worker thread's errno */
+
     /* free G cache */
     gocc_g *gfree;
     int ngfree;
@@ -199,8 +201,14 @@ gocc_g *stack_alloc_g(gocc_m *m);
 void stack_free_g(gocc_m *m, gocc_g *g);
 void stack_init(void);
 void stack_thread_init(gocc_m *m);
-/* Abort with "stack overflow" if g's overflow canary is damaged. */
-void stack_check(gocc_g *g);
+/* Abort with "stack overflow" if g's overflow canary is damaged or its
+ * stack pointer is near the limit.  Only slab stacks need the look: a
+ * guarded one faults on its guard. */
+void stack_check_slow(gocc_g *g);
+static inline void stack_check(gocc_g *g) {
+    if (g->kind == G_GOROUTINE && !g->guarded)
+        stack_check_slow(g);
+}
 
 /* --------------------------------------------------------------- timer.c */
 
@@ -261,8 +269,34 @@ void gocc_errno_set(int v);
 int gocc_errno_get(void);
 
 /* ------------------------------------------------------------- sanitizers */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GOCC_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define GOCC_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define GOCC_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define GOCC_TSAN 1
+#endif
+
+#if defined(GOCC_ASAN) || defined(GOCC_TSAN)
 void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying);
 void fiber_finish_switch(gocc_g *g);
+#else
+/* nothing to tell: no call on every switch */
+static inline void fiber_start_switch(gocc_g *from, gocc_g *to,
+                                      bool from_dying) {
+    (void)from;
+    (void)to;
+    (void)from_dying;
+}
+static inline void fiber_finish_switch(gocc_g *g) { (void)g; }
+#endif
 void fiber_create(gocc_g *g);
 void fiber_destroy(gocc_g *g);
 void fiber_g0_init(gocc_g *g0);

@@ -229,10 +229,11 @@ void g_park(void (*unlockf)(void *), void *arg) {
     gocc_m *m = g->m;
     m->after_fn = unlockf;
     m->after_arg = arg;
-    g->saved_errno = gocc_errno_get();
+    g->saved_errno = *m->errno_p;
     switch_out(m, g, false);
-    post_switch(g->m);
-    gocc_errno_set(g->saved_errno);
+    m = g->m;                   /* perhaps another worker now */
+    post_switch(m);
+    *m->errno_p = g->saved_errno;
 }
 
 /* Start loading what resuming g will touch: its G and the frames its
@@ -298,10 +299,11 @@ void gocc_yield(void) {
     }
     gocc_m *m = g->m;
     m->after_g = g;
-    g->saved_errno = gocc_errno_get();
+    g->saved_errno = *m->errno_p;
     switch_out(m, g, false);
-    post_switch(g->m);
-    gocc_errno_set(g->saved_errno);
+    m = g->m;
+    post_switch(m);
+    *m->errno_p = g->saved_errno;
 }
 
 /* ------------------------------------------------------------- goroutines */
@@ -768,6 +770,10 @@ static void m_init(gocc_m *m, int id) {
 
 static void m_thread_setup(gocc_m *m) {
     tls_m = m;
+    /* a worker is one thread for life: its errno's address is fixed, and
+     * a G saves and restores errno across a park through the worker it
+     * is on at that moment (g->m, read afresh after the switch) */
+    m->errno_p = errno_loc();
     fiber_g0_init(&m->g0);
     stack_thread_init(m);
 }

@@ -223,9 +223,7 @@ void stack_free_g(gocc_m *m, gocc_g *g) {
     lock_release(&pool.lock);
 }
 
-void stack_check(gocc_g *g) {
-    if (g->kind != G_GOROUTINE || g->guarded)
-        return;
+void stack_check_slow(gocc_g *g) {
     uint64_t v;
     memcpy(&v, g->stack_lo - 8, 8);
     char *sp = __builtin_frame_address(0);
