@@ -28,8 +28,9 @@ static long field(const child_result *r, const char *name) {
     return v;
 }
 
-static child_result *run_ok(char *const argv[], int timeout_s) {
-    child_result *r = run_child(argv, NULL, timeout_s);
+static child_result *run_ok(char *const argv[], char *const env[],
+                            int timeout_s) {
+    child_result *r = run_child(argv, env, timeout_s);
     if (r->timed_out || !r->exited || r->status != 0)
         print_child(r);
     assert_false(r->timed_out);
@@ -38,11 +39,28 @@ static child_result *run_ok(char *const argv[], int timeout_s) {
     return r;
 }
 
+/* How many goroutines a million-goroutine test spawns: TSan creates and
+ * destroys a fiber per goroutine (~100 us), so 100,000 there; the full
+ * million runs in every other configuration. */
+#ifdef GOCC_TEST_TSAN
+static const long million = 100000;
+#else
+static const long million = 1000000;
+#endif
+
+/* Run prog with the count n as its argument. */
+static child_result *run_count(const char *prog, long n, char *const env[],
+                               int timeout_s) {
+    char count[24];
+    snprintf(count, sizeof count, "%ld", n);
+    char *argv[] = {(char *)prog, count, NULL};
+    return run_ok(argv, env, timeout_s);
+}
+
 static void test_100k_parked_at_once(void **state) {
     (void)state;
     SKIP_UNDER_TSAN("100,000 live fibers");
-    char *argv[] = {PROG("many_park"), "100000", NULL};
-    child_result *r = run_ok(argv, 60);
+    child_result *r = run_count(PROG("many_park"), 100000, NULL, 60);
     assert_int_equal(field(r, "arrived"), 100000);
     assert_int_equal(field(r, "early"), 0);       /* none passed the gate */
     assert_int_equal(field(r, "finished"), 100000);
@@ -53,17 +71,8 @@ static void test_100k_parked_at_once(void **state) {
 
 static void test_1m_spawned_over_time(void **state) {
     (void)state;
-#ifdef GOCC_TEST_TSAN
-    /* TSan creates and destroys a fiber per goroutine (~100 us): the full
-     * million runs in every other configuration */
-    const long n = 100000;
-#else
-    const long n = 1000000;
-#endif
-    char count[24];
-    snprintf(count, sizeof count, "%ld", n);
-    char *argv[] = {PROG("many_spawn"), count, NULL};
-    child_result *r = run_ok(argv, 60);
+    const long n = million;
+    child_result *r = run_count(PROG("many_spawn"), n, NULL, 60);
     assert_int_equal(field(r, "ran"), n);
     long early = field(r, "vm_early"), end = field(r, "vm_end");
     print_message("VmSize after 10,000: %ld KiB, after 1,000,000: %ld KiB\n",
@@ -77,20 +86,9 @@ static void test_1m_spawned_over_time(void **state) {
 
 static void test_spawn_loop_yields(void **state) {
     (void)state;
-#ifdef GOCC_TEST_TSAN
-    const long n = 100000;
-#else
-    const long n = 1000000;
-#endif
-    char count[24];
-    snprintf(count, sizeof count, "%ld", n);
-    char *argv[] = {PROG("spawn_loop"), count, NULL};
+    const long n = million;
     char *env[] = {"GOCC_MAXPROCS=1", NULL};
-    child_result *r = run_child(argv, env, 120);
-    if (r->timed_out || !r->exited || r->status != 0)
-        print_child(r);
-    assert_true(r->exited);
-    assert_int_equal(r->status, 0);
+    child_result *r = run_count(PROG("spawn_loop"), n, env, 120);
     assert_int_equal(field(r, "ran"), n);
     assert_int_equal(field(r, "bad"), 0);
     long rss = field(r, "maxrss_kb");
