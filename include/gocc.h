@@ -165,7 +165,12 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default);
 
 /* -------------------------------------------------------------- goroutines */
 
-/* gocc_go(fn, arg): start fn(arg) in a new goroutine. */
+/* gocc_go(fn, arg): start fn(arg) in a new goroutine.  The new goroutine
+ * runs when the caller blocks, or on another worker.  When the caller's
+ * worker already has 128 goroutines queued, the caller yields to them (a
+ * spawning loop would otherwise queue millions): like any blocking call,
+ * it may then resume on another thread, so do not hold a pthread mutex or
+ * a __thread address across it. */
 void gocc_go(void (*fn)(void *), void *arg);
 
 /* gocc_go_copy(fn, arg, size): copy size bytes at arg into the new

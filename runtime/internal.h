@@ -11,7 +11,8 @@
  *      G's stack, which never moves.
  *
  * Lock order (outer first): timers.lock -> channel locks (in address order
- * within select) -> mutex/waitgroup locks -> sched.lock.  Run-queue
+ * within select) -> mutex/waitgroup locks -> sched.lock -> the stack pool
+ * lock (stack.c).  Run-queue
  * operations are lock-free.  No runtime lock is held across a context switch
  * except the one a parking G hands to gocc_park(), which is released by the
  * next context to run, after the parked G's registers are saved.
@@ -66,8 +67,9 @@ struct gocc_m;
 struct gocc_waiter;
 
 typedef struct gocc_g {
-    /* first cache line (a G is 64-byte aligned): what a park, a wakeup
-     * and a switch touch */
+    /* first cache line (a G in a stack unit is 64-byte aligned; a
+     * pending G, from malloc, need not be): what a park, a wakeup and a
+     * switch touch */
     gocc_ctx ctx;               /* saved registers while not running */
     struct gocc_m *m;           /* worker running it (valid while running) */
     enum g_kind kind;
@@ -77,7 +79,10 @@ typedef struct gocc_g {
     struct gocc_waiter *param;
     _Atomic uint32_t select_done;
     bool guarded;               /* a PROT_NONE region sits below stack_lo */
+    /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi.
+     * A pending G (not yet started, sched.c) has no stack: stack_hi NULL. */
     char *stack_lo;
+    char *stack_hi;
 
     int64_t id;
     struct gocc_g *schedlink;   /* global run queue / free lists */
@@ -90,9 +95,6 @@ typedef struct gocc_g {
     void *arg;
     size_t argsize;             /* pending G: bytes of arguments after it */
 
-    /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi.
-     * A pending G (not yet started, sched.c) has no stack: stack_hi NULL. */
-    char *stack_hi;
     void *tsan_fiber;
     void *asan_fake_stack;
 } gocc_g;

@@ -7,9 +7,10 @@
  * from head with a CAS.  Slots are atomics so that a thief's speculative
  * read of a slot the owner is rewriting is not a data race; the CAS on head
  * decides who really got it.  runnext is a one-G slot that the owner fills
- * when a G is readied by a channel operation and empties before the ring;
- * thieves take it (or a lone G in the ring) only when the owner has not
- * switched for a while.
+ * with a G it spawns (kicking the previous one to the ring) or, if the slot
+ * is free, with a G a channel operation readies, and empties before the
+ * ring; thieves take it (or a lone G in the ring) only when the owner has
+ * not switched for a while.
  *
  * The global queue is a mutex-protected list: new work from foreign threads,
  * yielded Gs, and the overflow of full rings.

@@ -274,8 +274,8 @@ void g_ready(gocc_g *g, bool next) {
         return;
     }
     if (next) {
+        g_prefetch(g);          /* before g is published to thieves */
         runq_put_ready(m, g);
-        g_prefetch(g);
     } else {
         runq_put(m, g, false);
     }
@@ -432,7 +432,10 @@ static void spawn(void (*fn)(void *), const void *arg, size_t size,
     /* Nothing preempts a goroutine here, so one that spawns in a loop
      * would queue every child before any ran.  Once this worker's ring
      * holds SPAWN_BACKLOG goroutines, the spawner yields and lets them
-     * run: memory stays bounded, and the reused stacks stay in cache. */
+     * run: memory stays bounded, and the reused stacks stay in cache.
+     * This makes `go` a switch point (documented in gocc.h): a spawner
+     * may resume on another thread, and must not hold a pthread mutex
+     * its children take. */
     if (GOCC_UNLIKELY(runq_ring_len(m) >= SPAWN_BACKLOG) && g_current())
         gocc_yield();
 }
@@ -454,17 +457,28 @@ static bool wake_one(bool spinning) {
     if (*pp && *pp == atomic_load(&sched.watcher) && (*pp)->idle_next)
         pp = &(*pp)->idle_next;
     gocc_m *m = *pp;
+    bool all_idle = false;
     if (m) {
         *pp = m->idle_next;
         m->idle = false;
         m->spinning = spinning;
-        atomic_fetch_sub(&sched.nidle, 1);
+        all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
     }
     lock_release(&sched.lock);
     if (!m)
         return false;
     store_rel(&m->sleep_word, 1);
     futex_wake(&m->sleep_word, 1);
+    /* Every worker was idle, so the watcher may be asleep until a far
+     * timer (its 1 ms limit applies only while some worker is busy): wake
+     * it to re-arm, or a goroutine this worker readies and then sits on
+     * while computing (a spawn, a channel hand-off: neither wakes anyone
+     * for one G) would wait for that timer. */
+    gocc_m *w = atomic_load(&sched.watcher);
+    if (all_idle && w && w != m) {
+        store_rel(&w->sleep_word, 1);
+        futex_wake(&w->sleep_word, 1);
+    }
     return true;
 }
 

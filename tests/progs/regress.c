@@ -16,10 +16,17 @@
  *   after_closed        a gocc_after channel closed before it fires: the
  *                       timer must not panic on a scheduler thread; the
  *                       receive sees the close
+ *   late_spawn          three workers, all idle, the watcher asleep until a
+ *                       10 s timer; a foreign thread's spawn wakes one
+ *                       worker, whose goroutine spawns a child and then
+ *                       computes: another worker must run the child within
+ *                       3 s (was: only when the timer fired)
  */
 #include <gocc.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -81,8 +88,44 @@ static void sleeper(void *p) {
     slept_through = 1;
 }
 
+static _Atomic int64_t child_ran;
+static _Atomic int late_result;   /* 1 child ran, 2 it did not */
+static void late_child(void *p) {
+    (void)p;
+    atomic_store(&child_ran, gocc_nanotime());
+}
+static void far_sleeper(void *p) {
+    (void)p;
+    gocc_sleep_ms(10000);
+}
+static void late_parent(void *p) {
+    (void)p;
+    /* computing 5 ms lets the workers the spawn woke go back to sleep */
+    int64_t t = gocc_nanotime();
+    while (gocc_nanotime() - t < 5000000)
+        ;
+    t = gocc_nanotime();
+    gocc_go(late_child, NULL);
+    while (!atomic_load(&child_ran) && gocc_nanotime() - t < 3000000000LL)
+        ;
+    atomic_store(&late_result, atomic_load(&child_ran) ? 1 : 2);
+}
+static int late_spawn(void) {
+    setenv("GOCC_MAXPROCS", "3", 1);   /* read when the runtime starts */
+    gocc_go(far_sleeper, NULL);
+    usleep(200000);                    /* every worker idle */
+    gocc_go(late_parent, NULL);
+    while (!atomic_load(&late_result))
+        usleep(1000);
+    return atomic_load(&late_result) == 1
+               ? (puts("ok"), 0)
+               : (puts("child not run in 3 s"), 1);
+}
+
 int main(int argc, char **argv) {
     const char *m = argc > 1 ? argv[1] : "";
+    if (!strcmp(m, "late_spawn"))
+        return late_spawn();
     if (!strcmp(m, "free_after_select"))
         return free_after_select(false);
     if (!strcmp(m, "free_after_trysend"))

@@ -38,6 +38,7 @@ static void test_after_cold(void **s) { (void)s; expect_ok("after_cold"); }
 static void test_foreign_key(void **s) { (void)s; expect_ok("foreign_key"); }
 static void test_sleep_forever(void **s) { (void)s; expect_ok("sleep_forever"); }
 static void test_after_closed(void **s) { (void)s; expect_ok("after_closed"); }
+static void test_late_spawn(void **s) { (void)s; expect_ok("late_spawn"); }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
@@ -47,6 +48,7 @@ int main(void) {
         cmocka_unit_test(test_foreign_key),
         cmocka_unit_test(test_sleep_forever),
         cmocka_unit_test(test_after_closed),
+        cmocka_unit_test(test_late_spawn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
