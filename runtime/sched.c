@@ -6,8 +6,11 @@
  *
  *   - GOCC_MAXPROCS workers (M), each with a lock-free ring of 256 runnable
  *     Gs (runq.c) and a runnext slot.  A G readied by a channel operation
- *     goes to runnext, so it runs next on the waker's thread: a ping-pong
- *     never leaves one thread and never touches a shared structure.
+ *     goes to runnext if it is free, so it runs next on the waker's thread:
+ *     a ping-pong never leaves one thread and never touches a shared
+ *     structure.  A spawned G takes runnext, kicking its occupant to the
+ *     ring; a G spawned with no free stack at hand is "pending" and gets
+ *     its stack when it first runs (g_materialize).
  *   - A parking G switches directly to the next G of its worker when there
  *     is one, and to the worker's scheduler context (g0) otherwise.  g0 looks
  *     at the global queue, the timers, steals from other workers, spins a
@@ -19,7 +22,9 @@
  *     post_switch() first thing, which releases it.  The same hook requeues a
  *     yielding G and recycles an exiting one.
  *   - Spinning: at most one worker is woken per new work item (wakep: only
- *     when some worker is idle and none is spinning).  A spinning worker
+ *     when some worker is idle and none is spinning; a G readied or spawned
+ *     into runnext wakes nobody unless the ring has a stealable backlog,
+ *     the watcher covers a waker that then computes).  A spinning worker
  *     that finds nothing decrements nspinning and rechecks every queue before
  *     sleeping, so no item is left behind (the Dekker pair is: producer
  *     publishes the item, fence, reads nidle/nspinning; consumer publishes
