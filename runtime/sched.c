@@ -214,6 +214,17 @@ static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
     switch_ctx(g, next, dying);
 }
 
+/* Switch the running G g away from m (its after_* hand-off already set)
+ * and return when something resumes it, on whatever worker: finish that
+ * worker's hand-off, and carry g's errno across. */
+static inline void switch_away(gocc_m *m, gocc_g *g) {
+    g->saved_errno = *m->errno_p;
+    switch_out(m, g, false);
+    m = g->m;                   /* perhaps another worker now */
+    post_switch(m);
+    *m->errno_p = g->saved_errno;
+}
+
 void g_park(void (*unlockf)(void *), void *arg) {
     gocc_g *g = g_current();
     if (!g) {
@@ -234,11 +245,7 @@ void g_park(void (*unlockf)(void *), void *arg) {
     gocc_m *m = g->m;
     m->after_fn = unlockf;
     m->after_arg = arg;
-    g->saved_errno = *m->errno_p;
-    switch_out(m, g, false);
-    m = g->m;                   /* perhaps another worker now */
-    post_switch(m);
-    *m->errno_p = g->saved_errno;
+    switch_away(m, g);
 }
 
 /* Start loading what resuming g will touch: its G and the frames its
@@ -304,11 +311,7 @@ void gocc_yield(void) {
     }
     gocc_m *m = g->m;
     m->after_g = g;
-    g->saved_errno = *m->errno_p;
-    switch_out(m, g, false);
-    m = g->m;
-    post_switch(m);
-    *m->errno_p = g->saved_errno;
+    switch_away(m, g);
 }
 
 /* ------------------------------------------------------------- goroutines */
@@ -453,6 +456,13 @@ void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size) {
 
 /* ------------------------------------------------------------ idle workers */
 
+/* Wake m from its idle futex sleep (or make its next sleep return at
+ * once). */
+static void m_wake(gocc_m *m) {
+    store_rel(&m->sleep_word, 1);
+    futex_wake(&m->sleep_word, 1);
+}
+
 /* Pop an idle worker, mark it spinning and wake it.  Caller has made
  * nspinning account for it already when spinning is true. */
 static bool wake_one(bool spinning) {
@@ -472,18 +482,15 @@ static bool wake_one(bool spinning) {
     lock_release(&sched.lock);
     if (!m)
         return false;
-    store_rel(&m->sleep_word, 1);
-    futex_wake(&m->sleep_word, 1);
+    m_wake(m);
     /* Every worker was idle, so the watcher may be asleep until a far
      * timer (its 1 ms limit applies only while some worker is busy): wake
      * it to re-arm, or a goroutine this worker readies and then sits on
      * while computing (a spawn, a channel hand-off: neither wakes anyone
      * for one G) would wait for that timer. */
     gocc_m *w = atomic_load(&sched.watcher);
-    if (all_idle && w && w != m) {
-        store_rel(&w->sleep_word, 1);
-        futex_wake(&w->sleep_word, 1);
-    }
+    if (all_idle && w && w != m)
+        m_wake(w);
     return true;
 }
 
@@ -508,8 +515,7 @@ void sched_wake_idle(void) { wake_one(false); }
 void sched_wake_for_timer(void) {
     gocc_m *w = atomic_load(&sched.watcher);
     if (w) {
-        store_rel(&w->sleep_word, 1);
-        futex_wake(&w->sleep_word, 1);
+        m_wake(w);
     } else if (atomic_load(&sched.nidle) > 0) {
         wake_one(false);
     }
