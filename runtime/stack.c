@@ -7,33 +7,47 @@
  *
  * Guard pages cost a second kernel mapping per stack, and Debian's
  * vm.max_map_count of 65530 would stop guarded stacks near 32,700.  So the
- * first stacks (up to a quarter of max_map_count) each get their own mapping
- * with a PROT_NONE guard region below; past that budget, stacks are carved
- * from 64-stack slabs with one guard region under the whole slab (two map
- * entries per 64 stacks).  A slab stack's canary is the word just below its
- * stack, the top word of the unit below (whose G page is resident anyway:
- * a canary in the stack's own bottom page would double the RSS of a parked
- * goroutine); it is checked every time the goroutine switches out.  An
- * overflow that runs down through its slab neighbours faults at the slab's
- * guard, where the SIGSEGV handler sees the stack pointer below the running
- * goroutine's stack.  A fault on a guard page is caught by a SIGSEGV handler
- * on each worker's signal stack.  Either way an overflow reports "fatal
- * error: stack overflow in goroutine N", exit 2.
+ * first stacks (max_map_count / 16 of them: 4,095 on Debian, an eighth of
+ * the map entries) each get a PROT_NONE guard region of their own below
+ * them; past that budget, stacks are carved from 64-stack slabs with one
+ * guard region under the whole slab (two map entries per 64 stacks).  The
+ * budget is a trade: a guarded stack costs ~5 us more to make than a slab
+ * stack (the mprotect that splits the mapping, taken under the address
+ * space's write lock, and its share of the teardown at exit), ~8 us with two
+ * workers making stacks at once; for 16,382 guarded stacks, the budget
+ * before, that was 0.135 s of the 1.05 s that 100,000 parked goroutines
+ * took (bench/RESULTS.md).  A slab stack's canary is the word just below
+ * its stack, the top word of the unit below (whose G page is resident
+ * anyway: a canary in the stack's own bottom page would double the RSS of
+ * a parked goroutine); it is checked every time the goroutine switches out.
+ * An overflow that runs down through its slab neighbours faults at the
+ * slab's guard, where the SIGSEGV handler sees the stack pointer below the
+ * running goroutine's stack.  A fault on a guard page is caught by a
+ * SIGSEGV handler on each worker's signal stack.  Either way an overflow
+ * reports "fatal error: stack overflow in goroutine N", exit 2.
+ *
+ * Fresh units come in batches of 64 from one mmap each (new_unit, where
+ * the order in which their pages come in is explained).
  *
  * RSS: a parked goroutine costs one page (its G and top frames share the
- * unit's top page), which is prefaulted with MADV_POPULATE_WRITE.
+ * unit's top page), which is prefaulted with MADV_POPULATE_WRITE, 16 pages
+ * to a system call.
  * Memory is never returned to the kernel: a pooled stack is reused at
  * ~0.15 us where a fresh one costs ~8.7 us (NOTES.md).
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -45,12 +59,23 @@
 #endif
 
 #define CANARY 0x5ca1ab1e0ddba11ull
-#define SLAB 64
+#define BATCH 64        /* units mapped at once */
+#define PREFAULT 16     /* top pages prefaulted at once */
 #define MCACHE 64
 /* Guard region below a guarded stack: 64 KiB of PROT_NONE address space
  * (no memory), so a large frame cannot step over it into the mapping
  * below. */
 #define GUARD_PAGES 16
+
+/* A batch of BATCH fresh units, handed out bottom up.  step is the
+ * distance between units (the unit, plus its guard in a guarded batch). */
+struct batch {
+    char *base;                 /* the first unit (a slab's is above its
+                                   guard region) */
+    size_t step;
+    int left;                   /* units not yet handed out */
+    bool guarded;               /* a guard region under every unit */
+};
 
 static struct {
     gocc_lock_t lock;
@@ -59,8 +84,9 @@ static struct {
     size_t guard;               /* bytes of PROT_NONE below a guarded stack */
     size_t unit;                /* bytes per G+stack (multiple of page) */
     long guard_budget;          /* guarded stacks we may still create */
-    char *slab_next;            /* next unit of the current slab */
-    int slab_left;              /* units not yet laid out in it */
+    struct batch batch;         /* the units being handed out */
+    struct batch spare;         /* the next batch, if two workers mapped
+                                   one at once */
 } pool;
 
 /* Bytes at the top of a unit: the G, then (highest) the canary word of the
@@ -91,7 +117,7 @@ void stack_init(void) {
             maps = 65530;
         fclose(f);
     }
-    pool.guard_budget = maps / 4;
+    pool.guard_budget = maps / 16;
 }
 
 /* Lay out a unit [base, base + len): the stack, the G above it.  A unit
@@ -99,16 +125,10 @@ void stack_init(void) {
  * guard for a slab's bottom unit) is "guarded"; any other slab unit has its
  * canary in the last word of the unit below, which is the top of that
  * unit's G page: resident anyway, so a parked goroutine costs one page of
- * RSS (G and top frames), not two. */
+ * RSS (G and top frames), not two.  The top page has been prefaulted
+ * (prefault_tops). */
 static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     gocc_g *g = (gocc_g *)(base + len - g_size());
-#ifdef MADV_POPULATE_WRITE
-    /* The top page is about to be written (the G, then the first frames).
-     * Prefaulting it in one call costs less than the page fault: 2.0 s ->
-     * 1.55 s for 100,000 fresh stacks here (see bench/RESULTS.md).  Kernels
-     * before 5.14 fail the call, and the page faults in as before. */
-    madvise(base + len - pool.page, pool.page, MADV_POPULATE_WRITE);
-#endif
     memset(g, 0, sizeof *g);
     g->kind = G_GOROUTINE;
     g->stack_hi = (char *)g;
@@ -122,62 +142,162 @@ static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     return g;
 }
 
-/* A fresh unit.  Called without pool.lock, which is taken only to reserve
- * a guard or carve a slab unit: the system calls and the first touch of
- * the page (~10 us in all here) run unlocked, so two workers spawning at
- * once do not queue behind each other (100,000 parked goroutines on two
- * workers: 2.4 s -> 1.4 s). */
-static gocc_g *new_unit(void) {
+/* madvise(advice) on the n ranges of v in one system call: the bytes
+ * advised, or -1 with errno set.  process_madvise takes any advice for the
+ * calling process from Linux 6.13; earlier kernels fail it with EINVAL. */
+static long self_madvise(struct iovec *v, int n, int advice) {
+#if defined(SYS_process_madvise) && defined(SYS_pidfd_open)
+#ifdef HAVE_VALGRIND
+    if (RUNNING_ON_VALGRIND) {  /* 3.19 warns of both calls as unknown */
+        errno = ENOSYS;
+        return -1;
+    }
+#endif
+    int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (fd < 0)
+        return -1;
+    long r = syscall(SYS_process_madvise, fd, v, (size_t)n, advice, 0);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+#else
+    (void)v, (void)n, (void)advice;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* Prefault the top pages of n consecutive units, the first ending at
+ * first_end, each step bytes above the one before: the pages their G and
+ * first frames will be written to.  A page fault costs ~11 us on this kind
+ * of VM and a one-page MADV_POPULATE_WRITE ~2.5 us, most of it the system
+ * call; one process_madvise for 16 pages costs ~0.9 us a page
+ * (bench/RESULTS.md).  Where that fails we fall back to one madvise per
+ * page (Linux 5.14), and failing that to plain page faults.  Populating a
+ * page that is present already does nothing, so a racing first write by
+ * the unit's owner is harmless. */
+static void prefault_tops(char *first_end, size_t step, int n) {
+#ifdef MADV_POPULATE_WRITE
+    static _Atomic bool single;         /* process_madvise failed */
+    struct iovec v[PREFAULT];
+    for (int i = 0; i < n; i++) {
+        v[i].iov_base = first_end + (size_t)i * step - pool.page;
+        v[i].iov_len = pool.page;
+    }
+    if (!atomic_load_explicit(&single, memory_order_relaxed)) {
+        long r = self_madvise(v, n, MADV_POPULATE_WRITE);
+        if (r == (long)(n * pool.page))
+            return;
+        if (r < 0 && errno != ENOMEM && errno != EAGAIN && errno != EINTR)
+            atomic_store_explicit(&single, true, memory_order_relaxed);
+    }
+    for (int i = 0; i < n; i++)
+        madvise(v[i].iov_base, pool.page, MADV_POPULATE_WRITE);
+#else
+    (void)first_end, (void)step, (void)n;
+#endif
+}
+
+/* Map a new batch of BATCH units.  Called without pool.lock; returns the
+ * batch for the caller to install.  While the budget of map entries lasts
+ * the batch is guarded: each unit has its own PROT_NONE region below it
+ * (two map entries per unit).  Past it the batch is a slab: one guard
+ * region under all BATCH units (two map entries per BATCH units); only the
+ * bottom unit counts as guarded, the others have a canary.  Nothing is
+ * touched here: see new_unit for when the pages come in.  (Linux 6.13's
+ * guard markers, MADV_GUARD_INSTALL, would guard every unit without map
+ * entries; on this kind of VM they made 100,000 parked goroutines take
+ * ~1.5 s instead of ~1.0 s, so they are not used.) */
+static struct batch map_batch(void) {
     lock_acquire(&pool.lock);
-    bool guarded = pool.guard_budget > 0;
+    bool guarded = pool.guard_budget >= BATCH;
     if (guarded)
-        pool.guard_budget--;
+        pool.guard_budget -= BATCH;
     lock_release(&pool.lock);
     if (guarded) {
-        size_t len = pool.unit + pool.guard;
-        char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+        size_t step = pool.guard + pool.unit;
+        char *p = mmap(NULL, step * BATCH, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED) {
-            if (mprotect(p, pool.guard, PROT_NONE) == 0)
-                return unit_init(p, len, pool.guard, true);
-            munmap(p, len);
-        }
+        int i = 0;
+        if (p != MAP_FAILED)
+            while (i < BATCH && mprotect(p + i * step, pool.guard,
+                                         PROT_NONE) == 0)
+                i++;
+        if (i == BATCH)
+            return (struct batch){p, step, BATCH, true};
+        if (p != MAP_FAILED)
+            munmap(p, step * BATCH);
         lock_acquire(&pool.lock);
         pool.guard_budget = 0;   /* out of map entries: stop guarding */
         lock_release(&pool.lock);
     }
-    char *fresh = NULL;
-    size_t len = pool.guard + pool.unit * SLAB;
-    for (;;) {
-        lock_acquire(&pool.lock);
-        if (pool.slab_left == 0 && fresh) {
-            pool.slab_next = fresh + pool.guard;
-            pool.slab_left = SLAB;
-            fresh = NULL;
+    /* one guard region under the whole slab: an overflow running down
+     * through the slab stops at its bottom instead of in some other
+     * mapping */
+    size_t len = pool.guard + pool.unit * BATCH;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        gocc_throw("out of memory allocating goroutine stacks");
+    mprotect(p, pool.guard, PROT_NONE);
+    return (struct batch){p + pool.guard, pool.unit, BATCH, false};
+}
+
+/* A fresh unit, carved from the current batch.  pool.lock is held only to
+ * carve a unit or install a batch: the system calls and the first touch of
+ * the page (~10 us in all here) run unlocked, so two workers spawning at
+ * once do not queue behind each other.  Two workers that find the batch
+ * used up at once both map one; the second is kept as the spare, not
+ * unmapped.
+ *
+ * Units are laid out one at a time, upwards, as they are needed (a slab
+ * unit's canary goes into the last word of the unit below, already in
+ * use), and their top pages are prefaulted PREFAULT at a time: group 0 by
+ * the taker of unit 0, each later group by the taker of the unit half a
+ * group before it, so that the other worker does not reach a unit whose
+ * page is not in yet (and take a page fault).  So at most 1.5 * PREFAULT
+ * pages are resident before they are used.  Measured on this kind of VM
+ * (bench/RESULTS.md): prefaulting a group when the batch is mapped, before
+ * it is visible, made the wakeup of 100,000 parked goroutines with two
+ * workers take 0.3-0.5 s instead of 0.05 s (their pages faulted again). */
+static gocc_g *new_unit(void) {
+    struct batch fresh = {0};
+    lock_acquire(&pool.lock);
+    while (pool.batch.left == 0) {
+        if (pool.spare.base) {
+            pool.batch = pool.spare;
+            pool.spare.base = NULL;
+        } else if (fresh.base) {
+            pool.batch = fresh;
+            fresh.base = NULL;
+        } else {
+            lock_release(&pool.lock);
+            fresh = map_batch();
+            lock_acquire(&pool.lock);
         }
-        if (pool.slab_left > 0)
-            break;
-        lock_release(&pool.lock);
-        /* one guard region under the whole slab: two map entries per 64
-         * stacks, and an overflow running down through the slab stops at
-         * its bottom instead of in some other mapping */
-        fresh = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (fresh == MAP_FAILED)
-            gocc_throw("out of memory allocating goroutine stacks");
-        mprotect(fresh, pool.guard, PROT_NONE);
     }
-    /* Units are laid out one at a time, upwards, as they are needed: an
-     * unused unit costs no memory, and a unit's canary goes into the last
-     * word of the unit below, which is already in use. */
-    bool bottom = pool.slab_left == SLAB;
-    char *base = pool.slab_next;
-    pool.slab_next += pool.unit;
-    pool.slab_left--;
+    struct batch *b = &pool.batch;
+    int i = BATCH - b->left--;
+    char *base = b->base + (size_t)i * b->step;
+    bool guarded = b->guarded;
+    size_t step = b->step;
+    if (fresh.base && !pool.spare.base) {
+        pool.spare = fresh;
+        fresh.base = NULL;
+    }
     lock_release(&pool.lock);
-    if (fresh)
-        munmap(fresh, len);     /* another worker installed a slab first */
-    return unit_init(base, pool.unit, 0, bottom);
+    if (fresh.base)     /* a spare is there already (three workers raced) */
+        munmap(fresh.guarded ? fresh.base : fresh.base - pool.guard,
+               fresh.guarded ? fresh.step * BATCH
+                             : pool.guard + fresh.step * BATCH);
+    int ahead = i + PREFAULT / 2;
+    if (i == 0)
+        prefault_tops(base + step, step, PREFAULT);
+    if (ahead % PREFAULT == 0 && ahead < BATCH)
+        prefault_tops(base + (size_t)(ahead - i + 1) * step, step, PREFAULT);
+    return guarded ? unit_init(base, step, pool.guard, true)
+                   : unit_init(base, step, 0, i == 0);
 }
 
 gocc_g *stack_alloc_g(gocc_m *m) {

@@ -2,10 +2,10 @@
  * crash_stack.c - goroutine stack overflow, for test_crash.c.
  *   crash_stack guarded     a goroutine recurses without bound
  *   crash_stack unguarded   the same, after N goroutines (argv[2], default
- *                           max_map_count / 4 + 618: 17,000 on Debian) are
+ *                           max_map_count / 16 + 618: 4,713 on Debian) are
  *                           parked first, so that the new goroutine's stack
  *                           is past the runtime's budget of guarded stacks
- *                           (max_map_count / 4)
+ *                           (max_map_count / 16)
  * The recursing goroutine prints "goid=N" (flushed) first.  Expected:
  * "fatal error: stack overflow in goroutine N" on stderr, exit 2.
  */
@@ -42,7 +42,7 @@ static void parked(void *arg) {
     (void)gocc_recv(never);
 }
 
-/* The runtime guards the first max_map_count / 4 stacks. */
+/* The runtime guards the first max_map_count / 16 stacks. */
 static long guard_budget(void) {
     long maps = 65530;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
@@ -51,7 +51,7 @@ static long guard_budget(void) {
             maps = 65530;
         fclose(f);
     }
-    return maps / 4;
+    return maps / 16;
 }
 
 static int run(int argc, char **argv) {
