@@ -7,24 +7,26 @@
  *
  * Guard pages cost a second kernel mapping per stack, and Debian's
  * vm.max_map_count of 65530 would stop guarded stacks near 32,700.  So the
- * first stacks (max_map_count / 16 of them: 4,095 on Debian, an eighth of
- * the map entries) each get a PROT_NONE guard region of their own below
- * them; past that budget, stacks are carved from 64-stack slabs with one
- * guard region under the whole slab (two map entries per 64 stacks).  The
- * budget is a trade: a guarded stack costs ~5 us more to make than a slab
- * stack (the mprotect that splits the mapping, taken under the address
- * space's write lock, and its share of the teardown at exit), ~8 us with two
- * workers making stacks at once; for 16,382 guarded stacks, the budget
- * before, that was 0.135 s of the 1.05 s that 100,000 parked goroutines
- * took (bench/RESULTS.md).  A slab stack's canary is the word just below
- * its stack, the top word of the unit below (whose G page is resident
- * anyway: a canary in the stack's own bottom page would double the RSS of
- * a parked goroutine); it is checked every time the goroutine switches out.
- * An overflow that runs down through its slab neighbours faults at the
- * slab's guard, where the SIGSEGV handler sees the stack pointer below the
- * running goroutine's stack.  A fault on a guard page is caught by a
- * SIGSEGV handler on each worker's signal stack.  Either way an overflow
- * reports "fatal error: stack overflow in goroutine N", exit 2.
+ * first stacks (max_map_count / 16 of them, in whole batches of 64: 4,032
+ * on Debian, an eighth of the map entries) each get a PROT_NONE guard
+ * region of their own below them; past that budget, stacks are carved
+ * from 64-stack slabs with one guard region under the whole slab (two map
+ * entries per 64 stacks).  The budget is a trade: a guarded stack costs
+ * ~5 us more to make than a slab stack (the mprotect that splits the
+ * mapping, under the address space's write lock, and its share of the
+ * teardown at exit), ~8 us with two workers making stacks at once; with
+ * the budget before, max_map_count / 4, that was 0.135 s of the 1.05 s
+ * that 100,000 parked goroutines took (bench/RESULTS.md).
+ *
+ * A slab stack's canary is the word just below its stack, the top word of
+ * the unit below (whose G page is resident anyway: a canary in the stack's
+ * own bottom page would double the RSS of a parked goroutine); it is
+ * checked every time the goroutine switches out.  An overflow that runs
+ * down through its slab neighbours faults at the slab's guard, where the
+ * SIGSEGV handler sees the stack pointer below the running goroutine's
+ * stack.  A fault on a guard page is caught by a SIGSEGV handler on each
+ * worker's signal stack.  Either way an overflow reports "fatal error:
+ * stack overflow in goroutine N", exit 2.
  *
  * Fresh units come in batches of 64 from one mmap each (new_unit, where
  * the order in which their pages come in is explained).
@@ -40,8 +42,9 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +78,7 @@ struct batch {
     size_t step;
     int left;                   /* units not yet handed out */
     bool guarded;               /* a guard region under every unit */
+    bool bottom_guarded;        /* a slab whose guard region is in place */
 };
 
 static struct {
@@ -87,6 +91,7 @@ static struct {
     struct batch batch;         /* the units being handed out */
     struct batch spare;         /* the next batch, if two workers mapped
                                    one at once */
+    int mappers;                /* workers mapping a batch (at most 2) */
 } pool;
 
 /* Bytes at the top of a unit: the G, then (highest) the canary word of the
@@ -125,8 +130,8 @@ void stack_init(void) {
  * guard for a slab's bottom unit) is "guarded"; any other slab unit has its
  * canary in the last word of the unit below, which is the top of that
  * unit's G page: resident anyway, so a parked goroutine costs one page of
- * RSS (G and top frames), not two.  The top page has been prefaulted
- * (prefault_tops). */
+ * RSS (G and top frames), not two.  The top page has usually been
+ * prefaulted (prefault_tops). */
 static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     gocc_g *g = (gocc_g *)(base + len - g_size());
     memset(g, 0, sizeof *g);
@@ -144,7 +149,8 @@ static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
 
 /* madvise(advice) on the n ranges of v in one system call: the bytes
  * advised, or -1 with errno set.  process_madvise takes any advice for the
- * calling process from Linux 6.13; earlier kernels fail it with EINVAL. */
+ * calling process from Linux 6.13; earlier kernels fail it (EINVAL, EPERM,
+ * or ENOSYS before 5.10). */
 static long self_madvise(struct iovec *v, int n, int advice) {
 #if defined(SYS_process_madvise) && defined(SYS_pidfd_open)
 #ifdef HAVE_VALGRIND
@@ -189,7 +195,8 @@ static void prefault_tops(char *first_end, size_t step, int n) {
         long r = self_madvise(v, n, MADV_POPULATE_WRITE);
         if (r == (long)(n * pool.page))
             return;
-        if (r < 0 && errno != ENOMEM && errno != EAGAIN && errno != EINTR)
+        if (r < 0 && errno != ENOMEM && errno != EAGAIN && errno != EINTR &&
+            errno != EMFILE && errno != ENFILE)
             atomic_store_explicit(&single, true, memory_order_relaxed);
     }
     for (int i = 0; i < n; i++)
@@ -225,7 +232,7 @@ static struct batch map_batch(void) {
                                          PROT_NONE) == 0)
                 i++;
         if (i == BATCH)
-            return (struct batch){p, step, BATCH, true};
+            return (struct batch){p, step, BATCH, true, true};
         if (p != MAP_FAILED)
             munmap(p, step * BATCH);
         lock_acquire(&pool.lock);
@@ -240,64 +247,66 @@ static struct batch map_batch(void) {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         gocc_throw("out of memory allocating goroutine stacks");
-    mprotect(p, pool.guard, PROT_NONE);
-    return (struct batch){p + pool.guard, pool.unit, BATCH, false};
+    bool bottom = mprotect(p, pool.guard, PROT_NONE) == 0;
+    return (struct batch){p + pool.guard, pool.unit, BATCH, false, bottom};
 }
 
 /* A fresh unit, carved from the current batch.  pool.lock is held only to
  * carve a unit or install a batch: the system calls and the first touch of
  * the page (~10 us in all here) run unlocked, so two workers spawning at
- * once do not queue behind each other.  Two workers that find the batch
- * used up at once both map one; the second is kept as the spare, not
- * unmapped.
+ * once do not queue behind each other.  Up to two workers map batches at
+ * once, for the two slots (the batch, when it is used up, and the spare);
+ * a third waits for them.  So no batch is ever mapped in vain: none is
+ * unmapped, and no guard budget is spent on one.
  *
  * Units are laid out one at a time, upwards, as they are needed (a slab
  * unit's canary goes into the last word of the unit below, already in
  * use), and their top pages are prefaulted PREFAULT at a time: group 0 by
  * the taker of unit 0, each later group by the taker of the unit half a
- * group before it, so that the other worker does not reach a unit whose
- * page is not in yet (and take a page fault).  So at most 1.5 * PREFAULT
+ * group before it, so that another worker seldom reaches a unit whose
+ * page is not in yet (and takes a page fault).  So at most 1.5 * PREFAULT
  * pages are resident before they are used.  Measured on this kind of VM
  * (bench/RESULTS.md): prefaulting a group when the batch is mapped, before
  * it is visible, made the wakeup of 100,000 parked goroutines with two
  * workers take 0.3-0.5 s instead of 0.05 s (their pages faulted again). */
 static gocc_g *new_unit(void) {
-    struct batch fresh = {0};
+    _Static_assert(BATCH % PREFAULT == 0 && BATCH >= PREFAULT,
+                   "prefault groups must tile a batch");
     lock_acquire(&pool.lock);
     while (pool.batch.left == 0) {
         if (pool.spare.base) {
             pool.batch = pool.spare;
             pool.spare.base = NULL;
-        } else if (fresh.base) {
-            pool.batch = fresh;
-            fresh.base = NULL;
+        } else if (pool.mappers < 2) {
+            /* invariant: mappers <= free slots, so this batch has one */
+            pool.mappers++;
+            lock_release(&pool.lock);
+            struct batch fresh = map_batch();
+            lock_acquire(&pool.lock);
+            pool.mappers--;
+            if (pool.batch.left == 0)
+                pool.batch = fresh;
+            else
+                pool.spare = fresh;
         } else {
             lock_release(&pool.lock);
-            fresh = map_batch();
+            sched_yield();
             lock_acquire(&pool.lock);
         }
     }
     struct batch *b = &pool.batch;
     int i = BATCH - b->left--;
     char *base = b->base + (size_t)i * b->step;
-    bool guarded = b->guarded;
     size_t step = b->step;
-    if (fresh.base && !pool.spare.base) {
-        pool.spare = fresh;
-        fresh.base = NULL;
-    }
+    bool guarded = b->guarded || (i == 0 && b->bottom_guarded);
+    bool slab = !b->guarded;
     lock_release(&pool.lock);
-    if (fresh.base)     /* a spare is there already (three workers raced) */
-        munmap(fresh.guarded ? fresh.base : fresh.base - pool.guard,
-               fresh.guarded ? fresh.step * BATCH
-                             : pool.guard + fresh.step * BATCH);
     int ahead = i + PREFAULT / 2;
     if (i == 0)
         prefault_tops(base + step, step, PREFAULT);
     if (ahead % PREFAULT == 0 && ahead < BATCH)
         prefault_tops(base + (size_t)(ahead - i + 1) * step, step, PREFAULT);
-    return guarded ? unit_init(base, step, pool.guard, true)
-                   : unit_init(base, step, 0, i == 0);
+    return unit_init(base, step, slab ? 0 : pool.guard, guarded);
 }
 
 gocc_g *stack_alloc_g(gocc_m *m) {
