@@ -366,10 +366,11 @@ static void g_prepare(gocc_g *g, void (*fn)(void *), const void *arg,
 /* A pending G: a goroutine spawned while its worker had no free stack at
  * hand.  It waits in the run queues as a small heap block (a G with no
  * stack, its argument block after it) and gets a stack from
- * g_materialize when it first runs.  A fresh stack costs a page fault
- * (~11 us here) and a resident page; a program that spawns far ahead of
- * what runs (skynet's tree, a spawning loop) would otherwise hold a page
- * for every goroutine not yet started. */
+ * g_materialize when it first runs.  A fresh stack costs ~6 us here
+ * (populating its top page, then the first touch: stack.c) and a resident
+ * page; a program that spawns far ahead of what runs (skynet's tree, a
+ * spawning loop) would otherwise hold a page for every goroutine not yet
+ * started. */
 typedef struct pending_g {
     gocc_g g;                   /* stack_hi == NULL marks it pending */
     _Alignas(16) unsigned char data[];
