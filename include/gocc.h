@@ -251,6 +251,52 @@ typedef struct gocc_once {
 #define GOCC_ONCE_INIT {0, GOCC_MUTEX_INIT}
 void gocc_once_do(gocc_once *o, void (*fn)(void));
 
+/* --------------------------------------------------------------------- I/O */
+
+/* Inside a goroutine, the libc calls of LANGUAGE.md section 12 (read,
+ * write, recv, send, accept, connect, poll, select, epoll_wait, sleep ...)
+ * park the goroutine, not its thread, on a descriptor that can be polled,
+ * with C's results and errno.  The calls below are for waits the program
+ * makes itself: deadlines, select, plain C. */
+
+enum { GOCC_READ = 1, GOCC_WRITE = 2 };
+
+/* gocc_fd_wait(fd, events, timeout_ms): park until fd is ready for one of
+ * events (GOCC_READ, GOCC_WRITE, or both).  Returns the ready bits; 0 once
+ * timeout_ms milliseconds have passed (-1: no limit); -1 with errno on
+ * error (EBADF: fd is not open, or was closed while waiting; EINVAL: no
+ * events).  From a thread that is not a goroutine it blocks the thread. */
+int gocc_fd_wait(int fd, int events, int64_t timeout_ms);
+
+/* gocc_ready(fd, events): a new channel of int (capacity 1) that receives
+ * the ready bits once fd is ready for one of events (or the events asked,
+ * if fd is closed meanwhile).  Used directly as the operand of a receive
+ * or as a select case, the channel is released when that completes, as
+ * gocc_after's is; otherwise free it with gocc_chan_free (which stops the
+ * wait).  No events panics. */
+#define gocc_ready(fd, events)                                                \
+    ((gocc_chan(int))(uintptr_t)gocc_ready_((fd), (events)))
+
+/* gocc_listen(network, address): Go's net.Listen.  network: "tcp", "tcp4",
+ * "tcp6" or "unix"; address: "host:port" ("[::1]:80" for IPv6; an empty
+ * host listens on every address; port 0 picks a free one), or a path for
+ * "unix" ("@name": the abstract namespace).  Returns a listening,
+ * close-on-exec descriptor in blocking mode (accept in a goroutine parks
+ * it), or -1 with errno: EINVAL for a malformed address or an unknown
+ * network, ENXIO for a host name that does not resolve, or bind's errno
+ * (EADDRINUSE ...). */
+int gocc_listen(const char *network, const char *address);
+
+/* gocc_dial(network, address, timeout_ms): Go's net.DialTimeout.  Names
+ * are resolved (on a helper thread: a goroutine parks meanwhile), and
+ * each address is tried in turn within the time left.  Returns a
+ * connected, close-on-exec descriptor in blocking mode, or -1 with errno:
+ * ETIMEDOUT when timeout_ms (-1 or 0: no limit) passed, ECONNREFUSED,
+ * EINVAL for a malformed address or an unknown network, ENXIO for a name
+ * that does not resolve, EAGAIN when the resolver failed for now, or what
+ * connect said. */
+int gocc_dial(const char *network, const char *address, int64_t timeout_ms);
+
 /* ------------------------------------------- runtime entry points (macros) */
 
 gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n);
@@ -265,6 +311,7 @@ int gocc_chan_len_(gocc_hchan *c);
 int gocc_chan_cap_(gocc_hchan *c);
 void gocc_chan_free_(gocc_hchan *c);
 gocc_hchan *gocc_after_(int64_t ms);
+gocc_hchan *gocc_ready_(int fd, int events);
 
 #ifdef __cplusplus
 }

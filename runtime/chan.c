@@ -352,6 +352,10 @@ void gocc_chan_free_(gocc_hchan *c) {
         timer_del(c->timer);
         timers_unlock();
     }
+    if (c->watch) {
+        pd_unwatch(c->watch);
+        c->watch = NULL;
+    }
     /* A select that has already fired elsewhere may still have a waiter
      * here (queued, or dropped by waitq_dequeue but not yet accounted):
      * its goroutine will lock this channel once more to clean up, so wait
@@ -383,7 +387,11 @@ static void after_fire(gocc_timer *t) {
     int64_t now = nanotime();
     /* capacity 1 and one send: never blocks.  A user who closed the
      * channel gets no value (and no panic on a scheduler thread). */
-    chan_send(c, &now, false, false);
+    chan_offer(c, &now);
+}
+
+bool chan_offer(gocc_hchan *c, const void *elem) {
+    return chan_send(c, elem, false, false);
 }
 
 gocc_hchan *gocc_after_(int64_t ms) {

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct pollfd;
+
 #define GOCC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GOCC_NOINLINE __attribute__((noinline))
@@ -168,6 +170,8 @@ extern struct gocc_sched {
     _Atomic int nspinning;
     _Atomic(struct gocc_m *) watcher;  /* the idle worker that sleeps
                                         * with a timeout (find_runnable) */
+    _Atomic(struct gocc_m *) poll_m;   /* the worker asleep in the poller */
+    int64_t last_poll;          /* when a worker last looked (ns) */
     int nm;
     gocc_m **ms;
     _Atomic int64_t next_goid;
@@ -196,6 +200,74 @@ uint32_t sched_rand(void);
 /* Called by the idle scheduler: wake an idle worker if one sleeps. */
 void sched_wake_idle(void);
 void sched_wake_for_timer(void);
+
+/* ------------------------------------------------------------- netpoll.c */
+
+enum { IO_RD = 0, IO_WR = 1 };
+/* What a descriptor is, as far as the hooks know (reset by close). */
+enum pd_kind { PD_UNKNOWN, PD_SOCKET, PD_OTHER, PD_NOPOLL };
+
+struct pdesc;
+struct io_watch;
+
+/* One wait: every waiter of it shares the state word (netpoll.c). */
+typedef struct io_group {
+    gocc_g *g;                  /* the waiting G; NULL for a watch */
+    _Atomic uint32_t state;
+    struct io_watch *watch;     /* gocc_ready: the channel to send on */
+} io_group;
+
+/* A wait for one direction of one descriptor; on the waiting G's stack
+ * (or in a watch).  Linked in pd->wq[dir] under pd->lock. */
+typedef struct io_waiter {
+    struct io_waiter *next, *prev;
+    struct pdesc *pd;
+    io_group *grp;
+    uint32_t seq;               /* pd->seq[dir] before the attempt */
+    uint8_t dir;
+    bool linked;
+} io_waiter;
+
+/* Per descriptor number (never freed; reused with the number).  The
+ * fields the hooks read without the lock are atomics. */
+typedef struct pdesc {
+    gocc_lock_t lock;           /* guards wq and registration */
+    int fd;
+    _Atomic uint32_t gen;       /* moves at every close: epoll data tag */
+    _Atomic bool registered;    /* in the epoll set for this open file */
+    _Atomic uint8_t kind;       /* enum pd_kind */
+    _Atomic bool user_nb;       /* the program's O_NONBLOCK */
+    _Atomic bool rt_nb;         /* the runtime set O_NONBLOCK (listener) */
+    _Atomic int64_t rcvtimeo, sndtimeo;  /* SO_RCVTIMEO/SNDTIMEO, ns */
+    _Atomic uint32_t seq[2];    /* edges seen, per direction */
+    io_waiter *wq[2];           /* waiters, per direction */
+} pdesc;
+
+pdesc *pd_lookup(int fd);       /* NULL if fd has no pdesc yet */
+pdesc *pd_get(int fd);          /* allocating; NULL if fd is out of range */
+/* Register with epoll: 0, or an errno (EPERM: not pollable). */
+int pd_register(pdesc *pd);
+/* Wait until pd->seq[dir] differs from seq, or deadline (monotonic ns, -1
+ * none): 0, ETIMEDOUT, or EBADF (closed meanwhile).  Goroutines only. */
+int pd_wait(pdesc *pd, int dir, uint32_t seq, int64_t deadline);
+int pd_wait_group(io_waiter *w, int n, int64_t deadline);
+/* fd is closed, or reused after a close the runtime did not see. */
+void pd_close(int fd);
+void pd_unwatch(struct io_watch *wt);
+bool netpoll_inited(void);
+bool netpoll_waiting(void);
+int netpoll(int64_t timeout_ns);
+void netpoll_break(void);
+
+/* -------------------------------------------------------------- iohook.c */
+
+/* true where the hooks are plain libc: not in a goroutine, or in a child
+ * after fork */
+bool iohook_off(void);
+int iohook_poll_now(struct pollfd *p, unsigned long n, int64_t timeout_ns);
+void iohook_read_timeouts(pdesc *pd);
+void iohook_init(void);
+int iohook_fcntl(int fd, int cmd, long arg);
 
 /* --------------------------------------------------------------- stack.c */
 
@@ -249,6 +321,7 @@ struct gocc_hchan {
     uint32_t sel_pending;       /* select waiters queued here and not yet
                                  * removed by their select (see free) */
     gocc_timer *timer;          /* gocc_after */
+    struct io_watch *watch;     /* gocc_ready */
 };
 
 #define CHAN_MAGIC 0x63686e6bu
@@ -262,6 +335,9 @@ void chan_send_to(gocc_hchan *c, gocc_waiter *w, const void *elem);
 void chan_recv_from(gocc_hchan *c, gocc_waiter *w, void *elem);
 void chan_buf_put(gocc_hchan *c, const void *elem);
 void chan_buf_take(gocc_hchan *c, void *elem);
+/* Send without blocking and without panicking (a closed channel takes
+ * nothing): the timer and poller deliveries.  True if it was taken. */
+bool chan_offer(gocc_hchan *c, const void *elem);
 
 /* --------------------------------------------------------------- panic.c */
 

@@ -460,8 +460,38 @@ void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size) {
 /* Wake m from its idle futex sleep (or make its next sleep return at
  * once). */
 static void m_wake(gocc_m *m) {
-    store_rel(&m->sleep_word, 1);
-    futex_wake(&m->sleep_word, 1);
+    /* Dekker with m_sleep: we publish the word, then look whether m sleeps
+     * in the poller; m publishes that, then looks at the word. */
+    atomic_store(AT(&m->sleep_word), 1);
+    if (atomic_load(&sched.poll_m) == m)
+        netpoll_break();
+    else
+        futex_wake(&m->sleep_word, 1);
+}
+
+/* Sleep until m_wake(m) or timeout (ns, -1: none).  The watcher sleeps in
+ * the poller once it exists, so that descriptor events wake it and it
+ * readies their goroutines (on m's own queue: m runs them when it comes
+ * back from idling). */
+static void m_sleep(gocc_m *m, int64_t timeout, bool watcher) {
+    if (watcher && netpoll_inited()) {
+        atomic_store(&sched.poll_m, m);
+        if (atomic_load(AT(&m->sleep_word)) == 0)
+            netpoll(timeout);
+        atomic_store(&sched.poll_m, NULL);
+        return;
+    }
+    futex_wait(&m->sleep_word, 0, timeout);
+}
+
+/* A non-blocking look at the poller, when goroutines wait on descriptors
+ * and no worker sleeps in it: their Gs go on m's queue.  True if any. */
+static bool poll_now(gocc_m *m) {
+    if (!netpoll_waiting() || atomic_load(&sched.poll_m))
+        return false;
+    store_relaxed(&sched.last_poll, nanotime());
+    (void)m;
+    return netpoll(0) > 0;
 }
 
 /* Pop an idle worker, mark it spinning and wake it.  Caller has made
@@ -653,10 +683,18 @@ static gocc_g *find_runnable(gocc_m *m) {
                 runq_put(m, g, false);
             if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 1)))
                 return g;
+            /* and the poller, at most every ms, in case every worker
+             * stays busy (Go's sysmon polls every 10 ms) */
+            if (nanotime() - load_relaxed(&sched.last_poll) > 1000000)
+                poll_now(m);
         }
         if ((g = runq_get(m)))
             return g;
         if (atomic_load(&sched.gq_size) > 0 && (g = global_get(m, 0)))
+            return g;
+        /* descriptors ready for goroutines parked on them (Go's
+         * findrunnable does this before stealing) */
+        if (poll_now(m) && (g = runq_get(m)))
             return g;
         /* spin: steal from other workers */
         if (!m->spinning && sched.nm > 1 &&
@@ -728,19 +766,20 @@ static gocc_g *find_runnable(gocc_m *m) {
                 if (nidle < sched.nm && (timeout < 0 || timeout > 1000000))
                     timeout = 1000000;
             }
-            if (recheck || timeout >= 0) {
-                /* not idle for good */
+            if (recheck || timeout >= 0 || netpoll_waiting()) {
+                /* not idle for good: goroutines wait on descriptors, and
+                 * the watcher sleeps in the poller */
             } else if (nidle == sched.nm &&
                        atomic_load(&sched.gq_size) == 0) {
                 if (!foreign_could_act() && all_runqs_empty() &&
                     atomic_load(&sched.nidle) == sched.nm &&
-                    !timers_pending())
+                    !timers_pending() && !netpoll_waiting())
                     gocc_throw("all goroutines are asleep - deadlock!");
                 timeout = 50 * 1000 * 1000;  /* poll the foreign threads */
             }
         }
         if (!recheck)
-            futex_wait(&m->sleep_word, 0, timeout);
+            m_sleep(m, timeout, watcher);
         if (watcher) {
             atomic_store(&sched.watcher, NULL);
             m->polled = true;
@@ -842,6 +881,7 @@ static void start(void) {
     else
         sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
     atomic_store(&sched.next_goid, 1);
+    iohook_init();
     int t0 = count_threads();
     stack_init();
     sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);
