@@ -80,7 +80,7 @@ static int sys_pselect(int n, fd_set *r, fd_set *w, fd_set *e, const struct time
 }
 static int sys_epoll_pwait(int e, struct epoll_event *v, int n, int t, const sigset_t *m) { return (int)syscall(SYS_epoll_pwait, e, v, n, t, m, _NSIG / 8); }
 static int sys_clock_nanosleep(clockid_t c, int f, const struct timespec *t, struct timespec *r) {
-    return syscall(SYS_clock_nanosleep, c, f, t, r) < 0 ? errno : 0;
+    return syscall(SYS_clock_nanosleep, c, f, t, r) < 0 ? gocc_errno_get() : 0;
 }
 static int sys_close(int fd) { return (int)syscall(SYS_close, fd); }
 static int sys_dup3(int a, int b, int f) { return (int)syscall(SYS_dup3, a, b, f); }
@@ -256,7 +256,7 @@ static ssize_t io_input(io_in *c) {
     pdesc *pd = pd_get(c->fd);
     if (!pd)
         return in_plain(c);
-    int saved = errno;
+    int saved = gocc_errno_get();
     int64_t deadline = -2;      /* -2: not yet computed */
     for (;;) {
         uint8_t kind = pd->kind;
@@ -268,10 +268,10 @@ static ssize_t io_input(io_in *c) {
             if (r >= 0) {
                 if (kind == PD_UNKNOWN)
                     pd->kind = PD_SOCKET;
-                errno = saved;
+                gocc_errno_set(saved);
                 return r;
             }
-            int e = errno;
+            int e = gocc_errno_get();
             if (e == ENOTSOCK && !c->sock_only) {
                 pd->kind = PD_OTHER;
                 continue;
@@ -290,14 +290,14 @@ static ssize_t io_input(io_in *c) {
         if (pd_register(pd) != 0)
             return in_plain(c);
         if (pd->user_nb) {              /* the program's O_NONBLOCK */
-            errno = EAGAIN;
+            gocc_errno_set(EAGAIN);
             return -1;
         }
         if (deadline == -2)
             deadline = pd->kind == PD_SOCKET ? deadline_in(pd->rcvtimeo) : -1;
         int err = pd_wait(pd, IO_RD, seq, deadline);
         if (err) {
-            errno = err == ETIMEDOUT ? EAGAIN : err;
+            gocc_errno_set(err == ETIMEDOUT ? EAGAIN : err);
             return -1;
         }
     }
@@ -437,7 +437,7 @@ static ssize_t io_output(io_out *c) {
     pdesc *pd = pd_get(c->fd);
     if (!pd)
         return out_plain(c, SIZE_MAX);
-    int saved = errno;
+    int saved = gocc_errno_get();
     size_t left = iov_total(c->msg.msg_iov, c->msg.msg_iovlen), done = 0;
     int64_t deadline = -2;
     for (;;) {
@@ -448,7 +448,7 @@ static ssize_t io_output(io_out *c) {
         ssize_t r;
         if (kind != PD_OTHER) {
             r = REAL(sendmsg)(c->fd, &c->msg, c->flags | MSG_DONTWAIT);
-            if (r < 0 && errno == ENOTSOCK && !c->sock_only) {
+            if (r < 0 && gocc_errno_get() == ENOTSOCK && !c->sock_only) {
                 pd->kind = PD_OTHER;
                 continue;
             }
@@ -471,21 +471,21 @@ static ssize_t io_output(io_out *c) {
             continue;
         }
         if (r == -1) {
-            if (!would_block(errno) || (c->flags & MSG_DONTWAIT))
+            if (!would_block(gocc_errno_get()) || (c->flags & MSG_DONTWAIT))
                 goto fail;
             pd->kind = kind == PD_UNKNOWN ? PD_SOCKET : kind;
         }
         if (pd_register(pd) != 0)
             goto plain_rest;
         if (pd->user_nb) {
-            errno = EAGAIN;
+            gocc_errno_set(EAGAIN);
             goto fail;
         }
         if (deadline == -2)
             deadline = pd->kind == PD_SOCKET ? deadline_in(pd->sndtimeo) : -1;
         int err = pd_wait(pd, IO_WR, seq, deadline);
         if (err) {
-            errno = err == ETIMEDOUT ? EAGAIN : err;
+            gocc_errno_set(err == ETIMEDOUT ? EAGAIN : err);
             goto fail;
         }
     }
@@ -496,11 +496,11 @@ plain_rest: {
         done += (size_t)r;
     }
 out:
-    errno = saved;
+    gocc_errno_set(saved);
     return (ssize_t)done;
 fail:
     if (done) {
-        errno = saved;
+        gocc_errno_set(saved);
         return (ssize_t)done;
     }
     return -1;
@@ -517,9 +517,9 @@ static ssize_t io_output_iov(io_out *c, const struct iovec *iov, size_t cnt) {
     c->msg.msg_iovlen = cnt;
     ssize_t r = io_output(c);
     if (v != local) {
-        int e = errno;
+        int e = gocc_errno_get();
         free(v);
-        errno = e;
+        gocc_errno_set(e);
     }
     return r;
 }
@@ -582,18 +582,18 @@ static int accept_blocking(int fd, pdesc *pd, struct sockaddr *a,
     int64_t deadline = deadline_in(pd->rcvtimeo);
     for (;;) {
         int r = REAL(accept4)(fd, a, l, flags);
-        if (r >= 0 || !would_block(errno) || pd->user_nb)
+        if (r >= 0 || !would_block(gocc_errno_get()) || pd->user_nb)
             return r;
         struct pollfd p = {fd, POLLIN, 0};
         int64_t left = deadline < 0 ? -1 : deadline - nanotime();
         if (deadline >= 0 && left <= 0) {
-            errno = EAGAIN;
+            gocc_errno_set(EAGAIN);
             return -1;
         }
-        int saved = errno;
-        if (iohook_poll_now(&p, 1, left) < 0 && errno != EINTR)
+        int saved = gocc_errno_get();
+        if (iohook_poll_now(&p, 1, left) < 0 && gocc_errno_get() != EINTR)
             return -1;
-        errno = saved;
+        gocc_errno_set(saved);
     }
 }
 
@@ -601,7 +601,7 @@ static int io_accept(int fd, struct sockaddr *a, socklen_t *l, int flags) {
     pdesc *pd = pd_get(fd);
     if (!pd)
         return REAL(accept4)(fd, a, l, flags);
-    int saved = errno;
+    int saved = gocc_errno_get();
     if (!pd->rt_nb) {
         pd->kind = PD_SOCKET;
         if (pd_register(pd) != 0)
@@ -622,16 +622,16 @@ static int io_accept(int fd, struct sockaddr *a, socklen_t *l, int flags) {
         int r = REAL(accept4)(fd, a, l, flags);
         if (r >= 0) {
             fresh_fd(r);
-            errno = saved;
+            gocc_errno_set(saved);
             return r;
         }
-        if (!would_block(errno) || pd->user_nb)
+        if (!would_block(gocc_errno_get()) || pd->user_nb)
             return r;
         if (deadline == -2)
             deadline = deadline_in(pd->rcvtimeo);
         int err = pd_wait(pd, IO_RD, seq, deadline);
         if (err) {
-            errno = err == ETIMEDOUT ? EAGAIN : err;
+            gocc_errno_set(err == ETIMEDOUT ? EAGAIN : err);
             return -1;
         }
     }
@@ -660,7 +660,7 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
     pdesc *pd = pd_get(fd);
     if (fl < 0 || (fl & O_NONBLOCK) || !pd)
         return REAL(connect)(fd, a, l);
-    int saved = errno;
+    int saved = gocc_errno_get();
     /* non-blocking for the call only: the socket is not connected yet,
      * so nothing else is using it */
     if (syscall(SYS_fcntl, fd, F_SETFL, fl | O_NONBLOCK) < 0)
@@ -668,7 +668,7 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
     int r, e;
     for (int64_t pause = 100000;; pause *= 2) {
         r = REAL(connect)(fd, a, l);
-        e = errno;
+        e = gocc_errno_get();
         /* a unix socket whose listener's backlog is full says EAGAIN and
          * has nothing to poll for: retry after a pause, as the blocking
          * connect waits */
@@ -678,11 +678,11 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
     }
     syscall(SYS_fcntl, fd, F_SETFL, fl);
     if (r == 0) {
-        errno = saved;
+        gocc_errno_set(saved);
         return 0;
     }
     if (e != EINPROGRESS) {
-        errno = e;
+        gocc_errno_set(e);
         return -1;
     }
     pd->kind = PD_SOCKET;
@@ -700,7 +700,7 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
             int err = pd_wait(pd, IO_WR, seq, deadline);
             if (err) {
                 /* a blocking connect that times out says EINPROGRESS */
-                errno = err == ETIMEDOUT ? EINPROGRESS : err;
+                gocc_errno_set(err == ETIMEDOUT ? EINPROGRESS : err);
                 return -1;
             }
         }
@@ -710,10 +710,10 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
     if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
         return -1;
     if (soerr) {
-        errno = soerr;
+        gocc_errno_set(soerr);
         return -1;
     }
-    errno = saved;
+    gocc_errno_set(saved);
     return 0;
 }
 
@@ -811,9 +811,9 @@ static int io_ppoll(struct pollfd *p, nfds_t n, int64_t deadline,
             break;
         }
     }
-    int e = errno;
+    int e = gocc_errno_get();
     fw_free(&fw);
-    errno = e;
+    gocc_errno_set(e);
     return r;
 }
 
@@ -830,7 +830,7 @@ int ppoll(struct pollfd *p, nfds_t n, const struct timespec *t,
     if (!hooked() || (t && t->tv_sec == 0 && t->tv_nsec == 0))
         return REAL(ppoll)(p, n, t, mask);
     if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
-        errno = EINVAL;
+        gocc_errno_set(EINVAL);
         return -1;
     }
     return io_ppoll(p, n, t ? deadline_in(ts_ns(t)) : -1, mask);
@@ -878,15 +878,15 @@ static int io_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
             break;
         }
     }
-    int e = errno;
+    int e = gocc_errno_get();
     fw_free(&fw);
-    errno = e;
+    gocc_errno_set(e);
     return r;
 }
 
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
     if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
-        errno = EINVAL;
+        gocc_errno_set(EINVAL);
         return -1;
     }
     int64_t ns = tv ? tv_ns(tv) : -1;
@@ -911,7 +911,7 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
     if (!hooked() || (t && t->tv_sec == 0 && t->tv_nsec == 0))
         return REAL(pselect)(nfds, rd, wr, ex, t, mask);
     if (t && (t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000)) {
-        errno = EINVAL;
+        gocc_errno_set(EINVAL);
         return -1;
     }
     return io_pselect(nfds, rd, wr, ex, t ? deadline_in(ts_ns(t)) : -1, mask);
@@ -966,7 +966,7 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *t,
 int nanosleep(const struct timespec *t, struct timespec *rem) {
     int r = clock_nanosleep(CLOCK_REALTIME, 0, t, rem);
     if (r) {
-        errno = r;
+        gocc_errno_set(r);
         return -1;
     }
     return 0;

@@ -106,7 +106,7 @@ static void *lookup_thread(void *p) {
     lookup *l = p;
     l->gai = getaddrinfo(l->host[0] ? l->host : NULL, l->port, &l->hints,
                          &l->res);
-    l->sys = errno;
+    l->sys = gocc_errno_get();
     int one = 1;
     chan_offer(l->done, &one);
     lookup_unref(l);
@@ -133,7 +133,7 @@ static int resolve(const char *host, const char *port,
     if (numeric && numport) {   /* nothing to look up: no thread */
         h.ai_flags |= AI_NUMERICHOST;
         int gai = getaddrinfo(*host ? host : NULL, port, &h, res);
-        return gai ? gai_errno(gai, errno) : 0;
+        return gai ? gai_errno(gai, gocc_errno_get()) : 0;
     }
     lookup *l = calloc(1, sizeof *l);
     if (!l)
@@ -194,7 +194,7 @@ static int unix_addr(const char *path, struct sockaddr_un *sa, socklen_t *len) {
 static int fail(int err, int fd) {
     if (fd >= 0)
         close(fd);
-    errno = err;
+    gocc_errno_set(err);
     return -1;
 }
 
@@ -210,14 +210,14 @@ static int listen_on(int family, const struct sockaddr *sa, socklen_t len,
     if (family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof v6);
     if (bind(fd, sa, len) < 0 || listen(fd, 65535) < 0)
-        return fail(errno, fd);
+        return fail(gocc_errno_get(), fd);
     return fd;
 }
 
 int gocc_listen(const char *network, const char *address) {
     enum net_kind k = net_parse(network);
     if (k == NET_BAD || !address) {
-        errno = EINVAL;
+        gocc_errno_set(EINVAL);
         return -1;
     }
     if (k == NET_UNIX) {
@@ -243,7 +243,7 @@ int gocc_listen(const char *network, const char *address) {
         int fd = listen_on(AF_INET6, res->ai_addr, res->ai_addrlen,
                            k == NET_TCP6);
         freeaddrinfo(res);
-        if (fd >= 0 || errno != EAFNOSUPPORT || k == NET_TCP6)
+        if (fd >= 0 || gocc_errno_get() != EAFNOSUPPORT || k == NET_TCP6)
             return fd;
     }
     struct addrinfo hints = {
@@ -263,9 +263,9 @@ int gocc_listen(const char *network, const char *address) {
         }
     int fd = listen_on(pick->ai_family, pick->ai_addr, pick->ai_addrlen,
                        pick->ai_family == AF_INET6);
-    err = errno;
+    err = gocc_errno_get();
     freeaddrinfo(res);
-    errno = err;
+    gocc_errno_set(err);
     return fd;
 }
 
@@ -279,7 +279,7 @@ static int dial_one(int family, const struct sockaddr *sa, socklen_t len,
     for (int64_t pause = 100000;;) {
         if (connect(fd, sa, len) == 0)
             break;
-        int e = errno;
+        int e = gocc_errno_get();
         if (e == EAGAIN && family == AF_UNIX) {
             /* the listener's backlog is full: nothing to poll for */
             if (deadline >= 0 && nanotime() >= deadline)
@@ -297,20 +297,20 @@ static int dial_one(int family, const struct sockaddr *sa, socklen_t len,
         int r = gocc_fd_wait(fd, GOCC_WRITE,
                              left < 0 ? -1 : (left + 999999) / 1000000);
         if (r < 0)
-            return fail(errno, fd);
+            return fail(gocc_errno_get(), fd);
         if (r == 0)
             return fail(ETIMEDOUT, fd);
         int soerr = 0;
         socklen_t sl = sizeof soerr;
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
-            return fail(errno, fd);
+            return fail(gocc_errno_get(), fd);
         if (soerr)
             return fail(soerr, fd);
         break;
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
-        return fail(errno, fd);
+        return fail(gocc_errno_get(), fd);
     return fd;
 }
 
@@ -359,12 +359,12 @@ int gocc_dial(const char *network, const char *address, int64_t timeout_ms) {
         }
         fd = dial_one(r->ai_family, r->ai_addr, r->ai_addrlen, d);
         if (fd < 0 && !first)
-            first = errno;      /* Go reports the first error */
+            first = gocc_errno_get();      /* Go reports the first error */
         if (fd < 0 && deadline >= 0 && nanotime() >= deadline)
             break;
     }
     freeaddrinfo(res);
     if (fd < 0)
-        errno = first ? first : ETIMEDOUT;
+        gocc_errno_set(first ? first : ETIMEDOUT);
     return fd;
 }

@@ -431,7 +431,7 @@ int netpoll(int64_t timeout_ns) {
 
 int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
     if (!(events & (GOCC_READ | GOCC_WRITE))) {
-        errno = EINVAL;
+        gocc_errno_set(EINVAL);
         return -1;
     }
     int64_t deadline = timeout_ms < 0 ? -1
@@ -451,7 +451,7 @@ int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
         if (r < 0)
             return -1;
         if (p.revents & POLLNVAL) {
-            errno = EBADF;
+            gocc_errno_set(EBADF);
             return -1;
         }
         if (r > 0) {
@@ -474,7 +474,7 @@ int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
             w[n++] = (io_waiter){.pd = pd, .dir = IO_WR, .seq = s1};
         int err = pd_wait_group(w, n, deadline);
         if (err == EBADF) {
-            errno = EBADF;
+            gocc_errno_set(EBADF);
             return -1;
         }
         if (err == ETIMEDOUT)
