@@ -29,9 +29,11 @@ static void (*sleep_ms)(int);
 static int pipefd[2];
 static gocc_waitgroup wg = GOCC_WAITGROUP_INIT;
 static int got[2];
+static _Atomic int reader_started;
 
 static void reader(void *p) {
     (void)p;
+    reader_started = 1;
     got[0] = poll_in(pipefd[0], 5000);
     got[1] = read_byte(pipefd[0]);
     gocc_wg_done(&wg);
@@ -39,6 +41,8 @@ static void reader(void *p) {
 
 static void writer(void *p) {
     (void)p;
+    while (!reader_started)     /* the reader blocks first */
+        gocc_yield();
     sleep_ms(100);
     if (write(pipefd[1], "A", 1) != 1)
         abort();
