@@ -50,7 +50,7 @@ typedef struct sel_case {
     bool decl;           /* lhs declares a variable (`struct job j`) */
     range ch, val;       /* the channel operand; the value to send */
     range body;          /* statements up to the next case (may be empty) */
-    bool after;          /* ch is a direct gocc_after(...) call */
+    bool after;          /* ch is a direct gocc_after(...) or gocc_ready(...) call */
 } sel_case;
 
 /* A variable a go block captures (found by tr_sema.c). */
@@ -72,7 +72,7 @@ typedef struct site {
     int func;            /* enclosing function (index into funcs), or -1 */
     int id;              /* per-kind number, for generated names */
     bool drop;           /* SITE_RECV: the whole expression statement */
-    bool after;          /* SITE_RECV: operand is gocc_after(...) */
+    bool after;          /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
     bool typedef_make;   /* SITE_MAKE: make(CT, n), CT a typedef name */
     bool inactive;       /* in a skipped #if branch: copied as written */
     /* filled by tr_sema.c */

@@ -381,6 +381,14 @@ static bool ends_operand(const tr_unit *u, int p) {
 
 static int parse_unary(tr_unit *u, int i, int limit);
 
+/* Is [i, end] exactly a call of gocc_after(...) or gocc_ready(...)?  Such
+ * a channel, received from directly or used as a select case, is
+ * released when the receive or the select completes (LANGUAGE.md 3, 12). */
+static bool is_release_call(tr_unit *u, int i, int end) {
+    return (tok_is(u, i, "gocc_after") || tok_is(u, i, "gocc_ready")) &&
+           tok_is(u, tok_next(u, i), "(") && u->match[tok_next(u, i)] == end;
+}
+
 /* postfix-expression tail: [..] (..) .id ->id ++ -- */
 static int parse_postfix(tr_unit *u, int last, int limit) {
     for (;;) {
@@ -627,9 +635,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
             if (!s)
                 return -1;
             s->x = (range){opnd, end};
-            s->after = tok_is(u, opnd, "gocc_after") &&
-                       tok_is(u, tok_next(u, opnd), "(") &&
-                       u->match[tok_next(u, opnd)] == end;
+            s->after = is_release_call(u, opnd, end);
             /* `(<-a, b)`: the left operand of a comma drops its value */
             int p = tok_prev(u, i), pp = tok_prev(u, p);
             if (tok_is(u, tok_next(u, end), ",") && tok_is(u, p, "(") &&
@@ -1016,9 +1022,7 @@ static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
             return -1;
         }
         c->ch = (range){opnd, b};
-        c->after = tok_is(u, opnd, "gocc_after") &&
-                   tok_is(u, tok_next(u, opnd), "(") &&
-                   u->match[tok_next(u, opnd)] == b;
+        c->after = is_release_call(u, opnd, b);
         if (c->lhs.a <= c->lhs.b && scan_expr(u, c->lhs.a, c->lhs.b) < 0)
             return -1;
         if (c->ok.a <= c->ok.b && scan_expr(u, c->ok.a, c->ok.b) < 0)
