@@ -129,6 +129,7 @@ static struct {
 } real;
 
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
+static _Atomic bool real_ready;     /* set (release) once real is filled */
 
 #define RESOLVE(name, fallback)                                               \
     do {                                                                      \
@@ -159,13 +160,15 @@ static void resolve(void) {
     RESOLVE(setsockopt, sys_setsockopt);
     RESOLVE(fcntl, sys_fcntl);
     RESOLVE(ioctl, sys_ioctl);
+    atomic_store_explicit(&real_ready, true, memory_order_release);
 }
 
 /* The real calls, resolved on first use (a constructor of the program may
  * call write before the runtime starts). */
 #define REAL(name)                                                            \
-    (GOCC_LIKELY(real.name) ? real.name                                       \
-                            : (pthread_once(&real_once, resolve), real.name))
+    (GOCC_LIKELY(atomic_load_explicit(&real_ready, memory_order_acquire))     \
+         ? real.name                                                          \
+         : (pthread_once(&real_once, resolve), real.name))
 
 /* ------------------------------------------------------------- the switch */
 
