@@ -227,12 +227,27 @@ static uint32_t group_fire(io_group *grp, uint32_t why) {
     return s < W_READY ? s : W_READY;
 }
 
+/* Gs to ready, in the order their descriptors became ready (epoll's
+ * order): the connection that waited longest is served first. */
+typedef struct g_list {
+    gocc_g *head, *tail;
+} g_list;
+
+static void list_add(g_list *l, gocc_g *g) {
+    g->schedlink = NULL;
+    if (l->tail)
+        l->tail->schedlink = g;
+    else
+        l->head = g;
+    l->tail = g;
+}
+
 /* w was unlinked by an edge or a close (caller holds w->pd->lock): fire
  * its group.  A watch sends its bits now, under the pdesc lock (lock
  * order pdesc -> channel), so that pd_unwatch, which takes that lock,
  * knows no send is under way once it has unlinked the watch.  A parked G
  * goes on *list, to be readied once the lock is dropped. */
-static void waiter_fire(io_waiter *w, uint32_t why, gocc_g **list) {
+static void waiter_fire(io_waiter *w, uint32_t why, g_list *list) {
     io_group *grp = w->grp;
     uint32_t was = group_fire(grp, why);
     if (was == W_READY)
@@ -244,13 +259,12 @@ static void waiter_fire(io_waiter *w, uint32_t why, gocc_g **list) {
         chan_offer(wt->c, &bits);
         atomic_fetch_sub(&np.waiters, 1);
     } else if (was == W_PARKED) {
-        grp->g->schedlink = *list;
-        *list = grp->g;
+        list_add(list, grp->g);
     }
 }
 
 /* Unlink and fire every waiter of direction d (caller holds pd->lock). */
-static void pd_fire_dir(pdesc *pd, int d, uint32_t why, gocc_g **list) {
+static void pd_fire_dir(pdesc *pd, int d, uint32_t why, g_list *list) {
     atomic_fetch_add(&pd->seq[d], 1);
     io_waiter *w = pd->wq[d];
     pd->wq[d] = NULL;
@@ -263,18 +277,19 @@ static void pd_fire_dir(pdesc *pd, int d, uint32_t why, gocc_g **list) {
 }
 
 /* An edge in direction d of pd: count it and wake d's waiters. */
-static void pd_edge(pdesc *pd, int d, gocc_g **list) {
+static void pd_edge(pdesc *pd, int d, g_list *list) {
     lock_acquire(&pd->lock);
     pd_fire_dir(pd, d, W_READY, list);
     lock_release(&pd->lock);
 }
 
-static void ready_list(gocc_g *list) {
-    while (list) {
-        gocc_g *g = list;
-        list = g->schedlink;
+static int ready_list(g_list *list) {
+    int n = 0;
+    for (gocc_g *g = list->head, *next; g; g = next, n++) {
+        next = g->schedlink;
         g_ready(g, false);
     }
+    return n;
 }
 
 /* Run after the waiting G's context is saved (g_park's unlockf). */
@@ -356,7 +371,7 @@ void pd_close(int fd) {
     pdesc *pd = pd_lookup(fd);
     if (!pd)
         return;
-    gocc_g *list = NULL;
+    g_list list = {0};
     lock_acquire(&pd->lock);
     pd->gen++;
     pd->registered = false;
@@ -366,7 +381,7 @@ void pd_close(int fd) {
     for (int d = 0; d < 2; d++)
         pd_fire_dir(pd, d, W_CLOSED, &list);
     lock_release(&pd->lock);
-    ready_list(list);
+    ready_list(&list);
 }
 
 /* ------------------------------------------------------------- polling */
@@ -397,8 +412,7 @@ int netpoll(int64_t timeout_ns) {
         }
     }
     gocc_errno_set(saved);
-    gocc_g *list = NULL;
-    int count = 0;
+    g_list list = {0};
     for (int i = 0; i < n; i++) {
         uint64_t tag = evs[i].data.u64;
         if (tag == BREAK_TAG) {
@@ -421,10 +435,7 @@ int netpoll(int64_t timeout_ns) {
         if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
             pd_edge(pd, IO_WR, &list);
     }
-    for (gocc_g *g = list; g; g = g->schedlink)
-        count++;
-    ready_list(list);
-    return count;
+    return ready_list(&list);
 }
 
 /* ------------------------------------------------------ the public calls */
