@@ -256,6 +256,7 @@ void pd_close(int fd);
 void pd_unwatch(struct io_watch *wt);
 bool netpoll_inited(void);
 bool netpoll_waiting(void);
+bool netpoll_owns(int fd);
 int netpoll(int64_t timeout_ns);
 void netpoll_break(void);
 

@@ -990,11 +990,19 @@ unsigned int sleep(unsigned int s) {
 /* ------------------------------------------- descriptors' life and flags */
 
 int close(int fd) {
+    if (netpoll_owns(fd)) {     /* the runtime's: not the program's to close */
+        gocc_errno_set(EBADF);
+        return -1;
+    }
     pd_close(fd);   /* waiters first: they get EBADF, not the next file */
     return REAL(close)(fd);
 }
 
 int dup3(int old, int new, int flags) {
+    if (netpoll_owns(new)) {
+        gocc_errno_set(EBADF);
+        return -1;
+    }
     if (old != new)
         pd_close(new);
     return REAL(dup3)(old, new, flags);

@@ -127,6 +127,12 @@ bool netpoll_inited(void) {
 
 bool netpoll_waiting(void) { return atomic_load(&np.waiters) > 0; }
 
+/* Is fd one of the poller's own descriptors (which a program that closes
+ * every descriptor it did not open, as daemons do, must not close)? */
+bool netpoll_owns(int fd) {
+    return netpoll_inited() && fd >= 0 && (fd == np.epfd || fd == np.breakfd);
+}
+
 /* Make a worker blocked in netpoll return (deduplicated: one eventfd
  * write until the poller has read it). */
 void netpoll_break(void) {
