@@ -951,6 +951,12 @@ static void test_no_false_deadlock(void **state) {
                  "fatal error: all goroutines are asleep - deadlock!");
 }
 
+/* A daemon closing every descriptor it did not open keeps the poller. */
+static void test_close_everything(void **state) {
+    (void)state;
+    child_expect("io_closeall", "", "GOCC_MAXPROCS=1", 0, "");
+}
+
 int main(void) {
     signal(SIGALRM, on_alarm);
     signal(SIGPIPE, SIG_IGN);
@@ -970,6 +976,7 @@ int main(void) {
         cmocka_unit_test(test_dial_listen_families_in_goroutine),
         cmocka_unit_test(test_plain_thread_calls_on_thread),
         cmocka_unit_test(test_no_false_deadlock),
+        cmocka_unit_test(test_close_everything),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
