@@ -685,7 +685,8 @@ static gocc_g *find_runnable(gocc_m *m) {
                 return g;
             /* and the poller, at most every ms, in case every worker
              * stays busy (Go's sysmon polls every 10 ms) */
-            if (nanotime() - load_relaxed(&sched.last_poll) > 1000000)
+            if (netpoll_waiting() &&
+                nanotime() - load_relaxed(&sched.last_poll) > 1000000)
                 poll_now(m);
         }
         if ((g = runq_get(m)))
