@@ -787,37 +787,60 @@ static bool fw_add_poll(fd_waits *fw, const struct pollfd *p, nfds_t n) {
     return true;
 }
 
-/* ppoll in a goroutine: look with a zero timeout; while nothing is ready,
- * park on every descriptor until an edge or the deadline. */
+/* A readiness call (ppoll, pselect, epoll_pwait) in a goroutine: look
+ * with a zero timeout; while nothing is ready, park on fw's descriptors
+ * until an edge or the deadline, then look again.  With can_park false
+ * (a descriptor the poller cannot watch) it is the call itself, with the
+ * time left.  look(ctx, ts) makes the call with timeout ts (NULL: none).
+ * Frees fw. */
+typedef int (*look_fn)(void *ctx, const struct timespec *ts);
+
+static int wait_ready(fd_waits *fw, bool can_park, int64_t deadline,
+                      look_fn look, void *ctx) {
+    static const struct timespec zero = {0, 0};
+    int r;
+    for (;;) {
+        fw_capture(fw);
+        int64_t left = deadline < 0 ? -1 : deadline - nanotime();
+        if (deadline >= 0 && left < 0)
+            left = 0;
+        if (!can_park) {
+            struct timespec ts = {left / 1000000000, left % 1000000000};
+            r = look(ctx, left < 0 ? NULL : &ts);
+            break;
+        }
+        r = look(ctx, &zero);
+        if (r != 0 || left == 0)
+            break;
+        if (pd_wait_group(fw->w, fw->n, deadline) == ETIMEDOUT) {
+            r = look(ctx, &zero);       /* the last look, as poll's */
+            break;
+        }
+    }
+    int e = gocc_errno_get();
+    fw_free(fw);
+    gocc_errno_set(e);
+    return r;
+}
+
+typedef struct ppoll_call {
+    struct pollfd *p;
+    nfds_t n;
+    const sigset_t *mask;
+} ppoll_call;
+
+static int ppoll_look(void *ctx, const struct timespec *ts) {
+    ppoll_call *c = ctx;
+    return REAL(ppoll)(c->p, c->n, ts, c->mask);
+}
+
 static int io_ppoll(struct pollfd *p, nfds_t n, int64_t deadline,
                     const sigset_t *mask) {
     fd_waits fw;
     fw_init(&fw);
     bool can_park = fw_add_poll(&fw, p, n);
-    int r;
-    for (;;) {
-        fw_capture(&fw);
-        int64_t left = deadline < 0 ? -1 : deadline - nanotime();
-        if (deadline >= 0 && left < 0)
-            left = 0;
-        struct timespec ts = {left / 1000000000, left % 1000000000};
-        if (!can_park) {        /* the blocking call, as it stands */
-            r = REAL(ppoll)(p, n, left < 0 ? NULL : &ts, mask);
-            break;
-        }
-        ts = (struct timespec){0, 0};
-        r = REAL(ppoll)(p, n, &ts, mask);
-        if (r != 0 || left == 0)
-            break;
-        if (pd_wait_group(fw.w, fw.n, deadline) == ETIMEDOUT) {
-            r = REAL(ppoll)(p, n, &ts, mask);  /* last look, as poll does */
-            break;
-        }
-    }
-    int e = gocc_errno_get();
-    fw_free(&fw);
-    gocc_errno_set(e);
-    return r;
+    ppoll_call c = {p, n, mask};
+    return wait_ready(&fw, can_park, deadline, ppoll_look, &c);
 }
 
 int poll(struct pollfd *p, nfds_t n, int timeout_ms) {
@@ -839,6 +862,25 @@ int ppoll(struct pollfd *p, nfds_t n, const struct timespec *t,
     return io_ppoll(p, n, t ? deadline_in(ts_ns(t)) : -1, mask);
 }
 
+/* pselect's sets are results too: each look starts from the program's. */
+typedef struct pselect_call {
+    int nfds;
+    fd_set *rd, *wr, *ex;
+    fd_set r0, w0, e0;
+    const sigset_t *mask;
+} pselect_call;
+
+static int pselect_look(void *ctx, const struct timespec *ts) {
+    pselect_call *c = ctx;
+    if (c->rd)
+        *c->rd = c->r0;
+    if (c->wr)
+        *c->wr = c->w0;
+    if (c->ex)
+        *c->ex = c->e0;
+    return REAL(pselect)(c->nfds, c->rd, c->wr, c->ex, ts, c->mask);
+}
+
 static int io_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
                       int64_t deadline, const sigset_t *mask) {
     fd_waits fw;
@@ -851,40 +893,14 @@ static int io_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
         if (wr && FD_ISSET(fd, wr) && !fw_add(&fw, fd, IO_WR))
             can_park = false;
     }
-    fd_set r0, w0, e0;
-    if (rd) r0 = *rd;
-    if (wr) w0 = *wr;
-    if (ex) e0 = *ex;
-    int r;
-    for (;;) {
-        fw_capture(&fw);
-        int64_t left = deadline < 0 ? -1 : deadline - nanotime();
-        if (deadline >= 0 && left < 0)
-            left = 0;
-        struct timespec ts = {left / 1000000000, left % 1000000000};
-        if (!can_park) {
-            r = REAL(pselect)(nfds, rd, wr, ex, left < 0 ? NULL : &ts, mask);
-            break;
-        }
-        ts = (struct timespec){0, 0};
-        if (rd) *rd = r0;
-        if (wr) *wr = w0;
-        if (ex) *ex = e0;
-        r = REAL(pselect)(nfds, rd, wr, ex, &ts, mask);
-        if (r != 0 || left == 0)
-            break;
-        if (pd_wait_group(fw.w, fw.n, deadline) == ETIMEDOUT) {
-            if (rd) *rd = r0;
-            if (wr) *wr = w0;
-            if (ex) *ex = e0;
-            r = REAL(pselect)(nfds, rd, wr, ex, &ts, mask);
-            break;
-        }
-    }
-    int e = gocc_errno_get();
-    fw_free(&fw);
-    gocc_errno_set(e);
-    return r;
+    pselect_call c = {.nfds = nfds, .rd = rd, .wr = wr, .ex = ex, .mask = mask};
+    if (rd)
+        c.r0 = *rd;
+    if (wr)
+        c.w0 = *wr;
+    if (ex)
+        c.e0 = *ex;
+    return wait_ready(&fw, can_park, deadline, pselect_look, &c);
 }
 
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
@@ -920,27 +936,31 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
     return io_pselect(nfds, rd, wr, ex, t ? deadline_in(ts_ns(t)) : -1, mask);
 }
 
+typedef struct epoll_call {
+    int epfd, max;
+    struct epoll_event *ev;
+    const sigset_t *mask;
+} epoll_call;
+
+static int epoll_look(void *ctx, const struct timespec *ts) {
+    epoll_call *c = ctx;
+    int64_t ms = ts ? (ts_ns(ts) + 999999) / 1000000 : -1;
+    return REAL(epoll_pwait)(c->epfd, c->ev, c->max,
+                             ms > INT_MAX ? INT_MAX : (int)ms, c->mask);
+}
+
+/* epoll_wait on the program's own epoll instance: the instance is itself
+ * a pollable descriptor, readable while it has events. */
 int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout_ms,
                 const sigset_t *mask) {
     if (!hooked() || timeout_ms == 0)
         return REAL(epoll_pwait)(epfd, ev, max, timeout_ms, mask);
     fd_waits fw;
     fw_init(&fw);
-    if (!fw_add(&fw, epfd, IO_RD))
-        return REAL(epoll_pwait)(epfd, ev, max, timeout_ms, mask);
+    bool can_park = fw_add(&fw, epfd, IO_RD);
     int64_t deadline = timeout_ms < 0 ? -1 : deadline_in((int64_t)timeout_ms * 1000000);
-    int r;
-    for (;;) {
-        fw_capture(&fw);
-        r = REAL(epoll_pwait)(epfd, ev, max, 0, mask);
-        if (r != 0)
-            break;
-        if (pd_wait_group(fw.w, fw.n, deadline) != 0) {
-            r = REAL(epoll_pwait)(epfd, ev, max, 0, mask);
-            break;
-        }
-    }
-    return r;
+    epoll_call c = {epfd, max, ev, mask};
+    return wait_ready(&fw, can_park, deadline, epoll_look, &c);
 }
 
 int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout_ms) {

@@ -216,10 +216,8 @@ static int listen_on(int family, const struct sockaddr *sa, socklen_t len,
 
 int gocc_listen(const char *network, const char *address) {
     enum net_kind k = net_parse(network);
-    if (k == NET_BAD || !address) {
-        gocc_errno_set(EINVAL);
-        return -1;
-    }
+    if (k == NET_BAD || !address)
+        return fail(EINVAL, -1);
     if (k == NET_UNIX) {
         struct sockaddr_un sa;
         socklen_t len;

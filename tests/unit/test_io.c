@@ -407,6 +407,20 @@ TEST_IN_GOROUTINE(close_wakes_parked)
 
 /* ------------------------------------------- the program's O_NONBLOCK */
 
+/* A goroutine accepts one connection on listener l (at addr), which makes
+ * the runtime set O_NONBLOCK on l; from a goroutine or a thread. */
+static void accept_once_in_goroutine(int l, const char *addr) {
+    parked_call c = {.fd = l, .what = 1};
+    gocc_go(parked_run, &c);
+    int fd = gocc_dial("tcp", addr, 2000);
+    CHECK(fd >= 0);
+    while (!atomic_load(&c.done))
+        usleep(1000);
+    CHECK(c.ret >= 0);
+    close((int)c.ret);
+    close(fd);
+}
+
 static void user_nonblock(void) {
     /* a pipe the program set O_NONBLOCK: EAGAIN at once, flags as set */
     int p[2];
@@ -441,17 +455,7 @@ static void user_nonblock(void) {
     char addr[64];
     int l = listen_local(addr, sizeof addr);
     REQUIRE(l >= 0);
-    parked_call c = {.fd = l, .what = 1};
-    gocc_go(parked_run, &c);
-    wait_then_settle(&c.started, 1);
-    CHECK_EQ(fcntl(l, F_GETFL) & O_NONBLOCK, 0);
-    int fd = gocc_dial("tcp", addr, 2000);
-    CHECK(fd >= 0);
-    while (!atomic_load(&c.done))
-        gocc_sleep_ms(1);
-    CHECK(c.ret >= 0);
-    close((int)c.ret);
-    close(fd);
+    accept_once_in_goroutine(l, addr);
     CHECK_EQ(fcntl(l, F_GETFL) & O_NONBLOCK, 0);
     int on = 1;
     CHECK_EQ(ioctl(l, FIONBIO, &on), 0);
@@ -915,15 +919,8 @@ static void plain_thread_calls(void) {
     char addr[64];
     int l = listen_local(addr, sizeof addr);
     REQUIRE(l >= 0);
-    /* a goroutine accepts once: the runtime sets its O_NONBLOCK */
-    parked_call c = {.fd = l, .what = 1};
-    gocc_go(parked_run, &c);
-    int fd = gocc_dial("tcp", addr, 2000);
-    while (!atomic_load(&c.done))
-        usleep(1000);
-    CHECK(c.ret >= 0);
-    close((int)c.ret);
-    close(fd);
+    accept_once_in_goroutine(l, addr);    /* the runtime's O_NONBLOCK */
+    int fd;
     /* now this thread */
     thread_accept ta = {.l = l};
     pthread_t th;
