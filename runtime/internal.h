@@ -6,13 +6,14 @@
  *      did not create get a pseudo-G ("foreign" G) so that channel waiters
  *      can name them; such a G parks by blocking its whole thread on a futex.
  *   M  a worker thread with its own run queue (Go's M and P in one: a
- *      goroutine that makes a blocking system call blocks its worker).
+ *      goroutine that makes a blocking system call the poller cannot park
+ *      blocks its worker).
  *   waiter  a G waiting on one channel (Go's sudog).  Lives on the waiting
  *      G's stack, which never moves.
  *
- * Lock order (outer first): timers.lock -> channel locks (in address order
- * within select) -> mutex/waitgroup locks -> sched.lock -> the stack pool
- * lock (stack.c).  Run-queue
+ * Lock order (outer first): timers.lock -> pdesc locks (netpoll.c) ->
+ * channel locks (in address order within select) -> mutex/waitgroup locks
+ * -> sched.lock -> the stack pool lock (stack.c).  Run-queue
  * operations are lock-free.  No runtime lock is held across a context switch
  * except the one a parking G hands to gocc_park(), which is released by the
  * next context to run, after the parked G's registers are saved.

@@ -29,7 +29,13 @@
  *     sleeping, so no item is left behind (the Dekker pair is: producer
  *     publishes the item, fence, reads nidle/nspinning; consumer publishes
  *     nidle/nspinning, then rereads the queues; both sides seq_cst).
+ *   - The poller (netpoll.c): a worker out of work polls without blocking
+ *     before it steals (and a busy one at most every ms, at its every-61st
+ *     visit to g0); the watcher sleeps in epoll_wait instead of its futex
+ *     once the poller exists, and m_wake breaks that sleep through the
+ *     poller's eventfd.
  *   - Deadlock: the last worker to go idle, with empty queues and no timer,
+ *     and no goroutine waiting on a descriptor,
  *     checks whether any thread outside the runtime could still act
  *     (live threads, from /proc, minus workers, minus foreign threads parked
  *     in the runtime); if none can, the program is deadlocked.
@@ -485,12 +491,12 @@ static void m_sleep(gocc_m *m, int64_t timeout, bool watcher) {
 }
 
 /* A non-blocking look at the poller, when goroutines wait on descriptors
- * and no worker sleeps in it: their Gs go on m's queue.  True if any. */
-static bool poll_now(gocc_m *m) {
+ * and no worker sleeps in it: their Gs go on the calling worker's queue.
+ * True if any. */
+static bool poll_now(void) {
     if (!netpoll_waiting() || atomic_load(&sched.poll_m))
         return false;
     store_relaxed(&sched.last_poll, nanotime());
-    (void)m;
     return netpoll(0) > 0;
 }
 
@@ -687,7 +693,7 @@ static gocc_g *find_runnable(gocc_m *m) {
              * stays busy (Go's sysmon polls every 10 ms) */
             if (netpoll_waiting() &&
                 nanotime() - load_relaxed(&sched.last_poll) > 1000000)
-                poll_now(m);
+                poll_now();
         }
         if ((g = runq_get(m)))
             return g;
@@ -695,7 +701,7 @@ static gocc_g *find_runnable(gocc_m *m) {
             return g;
         /* descriptors ready for goroutines parked on them (Go's
          * findrunnable does this before stealing) */
-        if (poll_now(m) && (g = runq_get(m)))
+        if (poll_now() && (g = runq_get(m)))
             return g;
         /* spin: steal from other workers */
         if (!m->spinning && sched.nm > 1 &&
