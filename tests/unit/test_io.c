@@ -9,7 +9,8 @@
  * body would hang (a failure after BODY_TIMEOUT_MS), and with two workers
  * (test_io_procs2).  Bodies that need "something else keeps running" run a
  * ticker goroutine beside the blocking call and check that it ticked.
- * Every network address is loopback; every wait is bounded.
+ * Every network address is loopback; every wait is bounded.  Signals
+ * the program handles do not interrupt parked calls.
  */
 #include "support.h"
 
@@ -936,6 +937,74 @@ static void plain_thread_calls(void) {
 }
 TEST_ON_THREAD(plain_thread_calls)
 
+/* ------------------------------------------------------------- signals */
+
+static atomic_int usr1_count;
+static void on_usr1(int sig) {
+    (void)sig;
+    atomic_fetch_add(&usr1_count, 1);
+}
+
+static atomic_int stop_signals;
+static void *signal_storm(void *p) {
+    (void)p;
+    while (!atomic_load(&stop_signals)) {
+        kill(getpid(), SIGUSR1);
+        struct timespec t = {0, 1000000};
+        nanosleep(&t, NULL);
+    }
+    return NULL;
+}
+
+typedef struct sleep_call {
+    int ret;
+    int64_t ms;
+    atomic_int done;
+} sleep_call;
+
+static void sleep_through(void *p) {
+    sleep_call *c = p;
+    int64_t t0 = gocc_nanotime();
+    c->ret = usleep(200000);
+    c->ms = ms_since(t0);
+    atomic_store(&c->done, 1);
+}
+
+/* Signals the program handles (without SA_RESTART) land on the workers
+ * while goroutines are parked in read and usleep: the calls complete as
+ * if nothing happened, never with an EINTR the runtime let through. */
+static void signals_do_not_interrupt(void) {
+    struct sigaction sa = {0}, old;
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;            /* no SA_RESTART */
+    REQUIRE(sigaction(SIGUSR1, &sa, &old) == 0);
+    atomic_store(&usr1_count, 0);
+    atomic_store(&stop_signals, 0);
+    pthread_t storm;
+    REQUIRE(pthread_create(&storm, NULL, signal_storm, NULL) == 0);
+    int p[2];
+    REQUIRE(pipe(p) == 0);
+    late_writer lw = {p[1], 200};
+    gocc_go(write_later, &lw);
+    sleep_call sc = {0};
+    gocc_go(sleep_through, &sc);
+    char b = 0;
+    CHECK_EQ(read(p[0], &b, 1), 1);
+    CHECK_EQ(b, '!');
+    while (!atomic_load(&sc.done))
+        gocc_sleep_ms(1);
+    CHECK_EQ(sc.ret, 0);
+    CHECK(sc.ms >= 199);
+    atomic_store(&stop_signals, 1);
+    pthread_join(storm, NULL);
+    CHECK(atomic_load(&usr1_count) >= 10);
+    sigaction(SIGUSR1, &old, NULL);
+    close(p[0]);
+    close(p[1]);
+}
+TEST_IN_GOROUTINE(signals_do_not_interrupt)
+
 /* ------------------------------------------------------------ deadlock */
 
 /* Goroutines waiting on descriptors wait on the outside world: no
@@ -972,6 +1041,7 @@ int main(void) {
         BOTH(dial_listen_errors),
         cmocka_unit_test(test_dial_listen_families_in_goroutine),
         cmocka_unit_test(test_plain_thread_calls_on_thread),
+        cmocka_unit_test(test_signals_do_not_interrupt_in_goroutine),
         cmocka_unit_test(test_no_false_deadlock),
         cmocka_unit_test(test_close_everything),
     };
