@@ -228,7 +228,7 @@ static bool would_block(int e) { return e == EAGAIN || e == EWOULDBLOCK; }
 /* fd's number now names a new open file (a hooked socket(), accept(),
  * pipe() ...): forget what was known of the old one. */
 static void fresh_fd(int fd) {
-    if (fd >= 0)
+    if (fd >= 0 && !forked)
         pd_close(fd);
 }
 
@@ -1010,6 +1010,10 @@ unsigned int sleep(unsigned int s) {
 /* ------------------------------------------- descriptors' life and flags */
 
 int close(int fd) {
+    /* a child after fork: plain libc (a runtime lock may have been held
+     * by a thread that does not exist here) */
+    if (forked)
+        return REAL(close)(fd);
     if (netpoll_owns(fd)) {     /* the runtime's: not the program's to close */
         gocc_errno_set(EBADF);
         return -1;
@@ -1019,6 +1023,8 @@ int close(int fd) {
 }
 
 int dup3(int old, int new, int flags) {
+    if (forked)
+        return REAL(dup3)(old, new, flags);
     if (netpoll_owns(new)) {
         gocc_errno_set(EBADF);
         return -1;

@@ -32,6 +32,7 @@
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -1005,6 +1006,41 @@ static void signals_do_not_interrupt(void) {
 }
 TEST_IN_GOROUTINE(signals_do_not_interrupt)
 
+/* ---------------------------------------------------------------- fork */
+
+/* A child forked by a goroutine gets plain libc: its blocking read of an
+ * empty pipe blocks (and is woken by the parent's write), its close and
+ * dup2 work, and the parent's goroutine parks as usual meanwhile. */
+static void fork_child_plain(void) {
+    int to_child[2], to_parent[2];
+    REQUIRE(pipe(to_child) == 0 && pipe(to_parent) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char b = 0;
+        close(to_child[1]);
+        close(to_parent[0]);
+        if (dup2(to_parent[1], 100) != 100)
+            _exit(3);
+        ssize_t r = read(to_child[0], &b, 1);   /* blocks: plain libc */
+        char reply = r == 1 && b == 'q' ? 'a' : 'e';
+        _exit(write(100, &reply, 1) == 1 ? 0 : 4);
+    }
+    REQUIRE(pid > 0);
+    close(to_child[0]);
+    close(to_parent[1]);
+    gocc_sleep_ms(50);          /* the child is blocked in its read */
+    CHECK_EQ(write(to_child[1], "q", 1), 1);
+    char reply = 0;
+    CHECK_EQ(read(to_parent[0], &reply, 1), 1);    /* parks */
+    CHECK_EQ(reply, 'a');
+    int status = -1;
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(to_child[1]);
+    close(to_parent[0]);
+}
+TEST_IN_GOROUTINE(fork_child_plain)
+
 /* ------------------------------------------------------------ deadlock */
 
 /* Goroutines waiting on descriptors wait on the outside world: no
@@ -1042,6 +1078,7 @@ int main(void) {
         cmocka_unit_test(test_dial_listen_families_in_goroutine),
         cmocka_unit_test(test_plain_thread_calls_on_thread),
         cmocka_unit_test(test_signals_do_not_interrupt_in_goroutine),
+        cmocka_unit_test(test_fork_child_plain_in_goroutine),
         cmocka_unit_test(test_no_false_deadlock),
         cmocka_unit_test(test_close_everything),
     };
