@@ -467,6 +467,13 @@ static ssize_t io_output(io_out *c) {
             done += (size_t)r;
             left -= (size_t)r;
             iov_advance(&c->msg, (size_t)r);
+            if (r > 0) {
+                /* ancillary data (SCM_RIGHTS ...) went with the first
+                 * bytes: the rest is plain data, as a blocking sendmsg
+                 * sends it */
+                c->msg.msg_control = NULL;
+                c->msg.msg_controllen = 0;
+            }
             if (left == 0 || (c->flags & MSG_DONTWAIT))
                 goto out;
             if (pd->kind == PD_SOCKET && pd_register(pd) == 0 && pd->user_nb)

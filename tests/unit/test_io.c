@@ -536,6 +536,81 @@ static void full_writes(void) {
 }
 TEST_IN_GOROUTINE(full_writes)
 
+/* A blocking sendmsg of 8 MiB carrying one descriptor (SCM_RIGHTS) on a
+ * unix stream socket: everything arrives, and the descriptor once, with
+ * the first bytes, however many times the sender had to park. */
+typedef struct rights_reader {
+    int fd;
+    size_t got;
+    int fds;
+    atomic_int done;
+} rights_reader;
+
+static void read_rights(void *p) {
+    rights_reader *rr = p;
+    static char buf[65536];
+    for (;;) {
+        union {
+            struct cmsghdr h;
+            char b[CMSG_SPACE(4 * sizeof(int))];
+        } ctl;
+        struct iovec v = {buf, sizeof buf};
+        struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1,
+                           .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
+        ssize_t n = recvmsg(rr->fd, &m, 0);
+        if (n <= 0)
+            break;
+        rr->got += (size_t)n;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                continue;
+            int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+            for (int i = 0; i < k; i++) {
+                int fd;
+                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                close(fd);
+                rr->fds++;
+            }
+        }
+        gocc_yield();
+    }
+    atomic_store(&rr->done, 1);
+}
+
+static void sendmsg_rights_once(void) {
+    int sv[2], p[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 && pipe(p) == 0);
+    size_t len = 8u << 20;
+    char *buf = calloc(1, len);
+    REQUIRE(buf);
+    union {
+        struct cmsghdr h;
+        char b[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec v = {buf, len};
+    struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1,
+                       .msg_control = ctl.b, .msg_controllen = sizeof ctl.b};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &p[0], sizeof(int));
+    rights_reader rr = {.fd = sv[0]};
+    gocc_go(read_rights, &rr);
+    CHECK_EQ(sendmsg(sv[1], &m, 0), (ssize_t)len);
+    close(sv[1]);
+    while (!atomic_load(&rr.done))
+        gocc_sleep_ms(1);
+    CHECK_EQ(rr.got, len);
+    CHECK_EQ(rr.fds, 1);
+    free(buf);
+    close(sv[0]);
+    close(p[0]);
+    close(p[1]);
+}
+TEST_IN_GOROUTINE(sendmsg_rights_once)
+
 /* ------------------------------------------------------------ timeouts */
 
 static void timeouts(void) {
@@ -1070,6 +1145,7 @@ int main(void) {
         cmocka_unit_test(test_close_wakes_parked_in_goroutine),
         cmocka_unit_test(test_user_nonblock_in_goroutine),
         cmocka_unit_test(test_full_writes_in_goroutine),
+        cmocka_unit_test(test_sendmsg_rights_once_in_goroutine),
         cmocka_unit_test(test_timeouts_in_goroutine),
         cmocka_unit_test(test_readiness_calls_park_in_goroutine),
         BOTH(ready_in_select),
