@@ -319,19 +319,32 @@ static ssize_t io_input_all(io_in *c) {
     if (!(c->flags & MSG_WAITALL) || (c->flags & MSG_DONTWAIT) ||
         c->msg->msg_iovlen != 1 || !stream_socket(c->fd))
         return io_input(c);
-    struct iovec *v = c->msg->msg_iov;
-    char *base = v->iov_base;
-    size_t want = v->iov_len, got = 0;
-    c->flags &= ~MSG_WAITALL;
+    /* a private msghdr and iovec: the program's are not moved along */
+    struct msghdr *um = c->msg, m = *um;
+    struct iovec v = um->msg_iov[0];
+    m.msg_iov = &v;
+    io_in part = {c->fd, c->flags & ~MSG_WAITALL, c->sock_only, &m};
+    char *base = v.iov_base;
+    size_t want = v.iov_len, got = 0;
     while (got < want) {
-        v->iov_base = base + got;
-        v->iov_len = want - got;
-        ssize_t r = io_input(c);
-        if (r <= 0) {
-            if (got)
-                break;
-            return r;
+        v.iov_base = base + got;
+        v.iov_len = want - got;
+        ssize_t r = io_input(&part);
+        if (r <= 0 && got)
+            break;
+        if (got == 0) {
+            /* the first read's address, ancillary data and flags are the
+             * call's; later reads bring only bytes */
+            um->msg_namelen = m.msg_namelen;
+            um->msg_controllen = m.msg_controllen;
+            um->msg_flags = m.msg_flags;
+            m.msg_name = NULL;
+            m.msg_namelen = 0;
+            m.msg_control = NULL;
+            m.msg_controllen = 0;
         }
+        if (r <= 0)
+            return r;
         got += (size_t)r;
     }
     return (ssize_t)got;

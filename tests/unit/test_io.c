@@ -611,6 +611,58 @@ static void sendmsg_rights_once(void) {
 }
 TEST_IN_GOROUTINE(sendmsg_rights_once)
 
+/* MSG_WAITALL waits for the whole length on a stream socket (recv and
+ * recvmsg; the program's iovec is left as it was), and takes one
+ * datagram on a datagram socket. */
+typedef struct chunk_writer {
+    int fd;
+    atomic_int done;
+} chunk_writer;
+
+static void write_chunks(void *p) {
+    chunk_writer *w = p;
+    char chunk[1000];
+    for (int i = 0; i < 4; i++) {
+        memset(chunk, 'a' + i, sizeof chunk);
+        gocc_sleep_ms(10);
+        if (write(w->fd, chunk, sizeof chunk) != (ssize_t)sizeof chunk)
+            break;
+    }
+    atomic_store(&w->done, 1);
+}
+
+static void recv_waitall(void) {
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    static char buf[4000];
+    chunk_writer w = {.fd = sv[1]};
+    gocc_go(write_chunks, &w);
+    CHECK_EQ(recv(sv[0], buf, sizeof buf, MSG_WAITALL), 4000);
+    CHECK(buf[0] == 'a' && buf[3999] == 'd');
+    while (!atomic_load(&w.done))
+        gocc_sleep_ms(1);
+    atomic_store(&w.done, 0);
+    gocc_go(write_chunks, &w);
+    struct iovec v = {buf, sizeof buf};
+    struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1};
+    CHECK_EQ(recvmsg(sv[0], &m, MSG_WAITALL), 4000);
+    CHECK(v.iov_base == buf && v.iov_len == sizeof buf);
+    while (!atomic_load(&w.done))
+        gocc_sleep_ms(1);
+    close(sv[0]);
+    close(sv[1]);
+    REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+    atomic_store(&w.done, 0);
+    w.fd = sv[1];
+    gocc_go(write_chunks, &w);
+    CHECK_EQ(recv(sv[0], buf, sizeof buf, MSG_WAITALL), 1000);
+    while (!atomic_load(&w.done))
+        gocc_sleep_ms(1);
+    close(sv[0]);
+    close(sv[1]);
+}
+TEST_IN_GOROUTINE(recv_waitall)
+
 /* ------------------------------------------------------------ timeouts */
 
 static void timeouts(void) {
@@ -1146,6 +1198,7 @@ int main(void) {
         cmocka_unit_test(test_user_nonblock_in_goroutine),
         cmocka_unit_test(test_full_writes_in_goroutine),
         cmocka_unit_test(test_sendmsg_rights_once_in_goroutine),
+        cmocka_unit_test(test_recv_waitall_in_goroutine),
         cmocka_unit_test(test_timeouts_in_goroutine),
         cmocka_unit_test(test_readiness_calls_park_in_goroutine),
         BOTH(ready_in_select),
