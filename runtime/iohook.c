@@ -629,8 +629,14 @@ static int io_accept(int fd, struct sockaddr *a, socklen_t *l, int flags) {
         pd->kind = PD_SOCKET;
         if (pd_register(pd) != 0)
             return REAL(accept4)(fd, a, l, flags);
+        /* only a listening socket: accept on anything else fails at once
+         * (EINVAL), and its flags are none of the runtime's business */
+        int listening = 0;
+        socklen_t len = sizeof listening;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
+            listening = 0;
         lock_acquire(&pd->lock);
-        if (!pd->rt_nb && !pd->user_nb) {
+        if (listening && !pd->rt_nb && !pd->user_nb) {
             int fl = (int)syscall(SYS_fcntl, fd, F_GETFL);
             if (fl >= 0 && syscall(SYS_fcntl, fd, F_SETFL, fl | O_NONBLOCK) == 0)
                 pd->rt_nb = true;

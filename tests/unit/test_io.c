@@ -28,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
@@ -467,6 +468,16 @@ static void user_nonblock(void) {
     CHECK_EQ(fcntl(l, F_SETFL, fcntl(l, F_GETFL) & ~O_NONBLOCK), 0);
     CHECK_EQ(fcntl(l, F_GETFL) & O_NONBLOCK, 0);
     close(l);
+
+    /* accept on a socket that does not listen: EINVAL at once, and the
+     * runtime leaves its flags alone (a plain thread's recv on it would
+     * otherwise say EAGAIN) */
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    CHECK_EQ(accept(sv[0], NULL, NULL), -1);
+    CHECK_EQ(errno_now(), EINVAL);
+    CHECK_EQ((int)syscall(SYS_fcntl, sv[0], F_GETFL) & O_NONBLOCK, 0);
+    close(sv[0]);
+    close(sv[1]);
 }
 TEST_IN_GOROUTINE(user_nonblock)
 
