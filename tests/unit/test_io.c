@@ -60,6 +60,12 @@ static int64_t ms_since(int64_t t0) { return (gocc_nanotime() - t0) / MS; }
 
 /* ------------------------------------------------------------- helpers */
 
+/* Wait until *flag is set: a goroutine parks, a thread sleeps. */
+static void wait_for(atomic_int *flag) {
+    while (!atomic_load(flag))
+        gocc_sleep_ms(1);
+}
+
 /* A goroutine that counts until *stop: proof that the worker is free. */
 typedef struct ticker {
     atomic_int stop, ticks, done;
@@ -81,8 +87,7 @@ static void ticker_start(ticker *t) {
 
 static int ticker_stop(ticker *t) {
     atomic_store(&t->stop, 1);
-    while (!atomic_load(&t->done))
-        gocc_sleep_ms(1);
+    wait_for(&t->done);
     return atomic_load(&t->ticks);
 }
 
@@ -144,8 +149,7 @@ static void pipe_pingpong(void) {
         v++;
     }
     CHECK_EQ(v, 4000);
-    while (!atomic_load(&arg.done))
-        gocc_sleep_ms(1);
+    wait_for(&arg.done);
     close(a[0]); close(a[1]); close(b[0]); close(b[1]);
 }
 TEST_IN_GOROUTINE(pipe_pingpong)
@@ -417,8 +421,7 @@ static void accept_once_in_goroutine(int l, const char *addr) {
     gocc_go(parked_run, &c);
     int fd = gocc_dial("tcp", addr, 2000);
     CHECK(fd >= 0);
-    while (!atomic_load(&c.done))
-        usleep(1000);
+    wait_for(&c.done);
     CHECK(c.ret >= 0);
     close((int)c.ret);
     close(fd);
@@ -536,8 +539,7 @@ static void full_writes(void) {
             w = write(fds[1], buf, len);
         }
         CHECK_EQ(w, (ssize_t)len);
-        while (!atomic_load(&d.done))
-            gocc_sleep_ms(1);
+        wait_for(&d.done);
         CHECK_EQ(d.got, len);
         CHECK(d.pattern_ok);
         close(fds[0]);
@@ -611,8 +613,7 @@ static void sendmsg_rights_once(void) {
     gocc_go(read_rights, &rr);
     CHECK_EQ(sendmsg(sv[1], &m, 0), (ssize_t)len);
     close(sv[1]);
-    while (!atomic_load(&rr.done))
-        gocc_sleep_ms(1);
+    wait_for(&rr.done);
     CHECK_EQ(rr.got, len);
     CHECK_EQ(rr.fds, 1);
     free(buf);
@@ -650,16 +651,14 @@ static void recv_waitall(void) {
     gocc_go(write_chunks, &w);
     CHECK_EQ(recv(sv[0], buf, sizeof buf, MSG_WAITALL), 4000);
     CHECK(buf[0] == 'a' && buf[3999] == 'd');
-    while (!atomic_load(&w.done))
-        gocc_sleep_ms(1);
+    wait_for(&w.done);
     atomic_store(&w.done, 0);
     gocc_go(write_chunks, &w);
     struct iovec v = {buf, sizeof buf};
     struct msghdr m = {.msg_iov = &v, .msg_iovlen = 1};
     CHECK_EQ(recvmsg(sv[0], &m, MSG_WAITALL), 4000);
     CHECK(v.iov_base == buf && v.iov_len == sizeof buf);
-    while (!atomic_load(&w.done))
-        gocc_sleep_ms(1);
+    wait_for(&w.done);
     close(sv[0]);
     close(sv[1]);
     REQUIRE(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
@@ -667,8 +666,7 @@ static void recv_waitall(void) {
     w.fd = sv[1];
     gocc_go(write_chunks, &w);
     CHECK_EQ(recv(sv[0], buf, sizeof buf, MSG_WAITALL), 1000);
-    while (!atomic_load(&w.done))
-        gocc_sleep_ms(1);
+    wait_for(&w.done);
     close(sv[0]);
     close(sv[1]);
 }
@@ -1131,8 +1129,7 @@ static void signals_do_not_interrupt(void) {
     char b = 0;
     CHECK_EQ(read(p[0], &b, 1), 1);
     CHECK_EQ(b, '!');
-    while (!atomic_load(&sc.done))
-        gocc_sleep_ms(1);
+    wait_for(&sc.done);
     CHECK_EQ(sc.ret, 0);
     CHECK(sc.ms >= 199);
     atomic_store(&stop_signals, 1);
