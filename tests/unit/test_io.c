@@ -438,7 +438,7 @@ static void user_nonblock(void) {
     int64_t t0 = gocc_nanotime();
     CHECK_EQ(read(p[0], &b, 1), -1);
     CHECK_EQ(errno_now(), EAGAIN);
-    CHECK(ms_since(t0) < 100);
+    CHECK(ms_since(t0) < 1000);     /* at once, not after a wait */
     close(p[0]);
     close(p[1]);
 
@@ -726,8 +726,9 @@ static void timeouts(void) {
     t0 = gocc_nanotime();
     CHECK_EQ(gocc_fd_wait(p[0], GOCC_READ, 100), 0);
     CHECK(ms_since(t0) >= 99);
-    /* and the ticker ran all along (one worker: it shares it) */
-    CHECK(ticker_stop(&t) >= 100);
+    /* and the ticker ran all along (one worker: it shares it; ~700 ticks
+     * on a quiet machine, none if a wait held the worker) */
+    CHECK(ticker_stop(&t) >= 50);
     close(ep);
     close(p[0]);
     close(p[1]);
@@ -1111,11 +1112,11 @@ static void sleep_through(void *p) {
  * while goroutines are parked in read and usleep: the calls complete as
  * if nothing happened, never with an EINTR the runtime let through. */
 static void signals_do_not_interrupt(void) {
-    struct sigaction sa = {0}, old;
+    struct sigaction sa = {0};
     sa.sa_handler = on_usr1;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;            /* no SA_RESTART */
-    REQUIRE(sigaction(SIGUSR1, &sa, &old) == 0);
+    REQUIRE(sigaction(SIGUSR1, &sa, NULL) == 0);
     atomic_store(&usr1_count, 0);
     atomic_store(&stop_signals, 0);
     pthread_t storm;
@@ -1135,7 +1136,8 @@ static void signals_do_not_interrupt(void) {
     atomic_store(&stop_signals, 1);
     pthread_join(storm, NULL);
     CHECK(atomic_load(&usr1_count) >= 10);
-    sigaction(SIGUSR1, &old, NULL);
+    /* the handler stays: a signal sent just before the storm stopped may
+     * still be pending, and the default action would end the process */
     close(p[0]);
     close(p[1]);
 }
