@@ -1141,13 +1141,8 @@ int fcntl(int fd, int cmd, ...) {
     return iohook_fcntl(fd, cmd, arg);
 }
 
-int fcntl64(int fd, int cmd, ...) {
-    va_list ap;
-    va_start(ap, cmd);
-    long arg = va_arg(ap, long);
-    va_end(ap);
-    return iohook_fcntl(fd, cmd, arg);
-}
+/* the same function under the name _FILE_OFFSET_BITS=64 code calls */
+int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
 int ioctl(int fd, unsigned long req, ...) {
     va_list ap;

@@ -446,6 +446,24 @@ int netpoll(int64_t timeout_ns) {
 
 /* ------------------------------------------------------ the public calls */
 
+/* poll(2)'s events for GOCC_READ/GOCC_WRITE bits. */
+static short poll_events(int events) {
+    return (short)((events & GOCC_READ ? POLLIN : 0) |
+                   (events & GOCC_WRITE ? POLLOUT : 0));
+}
+
+/* The GOCC_ bits of events that poll's revents say are ready (a hang-up
+ * or an error counts as both: the next call reports it); all of events
+ * if none of them shows. */
+static int ready_bits(short revents, int events) {
+    int bits = 0;
+    if (revents & (POLLIN | POLLHUP | POLLERR | POLLRDHUP))
+        bits |= GOCC_READ;
+    if (revents & (POLLOUT | POLLHUP | POLLERR))
+        bits |= GOCC_WRITE;
+    return bits & events ? bits & events : events;
+}
+
 int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
     if (!(events & (GOCC_READ | GOCC_WRITE))) {
         gocc_errno_set(EINVAL);
@@ -456,9 +474,7 @@ int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
                        : nanotime() + timeout_ms * 1000000;
     for (;;) {
         /* the truth, first: what poll says now */
-        struct pollfd p = {fd, (short)((events & GOCC_READ ? POLLIN : 0) |
-                                       (events & GOCC_WRITE ? POLLOUT : 0)),
-                           0};
+        struct pollfd p = {fd, poll_events(events), 0};
         int64_t left = deadline < 0 ? -1 : deadline - nanotime();
         gocc_g *g = g_current();
         pdesc *pd = g && !iohook_off() ? pd_get(fd) : NULL;
@@ -471,14 +487,8 @@ int gocc_fd_wait(int fd, int events, int64_t timeout_ms) {
             gocc_errno_set(EBADF);
             return -1;
         }
-        if (r > 0) {
-            int bits = 0;
-            if (p.revents & (POLLIN | POLLHUP | POLLERR | POLLRDHUP))
-                bits |= GOCC_READ;
-            if (p.revents & (POLLOUT | POLLHUP | POLLERR))
-                bits |= GOCC_WRITE;
-            return bits & events ? bits & events : events;
-        }
+        if (r > 0)
+            return ready_bits(p.revents, events);
         if (!pd || left == 0 || (left < 0 && deadline >= 0))
             return 0;
         if (pd_register(pd) != 0)
@@ -514,21 +524,12 @@ gocc_hchan *gocc_ready_(int fd, int events) {
     for (;;) {
         uint32_t s0 = pd ? atomic_load(&pd->seq[IO_RD]) : 0;
         uint32_t s1 = pd ? atomic_load(&pd->seq[IO_WR]) : 0;
-        struct pollfd p = {fd, (short)((events & GOCC_READ ? POLLIN : 0) |
-                                       (events & GOCC_WRITE ? POLLOUT : 0)),
-                           0};
+        struct pollfd p = {fd, poll_events(events), 0};
         int r = iohook_poll_now(&p, 1, 0);
         if (r != 0 || !pd || pd_register(pd) != 0) {
             /* ready, or an error the first operation will report, or a
              * descriptor epoll cannot watch (always ready) */
-            int bits = 0;
-            if (p.revents & (POLLIN | POLLHUP | POLLERR | POLLRDHUP))
-                bits |= GOCC_READ;
-            if (p.revents & (POLLOUT | POLLHUP | POLLERR))
-                bits |= GOCC_WRITE;
-            bits &= events;
-            if (!bits)
-                bits = events;
+            int bits = ready_bits(p.revents, events);
             chan_offer(c, &bits);
             return c;
         }
