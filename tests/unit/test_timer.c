@@ -419,12 +419,10 @@ static void test_busy_workers_still_run_every_goroutine(void **state) {
     assert_true(stopped);
 }
 
-/* With every worker busy, a goroutine's sleeps and gocc_after timers
- * still fire, and on time. */
-static void test_timers_fire_while_workers_busy(void **state) {
-    (void)state;
-    begin(__func__);
-    int nm = gocc_maxprocs();
+/* One round of the test below: start the load, time ten 20 ms sleeps and
+ * afters, stop the load.  Returns the worst lateness in ns, or -1 after a
+ * failure it has already reported. */
+static int64_t busy_round(int nm) {
     busy *b = start_busy_load(nm);
     timed *t = calloc(1, sizeof *t);
     assert_non_null(t);
@@ -435,14 +433,48 @@ static void test_timers_fire_while_workers_busy(void **state) {
     gocc_go(sleep_and_after_ten_times, t);
     bool fired = wait_flag_for(&t->done, 1, 5000);
     bool stopped = stop_busy_load(b, nm);
-    finish();
-    if (!fired)
-        fail_msg("timers did not fire within 5 s while workers were busy");
-    assert_true(stopped);
-    if (t->worst_ns > 300 * MS)
-        fail_msg("a 20 ms timer fired %.1f ms late under load",
-                 t->worst_ns / 1e6);
+    if (!fired) {
+        print_error("timers did not fire within 5 s while workers were busy\n");
+        return -1; /* t leaked: the goroutine may still use it */
+    }
+    if (!stopped) {
+        print_error("the busy load did not wind down\n");
+        return -1;
+    }
+    int64_t worst = t->worst_ns;
     free(t);
+    return worst;
+}
+
+/* With every worker busy, a goroutine's sleeps and gocc_after timers
+ * still fire, and on time.  Lateness is wall-clock time on a shared
+ * machine: one round in CI once saw 590 ms while a neighbouring test
+ * loaded both CPUs (the same load here gives under 20 ms over 300 rounds),
+ * so a late round is measured again, up to three rounds.  A runtime that
+ * checks timers only when a worker idles is late in every round (by the
+ * whole test: the load never idles), and timers that never fire fail the
+ * first round. */
+static void test_timers_fire_while_workers_busy(void **state) {
+    (void)state;
+    begin(__func__);
+    int nm = gocc_maxprocs();
+    int64_t worst[3] = {0, 0, 0};
+    int late = 0;
+    for (int r = 0; r < 3; r++) {
+        worst[r] = busy_round(nm);
+        if (worst[r] < 0) {
+            finish();
+            fail_msg("round %d of the busy-workers test failed", r + 1);
+        }
+        if (worst[r] <= 300 * MS)
+            break;
+        late++;
+    }
+    finish();
+    if (late == 3)
+        fail_msg("a 20 ms timer fired late under load in 3 rounds out of "
+                 "3: %.1f, %.1f, %.1f ms",
+                 worst[0] / 1e6, worst[1] / 1e6, worst[2] / 1e6);
 }
 
 int main(void) {
