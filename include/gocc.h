@@ -297,6 +297,33 @@ int gocc_listen(const char *network, const char *address);
  * connect said. */
 int gocc_dial(const char *network, const char *address, int64_t timeout_ms);
 
+/* ------------------------------------------------------------------- errno
+ *
+ * A goroutine may park on one thread and resume on another, and errno is
+ * per thread.  The runtime carries each goroutine's errno across every
+ * park, but at -O1/-O2 gcc and clang keep errno's address from before a
+ * call (glibc declares __errno_location `const`), so code that reads errno
+ * after a call that parked could read the errno of the thread it started
+ * on.  This header therefore redefines errno as a lookup on each use,
+ * (*gocc_errno_location()), an ordinary external call the compiler cannot
+ * fold or hoist.  Every translated .gc file, and every C file that
+ * includes this header, gets it: `if (read(fd, b, n) < 0 && errno ==
+ * EAGAIN)` is right at any optimisation level.  A C file that defines
+ * GOCC_NO_FRESH_ERRNO before including this header keeps libc's macro, and
+ * then reads errno after a switch point through gocc_errno_get(). */
+#include <errno.h>
+
+/* The current thread's errno, looked up afresh on every call. */
+int *gocc_errno_location(void);
+/* errno read and written through gocc_errno_location(). */
+int gocc_errno_get(void);
+void gocc_errno_set(int v);
+
+#ifndef GOCC_NO_FRESH_ERRNO
+#undef errno
+#define errno (*gocc_errno_location())
+#endif
+
 /* ------------------------------------------- runtime entry points (macros) */
 
 gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n);

@@ -345,8 +345,6 @@ bool chan_offer(gocc_hchan *c, const void *elem);
 
 _Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
 _Noreturn void gocc_fatal_stack_overflow(int64_t goid);
-void gocc_errno_set(int v);
-int gocc_errno_get(void);
 
 /* ------------------------------------------------------------- sanitizers */
 #if defined(__has_feature)

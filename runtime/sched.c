@@ -85,6 +85,7 @@ gocc_g *global_get_locked(gocc_m *m, int max);
  * of __errno_location() on the current thread (NOTES.md: compilers cache
  * the address otherwise). */
 static int *(*volatile errno_loc)(void) = __errno_location;
+int *gocc_errno_location(void) { return errno_loc(); }
 int gocc_errno_get(void) { return *errno_loc(); }
 void gocc_errno_set(int v) { *errno_loc() = v; }
 
