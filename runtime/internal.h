@@ -24,6 +24,7 @@
 #include "gocc.h"
 #include "context.h"
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -130,6 +131,11 @@ typedef struct gocc_m {
     gocc_g *curg;
     uint64_t rng;
     uint32_t schedtick;
+    /* sysmon gave this M's slot to another M while a goroutine held it
+     * (sysmon.c): set by sysmon under sched.lock, read by the owner at
+     * every switch, cleared by the owner when it comes back
+     * (m_exitblocked) */
+    _Atomic bool blocked;
     bool spinning;
     bool polled;                /* woke from the watcher's timed sleep */
     bool was_watcher;           /* held the watcher role this search */
@@ -151,7 +157,7 @@ typedef struct gocc_m {
 
     _Alignas(64) uint32_t sleep_word;   /* futex: idle sleep */
     struct gocc_m *idle_next;
-    bool idle;
+    _Atomic bool idle;          /* on sched.idle_ms (under sched.lock) */
 
     int *errno_p;               /* this worker thread's errno */
 
@@ -166,15 +172,25 @@ extern struct gocc_sched {
     gocc_lock_t lock;
     gocc_g *gq_head, *gq_tail;  /* global run queue */
     _Atomic int gq_size;
-    gocc_m *idle_ms;
+    gocc_m *idle_ms;            /* Ms asleep for lack of work or of a slot */
+    /* Slots: nm (GOCC_MAXPROCS) Ms at a time may run goroutines.  nidle
+     * is the number of free slots; an M takes one to leave the idle list
+     * (wake_one, m_unidle) and gives it back to join it.  More Ms than
+     * slots exist once sysmon has handed a stuck M's slot to another. */
     _Atomic int nidle;
     _Atomic int nspinning;
     _Atomic(struct gocc_m *) watcher;  /* the idle worker that sleeps
                                         * with a timeout (find_runnable) */
     _Atomic(struct gocc_m *) poll_m;   /* the worker asleep in the poller */
     int64_t last_poll;          /* when a worker last looked (ns) */
-    int nm;
-    gocc_m **ms;
+    int nm;                     /* slots: GOCC_MAXPROCS */
+    gocc_m **ms;                /* every M made, ms[0 .. nthreads) */
+    _Atomic int nthreads;       /* Ms made (published with release) */
+    int maxthreads;             /* GOCC_MAXTHREADS: Ms plus sysmon */
+    _Atomic int nblocked;       /* Ms whose slot sysmon handed off */
+    _Atomic int sysmon_idle;    /* sysmon sleeps until a slot is taken */
+    uint32_t sysmon_word;       /* futex: sysmon's sleep */
+    sigset_t sigmask;           /* every worker's signal mask */
     _Atomic int64_t next_goid;
     _Atomic int started;
     int sys_threads;            /* tool helper threads (never act) */
@@ -200,6 +216,19 @@ void g_ready(gocc_g *g, bool next);
 uint32_t sched_rand(void);
 /* Called by the idle scheduler: wake an idle worker if one sleeps. */
 void sched_wake_idle(void);
+/* sysmon.c asks: give stuck m's slot and queue away (false if m moved on
+ * since tick, or is idle or already blocked). */
+bool sched_handoff(gocc_m *m, uint32_t tick);
+/* At now, does anything wait that only a worker can run (a G queued on m
+ * or globally, a due timer, descriptor waiters nobody polled for)? */
+bool sched_work_waits(gocc_m *m, int64_t now);
+/* sysmon.c: start the monitor thread; wake it from its idle sleep (a slot
+ * was just taken while every slot was free). */
+void sysmon_start(void);
+void sysmon_wake(void);
+/* Start a detached runtime thread with every signal blocked until fn sets
+ * its own mask.  False if the system refused. */
+bool sched_thread_start(void *(*fn)(void *), void *arg);
 void sched_wake_for_timer(void);
 
 /* ------------------------------------------------------------- netpoll.c */
@@ -302,6 +331,8 @@ void timers_unlock(void);
 /* Run the timers that are due; return the next deadline (ns) or -1. */
 int64_t timers_run(int64_t now);
 bool timers_pending(void);
+/* When the earliest timer is due (ns, nanotime), or -1 if there is none. */
+int64_t timers_next(void);
 int64_t nanotime(void);
 
 /* ---------------------------------------------------------------- chan.c */

@@ -154,6 +154,62 @@ gocc_g *runq_steal(gocc_m *m, gocc_m *victim, uint32_t min) {
     }
 }
 
+/* Move everything queued on victim (ring and runnext) to the global queue;
+ * returns how many.  Any thread may call it: it takes from the ring as a
+ * thief does (CAS on head), so victim may go on appending meanwhile.  For
+ * an M whose slot was handed off (sysmon) or that comes back without one. */
+int runq_drain_global(gocc_m *victim) {
+    gocc_g *first = NULL, *last = NULL;
+    int n = 0;
+    for (;;) {
+        uint32_t h = ld_acq(&victim->runqhead);
+        uint32_t t = ld_acq(&victim->runqtail);
+        uint32_t k = t - h;
+        if (k == 0)
+            break;
+        if (k > RUNQ_SIZE)
+            continue;   /* inconsistent h/t snapshot: retry */
+        gocc_g *batch[RUNQ_SIZE];
+        for (uint32_t i = 0; i < k; i++)
+            batch[i] = atomic_load_explicit(&victim->runq[(h + i) % RUNQ_SIZE],
+                                            memory_order_relaxed);
+        if (!atomic_compare_exchange_strong_explicit(
+                &victim->runqhead, &h, h + k, memory_order_acq_rel,
+                memory_order_relaxed))
+            continue;
+        for (uint32_t i = 0; i < k; i++) {
+            batch[i]->schedlink = NULL;
+            if (last)
+                last->schedlink = batch[i];
+            else
+                first = batch[i];
+            last = batch[i];
+        }
+        n += (int)k;
+    }
+    gocc_g *g = atomic_exchange(&victim->runnext, NULL);
+    if (g) {
+        g->schedlink = NULL;
+        if (last)
+            last->schedlink = g;
+        else
+            first = g;
+        last = g;
+        n++;
+    }
+    if (!n)
+        return 0;
+    lock_acquire(&sched.lock);
+    if (sched.gq_tail)
+        sched.gq_tail->schedlink = first;
+    else
+        sched.gq_head = first;
+    sched.gq_tail = last;
+    atomic_fetch_add(&sched.gq_size, n);
+    lock_release(&sched.lock);
+    return n;
+}
+
 void global_put(gocc_g *g) {
     g->schedlink = NULL;
     lock_acquire(&sched.lock);

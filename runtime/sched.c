@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,7 @@ gocc_g *runq_steal(gocc_m *m, gocc_m *victim, uint32_t min);
 void global_put(gocc_g *g);
 gocc_g *global_get(gocc_m *m, int max);
 gocc_g *global_get_locked(gocc_m *m, int max);
+int runq_drain_global(gocc_m *victim);
 
 /* Steal from a busy worker only when it has this many Gs queued. */
 #define STEAL_MIN 4
@@ -197,7 +199,10 @@ static void switch_out(gocc_m *m, gocc_g *g, bool dying) {
     stack_check(g);
     uint32_t tick = m->schedtick + 1;
     store_relaxed(&m->schedtick, tick);
-    if (tick % 61 != 0)
+    /* a blocked M (its slot handed off by sysmon) runs nothing more
+     * before it has a slot again: to g0, which asks for one */
+    if (tick % 61 != 0 &&
+        !atomic_load_explicit(&m->blocked, memory_order_relaxed))
         next = runq_get(m);
     if (next && GOCC_UNLIKELY(g_is_pending(next))) {
         if (m->gfree) {
@@ -485,6 +490,7 @@ static void m_sleep(gocc_m *m, int64_t timeout, bool watcher) {
         atomic_store(&sched.poll_m, m);
         if (atomic_load(AT(&m->sleep_word)) == 0)
             netpoll(timeout);
+        store_relaxed(&sched.last_poll, nanotime());
         atomic_store(&sched.poll_m, NULL);
         return;
     }
@@ -501,25 +507,36 @@ static bool poll_now(void) {
     return netpoll(0) > 0;
 }
 
-/* Pop an idle worker, mark it spinning and wake it.  Caller has made
- * nspinning account for it already when spinning is true. */
+static void m_spawn(bool spinning);
+
+/* Take a free slot and give it to an idle M (not the watcher, if another
+ * is idle), waking it, or to a new M if none is idle (after a handoff:
+ * every M runs or is blocked).  spinning: the M starts as a spinner (the
+ * caller has counted it in nspinning).  False if no slot is free. */
 static bool wake_one(bool spinning) {
     lock_acquire(&sched.lock);
+    if (atomic_load(&sched.nidle) == 0) {
+        lock_release(&sched.lock);
+        return false;
+    }
     /* not the watcher, if another is idle: it keeps watching the timers */
     gocc_m **pp = &sched.idle_ms;
     if (*pp && *pp == atomic_load(&sched.watcher) && (*pp)->idle_next)
         pp = &(*pp)->idle_next;
     gocc_m *m = *pp;
-    bool all_idle = false;
     if (m) {
         *pp = m->idle_next;
-        m->idle = false;
+        atomic_store_explicit(&m->idle, false, memory_order_relaxed);
         m->spinning = spinning;
-        all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
     }
+    bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
     lock_release(&sched.lock);
-    if (!m)
-        return false;
+    if (all_idle)
+        sysmon_wake();
+    if (!m) {
+        m_spawn(spinning);
+        return true;
+    }
     m_wake(m);
     /* Every worker was idle, so the watcher may be asleep until a far
      * timer (its 1 ms limit applies only while some worker is busy): wake
@@ -530,6 +547,108 @@ static bool wake_one(bool spinning) {
     if (all_idle && w && w != m)
         m_wake(w);
     return true;
+}
+
+/* m is on the idle list and woke up (a timeout, a spurious wake): leave
+ * the list with a free slot, or, if none is free (another M took the one
+ * m left), sleep on until wake_one hands m one. */
+static void m_unidle(gocc_m *m) {
+    for (;;) {
+        lock_acquire(&sched.lock);
+        if (!atomic_load_explicit(&m->idle, memory_order_relaxed)) {
+            lock_release(&sched.lock);   /* wake_one gave us a slot */
+            return;
+        }
+        int free = atomic_load(&sched.nidle);
+        if (free > 0) {
+            gocc_m **pp = &sched.idle_ms;
+            while (*pp != m)
+                pp = &(*pp)->idle_next;
+            *pp = m->idle_next;
+            atomic_store_explicit(&m->idle, false, memory_order_relaxed);
+            bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+            lock_release(&sched.lock);
+            if (all_idle)
+                sysmon_wake();
+            return;
+        }
+        /* reset under the lock: a wake_one after it sets the word again */
+        store_relaxed(&m->sleep_word, 0);
+        lock_release(&sched.lock);
+        /* what the poller or the timers readied onto m while it watched
+         * goes to an M with a slot */
+        if (runq_drain_global(m))
+            wakep();
+        futex_wait(&m->sleep_word, 0, -1);
+    }
+}
+
+/* m comes back to the scheduler after sysmon handed its slot to another
+ * M: it takes a free slot if there is one; else its queue goes to the
+ * global queue (the Ms with slots run it) and m sleeps on the idle list,
+ * a spare, until wake_one gives it a slot (Go's exitsyscall: no P, so
+ * the G goes to the global queue and the M stops). */
+static GOCC_NOINLINE void m_exitblocked(gocc_m *m) {
+    lock_acquire(&sched.lock);
+    atomic_store_explicit(&m->blocked, false, memory_order_relaxed);
+    atomic_fetch_sub(&sched.nblocked, 1);
+    int free = atomic_load(&sched.nidle);
+    if (free > 0) {
+        bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+        lock_release(&sched.lock);
+        if (all_idle)
+            sysmon_wake();
+        return;
+    }
+    store_relaxed(&m->sleep_word, 0);
+    atomic_store_explicit(&m->idle, true, memory_order_relaxed);
+    m->idle_next = sched.idle_ms;
+    sched.idle_ms = m;
+    bool was_spinning = m->spinning;
+    m->spinning = false;
+    lock_release(&sched.lock);
+    if (was_spinning)
+        atomic_fetch_sub(&sched.nspinning, 1);
+    /* published before wakep looks for a free slot: the M that held the
+     * last one may have gone idle before it could see them */
+    if (runq_drain_global(m))
+        wakep();
+    futex_wait(&m->sleep_word, 0, -1);
+    m_unidle(m);
+}
+
+/* sysmon: give m's slot to another M, and m's queue to the global queue,
+ * if m is still running the goroutine it ran at tick (it has not come
+ * back to the scheduler since) and holds a slot. */
+bool sched_handoff(gocc_m *m, uint32_t tick) {
+    lock_acquire(&sched.lock);
+    if (atomic_load_explicit(&m->idle, memory_order_relaxed) ||
+        atomic_load_explicit(&m->blocked, memory_order_relaxed) ||
+        load_relaxed(&m->schedtick) != tick) {
+        lock_release(&sched.lock);
+        return false;
+    }
+    atomic_store_explicit(&m->blocked, true, memory_order_relaxed);
+    atomic_fetch_add(&sched.nblocked, 1);
+    atomic_fetch_add(&sched.nidle, 1);
+    lock_release(&sched.lock);
+    runq_drain_global(m);
+    wake_one(false);
+    return true;
+}
+
+/* Does anything wait that a worker must run: Gs queued on m or the global
+ * queue, a due timer, goroutines parked on descriptors that no worker has
+ * polled for in the last millisecond (a timer due later, or a descriptor
+ * a worker watches, needs nobody now)? */
+bool sched_work_waits(gocc_m *m, int64_t now) {
+    if (!runq_empty(m) || atomic_load(&sched.gq_size) > 0)
+        return true;
+    int64_t next = timers_next();
+    if (next >= 0 && next <= now)
+        return true;
+    return netpoll_waiting() && !atomic_load(&sched.poll_m) &&
+           now - load_relaxed(&sched.last_poll) > 1000000;
 }
 
 /* There is new work: make sure some worker will look for it. */
@@ -601,16 +720,18 @@ static bool foreign_could_act(void) {
         return false;
     /* fewer threads than our own workers: the count is not real (qemu-user
      * fakes /proc/self/stat with 0); never report a deadlock on it */
-    if (n < sched.nm)
+    int ours = atomic_load(&sched.nthreads) + 1;   /* Ms and sysmon */
+    if (n < ours)
         return true;
-    return n - sched.sys_threads - sched.nm -
+    return n - sched.sys_threads - ours -
                atomic_load(&sched.foreign_parked) > 0;
 }
 
 /* Does some worker hold enough queued Gs that a thief may take them
  * (STEAL_MIN or more in its ring)? */
 static bool stealable_backlog(void) {
-    for (int i = 0; i < sched.nm; i++) {
+    int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
         if (runq_ring_len(sched.ms[i]) >= STEAL_MIN)
             return true;
     }
@@ -618,7 +739,8 @@ static bool stealable_backlog(void) {
 }
 
 static bool all_runqs_empty(void) {
-    for (int i = 0; i < sched.nm; i++)
+    int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
+    for (int i = 0; i < n; i++)
         if (!runq_empty(sched.ms[i]))
             return false;
     return true;
@@ -659,7 +781,7 @@ static gocc_g *steal_from(gocc_m *m, gocc_m *v, bool last_pass) {
 }
 
 static gocc_g *steal_work(gocc_m *m) {
-    int n = sched.nm;
+    int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
     for (int pass = 0; pass < 4; pass++) {
         uint32_t start = (uint32_t)rng_next(&m->rng) % (uint32_t)n;
         for (int i = 0; i < n; i++) {
@@ -678,6 +800,9 @@ static gocc_g *steal_work(gocc_m *m) {
 static gocc_g *find_runnable(gocc_m *m) {
     for (;;) {
         gocc_g *g;
+        if (GOCC_UNLIKELY(atomic_load_explicit(&m->blocked,
+                                               memory_order_relaxed)))
+            m_exitblocked(m);
         /* due timers first: a busy worker comes here at least every 61
          * switches, and an idle one sleeps only until the next deadline */
         if (timers_pending())
@@ -735,7 +860,7 @@ static gocc_g *find_runnable(gocc_m *m) {
             continue;
         }
         store_relaxed(&m->sleep_word, 0);
-        m->idle = true;
+        atomic_store_explicit(&m->idle, true, memory_order_relaxed);
         m->idle_next = sched.idle_ms;
         sched.idle_ms = m;
         int nidle = atomic_fetch_add(&sched.nidle, 1) + 1;
@@ -779,7 +904,8 @@ static gocc_g *find_runnable(gocc_m *m) {
                  * the watcher sleeps in the poller */
             } else if (nidle == sched.nm &&
                        atomic_load(&sched.gq_size) == 0) {
-                if (!foreign_could_act() && all_runqs_empty() &&
+                if (!foreign_could_act() &&
+                    atomic_load(&sched.nblocked) == 0 && all_runqs_empty() &&
                     atomic_load(&sched.nidle) == sched.nm &&
                     !timers_pending() && !netpoll_waiting())
                     gocc_throw("all goroutines are asleep - deadlock!");
@@ -793,17 +919,9 @@ static gocc_g *find_runnable(gocc_m *m) {
             m->polled = true;
             m->was_watcher = true;   /* hand the role on if we find work */
         }
-        lock_acquire(&sched.lock);
-        if (m->idle) {
-            /* timeout, or we took ourselves back: unlink */
-            gocc_m **pp = &sched.idle_ms;
-            while (*pp != m)
-                pp = &(*pp)->idle_next;
-            *pp = m->idle_next;
-            m->idle = false;
-            atomic_fetch_sub(&sched.nidle, 1);
-        }
-        lock_release(&sched.lock);
+        /* a timeout, or we take ourselves back: with a slot, or not at
+         * all until one is free */
+        m_unidle(m);
     }
 }
 
@@ -811,6 +929,13 @@ static void schedule(gocc_m *m) {
     for (;;) {
         post_switch(m);
         gocc_g *g = find_runnable(m);
+        if (GOCC_UNLIKELY(atomic_load_explicit(&m->blocked,
+                                               memory_order_relaxed))) {
+            /* sysmon gave our slot away while we searched (a slow
+             * timer callback or poll): g is not ours to run */
+            global_put(g);
+            continue;
+        }
         /* whatever the source of g, this worker is no longer looking for
          * work: let wakep wake another if more is queued */
         reset_spinning(m);
@@ -853,9 +978,55 @@ static void m_thread_setup(gocc_m *m) {
 
 static void *m_start(void *p) {
     gocc_m *m = p;
+    pthread_sigmask(SIG_SETMASK, &sched.sigmask, NULL);
     m_thread_setup(m);
     schedule(m);
     return NULL;
+}
+
+/* Start a thread running fn(arg), detached, with every signal blocked
+ * until fn sets its own mask (so that none lands on a thread that is not
+ * set up yet).  False if the system refused. */
+bool sched_thread_start(void *(*fn)(void *), void *arg) {
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_t t;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    int err = pthread_create(&t, &a, fn, arg);
+    pthread_attr_destroy(&a);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return err == 0;
+}
+
+/* A new M, registered in sched.ms (without a thread yet).  Past
+ * GOCC_MAXTHREADS (Ms plus sysmon) the program dies, as Go's does. */
+static gocc_m *m_new(void) {
+    gocc_m *m = aligned_alloc(64, (sizeof(gocc_m) + 63) & ~(size_t)63);
+    if (!m)
+        gocc_throw("out of memory");
+    lock_acquire(&sched.lock);
+    int id = atomic_load_explicit(&sched.nthreads, memory_order_relaxed);
+    if (id + 1 >= sched.maxthreads) {
+        lock_release(&sched.lock);
+        gocc_throw("thread exhaustion");
+    }
+    m_init(m, id);
+    sched.ms[id] = m;
+    atomic_store_explicit(&sched.nthreads, id + 1, memory_order_release);
+    lock_release(&sched.lock);
+    return m;
+}
+
+/* A new M and its thread, holding the slot its caller took for it
+ * (wake_one): after a handoff, when no idle M is left to take it. */
+static void m_spawn(bool spinning) {
+    gocc_m *m = m_new();
+    m->spinning = spinning;
+    if (!sched_thread_start(m_start, m))
+        gocc_throw("cannot create worker thread");
 }
 
 static size_t env_size(const char *name, size_t dflt) {
@@ -889,36 +1060,39 @@ static void start(void) {
     else
         sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
     atomic_store(&sched.next_goid, 1);
+    /* Go's default limit; Ms plus sysmon, and at least enough for them */
+    size_t maxt = env_size("GOCC_MAXTHREADS", 10000);
+    if (maxt > 1000000)
+        maxt = 1000000;
+    sched.maxthreads = (int)maxt;
+    if (sched.maxthreads < sched.nm + 1)
+        gocc_throw("thread exhaustion");
+    /* the workers take the mask of the thread that starts the runtime */
+    pthread_sigmask(SIG_BLOCK, NULL, &sched.sigmask);
     iohook_init();
     int t0 = count_threads();
     stack_init();
-    sched.ms = calloc((size_t)sched.nm, sizeof *sched.ms);
-    for (int i = 0; i < sched.nm; i++) {
-        sched.ms[i] = aligned_alloc(64, (sizeof(gocc_m) + 63) & ~(size_t)63);
-        if (!sched.ms[i])
-            gocc_throw("out of memory");
-        m_init(sched.ms[i], i);
-    }
+    sched.ms = calloc((size_t)sched.maxthreads, sizeof *sched.ms);
+    if (!sched.ms)
+        gocc_throw("out of memory");
+    for (int i = 0; i < sched.nm; i++)
+        m_new();
     int first = 0;
     if (main_as_worker) {
         m_thread_setup(sched.ms[0]);
         first = 1;
     }
-    for (int i = first; i < sched.nm; i++) {
-        pthread_t t;
-        pthread_attr_t a;
-        pthread_attr_init(&a);
-        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&t, &a, m_start, sched.ms[i]) != 0)
+    for (int i = first; i < sched.nm; i++)
+        if (!sched_thread_start(m_start, sched.ms[i]))
             gocc_throw("cannot create worker thread");
-        pthread_attr_destroy(&a);
-    }
+    sysmon_start();
     /* Threads that appeared while we created ours, beyond ours, are helper
      * threads of a tool (TSan's background thread): they never act.
      * Threads that existed before are the program's and might. */
     int t1 = count_threads();
-    if (t0 > 0 && t1 > 0 && t1 - t0 - (sched.nm - first) > 0)
-        sched.sys_threads = t1 - t0 - (sched.nm - first);
+    int made = sched.nm - first + 1;   /* workers and sysmon */
+    if (t0 > 0 && t1 > 0 && t1 - t0 - made > 0)
+        sched.sys_threads = t1 - t0 - made;
     atomic_store_explicit(&sched.started, 1, memory_order_release);
 }
 

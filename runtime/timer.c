@@ -36,6 +36,15 @@ void timers_unlock(void) { lock_release(&timers.lock); }
 
 bool timers_pending(void) { return load_relaxed(&timers.n) > 0; }
 
+int64_t timers_next(void) {
+    if (!timers_pending())
+        return -1;
+    lock_acquire(&timers.lock);
+    int64_t when = timers.n > 0 ? timers.heap[0]->when : -1;
+    lock_release(&timers.lock);
+    return when;
+}
+
 static void heap_set(int i, gocc_timer *t) {
     timers.heap[i] = t;
     t->index = i;

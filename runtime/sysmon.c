@@ -1,0 +1,144 @@
+/*
+ * sysmon.c - the monitor thread: hands a stuck worker's slot to another
+ * thread (Go's sysmon retake/handoffp).
+ *
+ * A goroutine can hold its worker without coming back to the scheduler:
+ * a system call the runtime cannot park (regular-file I/O, getaddrinfo,
+ * waitpid, fsync), a pthread mutex, a library's own blocking call, a long
+ * computation.  Nothing marks these (the runtime sees none of them), so
+ * sysmon watches each M's schedtick, which moves at every switch.  An M
+ * whose tick has not moved for RETAKE_NS, while work waits that no free
+ * slot can take (a G queued on it or globally, a timer, a descriptor
+ * waiter), loses its slot: sched_handoff marks it blocked, moves its queue
+ * to the global queue and gives the slot to an idle M, or to a new one
+ * (at most GOCC_MAXTHREADS threads, Ms plus sysmon).  The blocked M's
+ * goroutine runs on; at its next switch the M asks for a slot again and,
+ * if none is free, sleeps as a spare (m_exitblocked in sched.c).
+ *
+ * Invariants:
+ *   - Only an M that holds a slot (not idle, not blocked) is handed off,
+ *     and only while no slot is free: a free slot's M (the watcher) takes
+ *     the stuck M's queue and timers itself (find_runnable).
+ *   - sysmon never runs goroutines, takes no lock but sched.lock (inside
+ *     sched_handoff and wake_one) and the global queue's, and touches no
+ *     M's queue except through the thief's CAS (runq_drain_global).
+ *   - An idle program costs nothing: when every slot is free and no M is
+ *     blocked, sysmon sleeps until a slot is taken (sysmon_wake, called by
+ *     whoever takes the first slot: the Dekker pair is sysmon_idle against
+ *     nidle, both seq_cst).
+ *
+ * Sleep between looks: 20 us, doubling after 1 ms without a handoff, up
+ * to 5 ms (Go: 20 us to 10 ms).  With RETAKE_NS of 1 ms a stuck worker's
+ * queue moves within about 6 ms.  Rejected: handing off on a shorter
+ * stall (a worker computing for 100 us with Gs queued would bounce them
+ * between threads; the watcher already steals from a worker stuck for
+ * 3 us when a slot is free); and moving the M's queue itself to the new
+ * thread (Go's P): the ring has one producer, the M, whose goroutine may
+ * still be readying Gs into it when sysmon acts, and telling it at every
+ * operation would cost the channel paths an atomic handshake.
+ */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#define RETAKE_NS 1000000
+#define DELAY_MIN_NS 20000
+#define DELAY_MAX_NS 5000000
+
+/* What sysmon last saw of each M: its tick and since when. */
+typedef struct seen {
+    uint32_t tick;
+    int64_t since;
+} seen;
+
+static seen *seen_of;
+
+/* Every slot free and no M blocked: nothing can get stuck. */
+static bool all_idle(void) {
+    return atomic_load(&sched.nidle) == sched.nm &&
+           atomic_load(&sched.nblocked) == 0;
+}
+
+void sysmon_wake(void) {
+    int one = 1;
+    if (atomic_load(&sched.sysmon_idle) &&
+        atomic_compare_exchange_strong(&sched.sysmon_idle, &one, 0)) {
+        atomic_store(AT(&sched.sysmon_word), 1);
+        futex_wake(&sched.sysmon_word, 1);
+    }
+}
+
+/* Sleep until sysmon_wake, while every slot stays free. */
+static void sleep_while_idle(void) {
+    store_relaxed(&sched.sysmon_word, 0);
+    atomic_store(&sched.sysmon_idle, 1);
+    if (all_idle())
+        futex_wait(&sched.sysmon_word, 0, -1);
+    atomic_store(&sched.sysmon_idle, 0);
+}
+
+/* One look at every M; true if some slot was handed off. */
+static bool retake(int64_t now) {
+    bool took = false;
+    int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
+    for (int i = 0; i < n; i++) {
+        gocc_m *m = sched.ms[i];
+        uint32_t tick = load_relaxed(&m->schedtick);
+        seen *s = &seen_of[i];
+        if (tick != s->tick) {
+            s->tick = tick;
+            s->since = now;
+            continue;
+        }
+        if (now - s->since < RETAKE_NS ||
+            atomic_load_explicit(&m->idle, memory_order_relaxed) ||
+            atomic_load_explicit(&m->blocked, memory_order_relaxed) ||
+            atomic_load(&sched.nidle) > 0 || !sched_work_waits(m, now))
+            continue;
+        if (sched_handoff(m, tick)) {
+            took = true;
+            s->since = now;
+        }
+    }
+    return took;
+}
+
+static void *sysmon(void *arg) {
+    (void)arg;
+    /* sysmon never takes a signal: the program's handlers run on its own
+     * threads and the workers */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    int64_t delay = DELAY_MIN_NS, quiet_since = nanotime();
+    uint32_t never = 0;   /* a timed sleep: nobody wakes this word */
+    for (;;) {
+        futex_wait(&never, 0, delay);
+        if (all_idle()) {
+            sleep_while_idle();
+            delay = DELAY_MIN_NS;
+            quiet_since = nanotime();
+            continue;
+        }
+        int64_t now = nanotime();
+        if (retake(now)) {
+            delay = DELAY_MIN_NS;
+            quiet_since = now;
+        } else if (now - quiet_since > 1000000 && delay < DELAY_MAX_NS) {
+            delay *= 2;
+            if (delay > DELAY_MAX_NS)
+                delay = DELAY_MAX_NS;
+        }
+    }
+    return NULL;
+}
+
+void sysmon_start(void) {
+    seen_of = calloc((size_t)sched.maxthreads, sizeof *seen_of);
+    if (!seen_of)
+        gocc_throw("out of memory");
+    if (!sched_thread_start(sysmon, NULL))
+        gocc_throw("cannot create the monitor thread");
+}
