@@ -143,7 +143,8 @@ static void *runner_thread(void *p) {
 }
 
 /* Run fn in a new goroutine or on a new plain pthread; wait for it. */
-static void run_body(void (*fn)(void), bool in_goroutine) {
+__attribute__((unused)) static void run_body(void (*fn)(void),
+                                            bool in_goroutine) {
     runner *r = calloc(1, sizeof *r);
     assert_non_null(r);
     r->fn = fn;
