@@ -166,6 +166,7 @@ typedef struct gocc_m {
     int ngfree;
 
     void *sigstack;
+    int tid;                    /* the thread's kernel id (sysmon looks) */
 } gocc_m;
 
 extern struct gocc_sched {
@@ -191,6 +192,8 @@ extern struct gocc_sched {
     _Atomic int sysmon_idle;    /* sysmon sleeps until a slot is taken */
     uint32_t sysmon_word;       /* futex: sysmon's sleep */
     sigset_t sigmask;           /* every worker's signal mask */
+    bool repeatable;            /* GOCC_SEED with one worker: sysmon hands
+                                 * off only Ms blocked in the kernel */
     _Atomic int64_t next_goid;
     _Atomic int started;
     int sys_threads;            /* tool helper threads (never act) */

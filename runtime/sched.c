@@ -34,6 +34,12 @@
  *     visit to g0); the watcher sleeps in epoll_wait instead of its futex
  *     once the poller exists, and m_wake breaks that sleep through the
  *     poller's eventfd.
+ *   - Slots (Go's P without the queue): GOCC_MAXPROCS of them; an M runs
+ *     goroutines only while it holds one (nidle counts the free ones).
+ *     sysmon.c hands the slot of an M stuck in one goroutine to another M
+ *     (idle or new, up to GOCC_MAXTHREADS) and its queue to the global
+ *     queue; the stuck M takes a slot again at its next switch, or sleeps
+ *     as a spare (m_exitblocked).
  *   - Deadlock: the last worker to go idle, with empty queues and no timer,
  *     and no goroutine waiting on a descriptor,
  *     checks whether any thread outside the runtime could still act
@@ -53,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -968,6 +975,7 @@ static void m_init(gocc_m *m, int id) {
 
 static void m_thread_setup(gocc_m *m) {
     tls_m = m;
+    store_relaxed(&m->tid, (int)syscall(SYS_gettid));
     /* a worker is one thread for life: its errno's address is fixed, and
      * a G saves and restores errno across a park through the worker it
      * is on at that moment (g->m, read afresh after the switch) */
@@ -1055,8 +1063,11 @@ static void start(void) {
     if (sched.nm > 1024)
         sched.nm = 1024;
     const char *seed = getenv("GOCC_SEED");
-    if (seed && *seed)
+    if (seed && *seed) {
         sched.seed = strtoull(seed, NULL, 10);
+        /* a repeatable run: sysmon leaves computations alone */
+        sched.repeatable = sched.nm == 1;
+    }
     else
         sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
     atomic_store(&sched.next_goid, 1);

@@ -7,7 +7,7 @@
  * waitpid, fsync), a pthread mutex, a library's own blocking call, a long
  * computation.  Nothing marks these (the runtime sees none of them), so
  * sysmon watches each M's schedtick, which moves at every switch.  An M
- * whose tick has not moved for RETAKE_NS, while work waits that no free
+ * whose tick has not moved for a while (below), while work waits that no free
  * slot can take (a G queued on it or globally, a timer, a descriptor
  * waiter), loses its slot: sched_handoff marks it blocked, moves its queue
  * to the global queue and gives the slot to an idle M, or to a new one
@@ -27,23 +27,43 @@
  *     whoever takes the first slot: the Dekker pair is sysmon_idle against
  *     nidle, both seq_cst).
  *
+ * Which stall: an M blocked in the kernel (its thread's state in
+ * /proc/self/task/TID/stat is not R) is handed off after BLOCKED_NS, as Go
+ * retakes a P in a system call; one that computes, once its thread has
+ * used RUNNING_NS more of CPU (schedstat), so about 5 ms in all.  A thread
+ * the kernel has descheduled uses no CPU and keeps its slot: on a loaded
+ * machine, handing it off would only run more threads than CPUs, and
+ * would run goroutines beside each other where GOCC_MAXPROCS=1 promised
+ * they would not (test_seed, go_block_static under TSan saw it).
+ * With GOCC_SEED and one worker (a repeatable run, LANGUAGE.md 9) a
+ * running M is never handed off: that would make the interleaving depend
+ * on the machine's load (test_seed saw it under ASan).  The /proc read
+ * (~10 us) is made only for an M already stalled past BLOCKED_NS with work
+ * waiting.
+ *
  * Sleep between looks: 20 us, doubling after 1 ms without a handoff, up
- * to 5 ms (Go: 20 us to 10 ms).  With RETAKE_NS of 1 ms a stuck worker's
- * queue moves within about 6 ms.  Rejected: handing off on a shorter
- * stall (a worker computing for 100 us with Gs queued would bounce them
- * between threads; the watcher already steals from a worker stuck for
- * 3 us when a slot is free); and moving the M's queue itself to the new
- * thread (Go's P): the ring has one producer, the M, whose goroutine may
- * still be readying Gs into it when sysmon acts, and telling it at every
- * operation would cost the channel paths an atomic handshake.
+ * to 5 ms (Go: 20 us to 10 ms), so a blocked worker's queue moves within
+ * about 6 ms and a computing one's within about 10 ms.  Rejected: handing
+ * off on a shorter stall (a worker computing for 100 us with Gs queued
+ * would bounce them between threads; the watcher already steals from a
+ * worker stuck for 3 us when a slot is free); and moving the M's queue
+ * itself to the new thread (Go's P): the ring has one producer, the M,
+ * whose goroutine may still be readying Gs into it when sysmon acts, and
+ * telling it at every operation would cost the channel paths an atomic
+ * handshake.
  */
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-#define RETAKE_NS 1000000
+#define BLOCKED_NS 1000000
+#define RUNNING_NS 4000000
 #define DELAY_MIN_NS 20000
 #define DELAY_MAX_NS 5000000
 
@@ -51,6 +71,7 @@
 typedef struct seen {
     uint32_t tick;
     int64_t since;
+    int64_t cpu0;   /* its thread's CPU time when first a candidate, or -1 */
 } seen;
 
 static seen *seen_of;
@@ -79,6 +100,65 @@ static void sleep_while_idle(void) {
     atomic_store(&sched.sysmon_idle, 0);
 }
 
+/* Read /proc/self/task/TID/NAME into buf; false if there is none. */
+static bool read_task_file(int tid, const char *name, char *buf, size_t len) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = 0;
+    return true;
+}
+
+/* Is thread tid running (or runnable) rather than blocked in the kernel?
+ * Unknown (no /proc) counts as running. */
+static bool thread_running(int tid) {
+    char buf[512];
+    if (!read_task_file(tid, "stat", buf, sizeof buf))
+        return true;
+    char *p = strrchr(buf, ')');   /* the command may hold spaces */
+    return !p || p[1] != ' ' || p[2] == 'R';
+}
+
+/* CPU time thread tid has used (ns), or -1 if the kernel does not say. */
+static int64_t thread_cpu_ns(int tid) {
+    char buf[128];
+    if (!read_task_file(tid, "schedstat", buf, sizeof buf))
+        return -1;
+    return strtoll(buf, NULL, 10);
+}
+
+/* Has m, which has not switched for `stalled` ns, stalled long enough to
+ * lose its slot?  Blocked in the kernel: yes.  Running: once it has used
+ * RUNNING_NS of CPU since it became a candidate (s->cpu0, taken at the
+ * first look past BLOCKED_NS), so that a thread the kernel merely
+ * descheduled (a loaded machine) keeps its slot; without schedstat, once
+ * it has stalled RUNNING_NS.  Never in a repeatable run. */
+static bool stalled_enough(gocc_m *m, seen *s, int64_t stalled) {
+    if (stalled < BLOCKED_NS)
+        return false;
+    int tid = load_relaxed(&m->tid);
+    if (tid <= 0)
+        return false;
+    if (!thread_running(tid))
+        return true;
+    if (sched.repeatable)
+        return false;
+    int64_t cpu = thread_cpu_ns(tid);
+    if (cpu < 0)
+        return stalled >= RUNNING_NS + BLOCKED_NS;
+    if (s->cpu0 < 0) {
+        s->cpu0 = cpu;
+        return false;
+    }
+    return cpu - s->cpu0 >= RUNNING_NS;
+}
+
 /* One look at every M; true if some slot was handed off. */
 static bool retake(int64_t now) {
     bool took = false;
@@ -87,19 +167,22 @@ static bool retake(int64_t now) {
         gocc_m *m = sched.ms[i];
         uint32_t tick = load_relaxed(&m->schedtick);
         seen *s = &seen_of[i];
-        if (tick != s->tick) {
+        if (tick != s->tick || s->since == 0) {   /* 0: never looked */
             s->tick = tick;
             s->since = now;
+            s->cpu0 = -1;
             continue;
         }
-        if (now - s->since < RETAKE_NS ||
+        if (now - s->since < BLOCKED_NS ||
             atomic_load_explicit(&m->idle, memory_order_relaxed) ||
             atomic_load_explicit(&m->blocked, memory_order_relaxed) ||
-            atomic_load(&sched.nidle) > 0 || !sched_work_waits(m, now))
+            atomic_load(&sched.nidle) > 0 || !sched_work_waits(m, now) ||
+            !stalled_enough(m, s, now - s->since))
             continue;
         if (sched_handoff(m, tick)) {
             took = true;
             s->since = now;
+            s->cpu0 = -1;
         }
     }
     return took;
@@ -139,6 +222,7 @@ void sysmon_start(void) {
     seen_of = calloc((size_t)sched.maxthreads, sizeof *seen_of);
     if (!seen_of)
         gocc_throw("out of memory");
+
     if (!sched_thread_start(sysmon, NULL))
         gocc_throw("cannot create the monitor thread");
 }

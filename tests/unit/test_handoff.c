@@ -318,7 +318,7 @@ static void test_thread_limit_below_workers(void **state) {
 /* Under the limit, the same program runs to completion. */
 static void test_thread_limit_enough(void **state) {
     (void)state;
-    child_expect("handoff_exhaust", "stuck", "GOCC_MAXTHREADS=8", 0,
+    child_expect("handoff_exhaust", "stuck", "GOCC_MAXTHREADS=16", 0,
                  "");
 }
 
