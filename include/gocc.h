@@ -297,6 +297,42 @@ int gocc_listen(const char *network, const char *address);
  * connect said. */
 int gocc_dial(const char *network, const char *address, int64_t timeout_ms);
 
+/* ----------------------------------------------------------------- signals
+ *
+ * Go's signal.Notify.  gocc_signal_notify(ch, SIGINT, SIGTERM, 0) makes
+ * each listed signal arrive as its number on ch (a channel of int),
+ * without blocking: when ch is full the signal is dropped, so give it a
+ * buffer.  The list ends with 0.  Several channels may take one signal;
+ * notifying a channel again adds signals.  Returns 0, or -1 with errno
+ * EINVAL (no signal listed, or one that cannot be caught or that the
+ * runtime reports itself: SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE,
+ * SIGILL).  gocc_signal_stop(ch) ends every delivery to ch; a signal no
+ * channel takes any more gets back the action it had before.  Freeing ch
+ * stops it too.  While a channel takes signals the program is never
+ * reported as deadlocked (a signal may still come, as in Go).
+ *
+ * Channel operations in a raw signal handler (one installed with signal()
+ * or sigaction()) are not allowed: the handler runs on whatever thread the
+ * kernel picks, perhaps in the middle of an operation on that very
+ * channel, whose lock it would then wait for forever.  Use
+ * gocc_signal_notify instead.
+ *
+ * The signal mask: sigprocmask and pthread_sigmask called in a goroutine
+ * set the mask of every worker thread (goroutines move between them), so
+ * a signal blocked in main stays blocked in the whole runtime and reaches
+ * a thread that waits for it with sigwait, as in a plain C program. */
+#define gocc_signal_notify(ch, ...)                                           \
+    gocc_signal_notify_(((void)sizeof(gocc_sig_check_(ch)),                   \
+                         gocc_chan_ptr_(ch)),                                 \
+                        __VA_ARGS__)
+#define gocc_signal_stop(ch) gocc_signal_stop_(gocc_chan_ptr_(ch))
+/* ch must be a channel of int (unevaluated) */
+#define gocc_sig_check_(ch)                                                   \
+    char[_Generic((ch)(), int: 1)]
+
+int gocc_signal_notify_(gocc_hchan *c, int signo, ...);
+void gocc_signal_stop_(gocc_hchan *c);
+
 /* ------------------------------------------------------------------- errno
  *
  * A goroutine may park on one thread and resume on another, and errno is

@@ -356,6 +356,7 @@ void gocc_chan_free_(gocc_hchan *c) {
         pd_unwatch(c->watch);
         c->watch = NULL;
     }
+    signal_forget(c);
     /* A select that has already fired elsewhere may still have a waiter
      * here (queued, or dropped by waitq_dequeue but not yet accounted):
      * its goroutine will lock this channel once more to clean up, so wait

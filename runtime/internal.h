@@ -167,6 +167,7 @@ typedef struct gocc_m {
 
     void *sigstack;
     int tid;                    /* the thread's kernel id (sysmon looks) */
+    uint32_t mask_gen;          /* sched.sigmask generation applied */
 } gocc_m;
 
 extern struct gocc_sched {
@@ -232,6 +233,15 @@ void sysmon_wake(void);
 /* Start a detached runtime thread with every signal blocked until fn sets
  * its own mask.  False if the system refused. */
 bool sched_thread_start(void *(*fn)(void *), void *arg);
+/* Wake every idle M once (they look at the signal mask, then sleep on). */
+void sched_wake_all_idle(void);
+
+/* ------------------------------------------------------------- signal.c */
+
+/* Give m's thread the workers' current mask if it changed (signal.c). */
+void sched_apply_sigmask(gocc_m *m);
+/* Channel c is being freed: unsubscribe it from every signal. */
+void signal_forget(gocc_hchan *c);
 void sched_wake_for_timer(void);
 
 /* ------------------------------------------------------------- netpoll.c */

@@ -561,6 +561,7 @@ static bool wake_one(bool spinning) {
  * m left), sleep on until wake_one hands m one. */
 static void m_unidle(gocc_m *m) {
     for (;;) {
+        sched_apply_sigmask(m);
         lock_acquire(&sched.lock);
         if (!atomic_load_explicit(&m->idle, memory_order_relaxed)) {
             lock_release(&sched.lock);   /* wake_one gave us a slot */
@@ -671,6 +672,23 @@ static void wakep(void) {
 }
 
 void sched_wake_idle(void) { wake_one(false); }
+
+void sched_wake_all_idle(void) {
+    int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
+    gocc_m **list = malloc((size_t)n * sizeof *list);
+    if (!list)
+        return;
+    int k = 0;
+    lock_acquire(&sched.lock);
+    for (gocc_m *m = sched.idle_ms; m && k < n; m = m->idle_next)
+        list[k++] = m;
+    lock_release(&sched.lock);
+    /* an M that left the idle list meanwhile just sleeps once for nothing
+     * less: its next sleep returns at once */
+    for (int i = 0; i < k; i++)
+        m_wake(list[i]);
+    free(list);
+}
 
 /* A timer became the earliest (caller holds the timers lock): the watcher
  * must re-arm its sleep; with no watcher, an idle worker becomes one.  A
@@ -810,6 +828,7 @@ static gocc_g *find_runnable(gocc_m *m) {
         if (GOCC_UNLIKELY(atomic_load_explicit(&m->blocked,
                                                memory_order_relaxed)))
             m_exitblocked(m);
+        sched_apply_sigmask(m);
         /* due timers first: a busy worker comes here at least every 61
          * switches, and an idle one sleeps only until the next deadline */
         if (timers_pending())
@@ -986,7 +1005,7 @@ static void m_thread_setup(gocc_m *m) {
 
 static void *m_start(void *p) {
     gocc_m *m = p;
-    pthread_sigmask(SIG_SETMASK, &sched.sigmask, NULL);
+    sched_apply_sigmask(m);
     m_thread_setup(m);
     schedule(m);
     return NULL;

@@ -60,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define BLOCKED_NS 1000000
@@ -100,15 +101,17 @@ static void sleep_while_idle(void) {
     atomic_store(&sched.sysmon_idle, 0);
 }
 
-/* Read /proc/self/task/TID/NAME into buf; false if there is none. */
+/* Read /proc/self/task/TID/NAME into buf; false if there is none.  Raw
+ * system calls: sysmon stays out of the runtime's own libc calls (close
+ * would look at the poller's state for the descriptor). */
 static bool read_task_file(int tid, const char *name, char *buf, size_t len) {
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/%s", tid, name);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    ssize_t n = read(fd, buf, len - 1);
-    close(fd);
+    ssize_t n = syscall(SYS_read, fd, buf, len - 1);
+    syscall(SYS_close, fd);
     if (n <= 0)
         return false;
     buf[n] = 0;
