@@ -189,6 +189,7 @@ extern struct gocc_sched {
     gocc_m **ms;                /* every M made, ms[0 .. nthreads) */
     _Atomic int nthreads;       /* Ms made (published with release) */
     int maxthreads;             /* GOCC_MAXTHREADS: Ms plus sysmon */
+    int nsysmon;                /* 1, or 0 in a child after fork */
     _Atomic int nblocked;       /* Ms whose slot sysmon handed off */
     _Atomic int sysmon_idle;    /* sysmon sleeps until a slot is taken */
     uint32_t sysmon_word;       /* futex: sysmon's sleep */
@@ -235,6 +236,13 @@ void sysmon_wake(void);
 bool sched_thread_start(void *(*fn)(void *), void *arg);
 /* Wake every idle M once (they look at the signal mask, then sleep on). */
 void sched_wake_all_idle(void);
+
+/* fork: the runtime's part of pthread_atfork, by phase (sched.c registers
+ * them; the child keeps only the forking thread's M). */
+enum { FORK_PREPARE, FORK_PARENT, FORK_CHILD };
+void timers_atfork(int phase);
+void stack_atfork(int phase);
+void netpoll_atfork(int phase);
 
 /* ------------------------------------------------------------- signal.c */
 

@@ -121,6 +121,22 @@ static bool netpoll_init(void) {
     return atomic_load(&np.inited);
 }
 
+/* In a child after fork the epoll instance is the parent's (shared): the
+ * child forgets it, and every waiter (its goroutines are the parent's). */
+void netpoll_atfork(int phase) {
+    if (phase != FORK_CHILD)
+        return;
+    if (atomic_load(&np.inited)) {
+        syscall(SYS_close, np.epfd);
+        syscall(SYS_close, np.breakfd);
+    }
+    np.epfd = np.breakfd = -1;
+    np.init_lock.v = 0;
+    atomic_store(&np.inited, 0);
+    atomic_store(&np.waiters, 0);
+    atomic_store(&np.break_pending, 0);
+}
+
 bool netpoll_inited(void) {
     return atomic_load_explicit(&np.inited, memory_order_acquire);
 }

@@ -745,7 +745,7 @@ static bool foreign_could_act(void) {
         return false;
     /* fewer threads than our own workers: the count is not real (qemu-user
      * fakes /proc/self/stat with 0); never report a deadlock on it */
-    int ours = atomic_load(&sched.nthreads) + 1;   /* Ms and sysmon */
+    int ours = atomic_load(&sched.nthreads) + sched.nsysmon;
     if (n < ours)
         return true;
     return n - sched.sys_threads - ours -
@@ -1072,6 +1072,64 @@ static size_t env_size(const char *name, size_t dflt) {
 
 static bool main_as_worker;
 
+/* ------------------------------------------------------------------ fork */
+
+/* Before fork: hold the runtime's global locks (in lock order), so that no
+ * other thread is inside them when the child's copy is made. */
+static void fork_prepare(void) {
+    timers_atfork(FORK_PREPARE);
+    lock_acquire(&sched.lock);
+    stack_atfork(FORK_PREPARE);
+}
+
+static void fork_parent(void) {
+    stack_atfork(FORK_PARENT);
+    lock_release(&sched.lock);
+    timers_atfork(FORK_PARENT);
+}
+
+/* The child has one thread, the one that forked.  It keeps none of the
+ * parent's goroutines (LANGUAGE.md 12): every queue is emptied, the
+ * parent's timers and descriptor waiters are forgotten, and the forking
+ * thread's M, if it is one, becomes the only M with the only slot.  So the
+ * forking goroutine goes on; goroutines it starts run; if it blocks with
+ * nothing else to run, that is a deadlock, reported as such (no other
+ * thread can wake it).  Locks other threads held at the fork on channels
+ * or descriptors stay held in the child: such a channel is unusable
+ * there. */
+static void fork_child(void) {
+    gocc_m *m = m_current();
+    sched.gq_head = sched.gq_tail = NULL;
+    atomic_store(&sched.gq_size, 0);
+    sched.idle_ms = NULL;
+    atomic_store(&sched.nspinning, 0);
+    atomic_store(&sched.nblocked, 0);
+    atomic_store(&sched.watcher, NULL);
+    atomic_store(&sched.poll_m, NULL);
+    atomic_store(&sched.foreign_parked, 0);
+    atomic_store(&sched.sysmon_idle, 0);
+    sched.sys_threads = 0;
+    sched.nsysmon = 0;
+    sched.nm = 1;
+    if (m) {
+        atomic_store(&m->runqhead, atomic_load(&m->runqtail));
+        atomic_store(&m->runnext, NULL);
+        atomic_store(&m->blocked, false);
+        atomic_store(&m->idle, false);
+        m->spinning = false;
+        sched.ms[0] = m;
+        atomic_store(&sched.nthreads, 1);
+        atomic_store(&sched.nidle, 0);
+    } else {
+        atomic_store(&sched.nthreads, 0);
+        atomic_store(&sched.nidle, 1);
+    }
+    netpoll_atfork(FORK_CHILD);
+    stack_atfork(FORK_CHILD);
+    lock_release(&sched.lock);
+    timers_atfork(FORK_CHILD);
+}
+
 static void start(void) {
     /* the CPUs this process may run on, as Go's default GOMAXPROCS */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1100,6 +1158,8 @@ static void start(void) {
     /* the workers take the mask of the thread that starts the runtime */
     pthread_sigmask(SIG_BLOCK, NULL, &sched.sigmask);
     iohook_init();
+    pthread_atfork(fork_prepare, fork_parent, fork_child);
+    sched.nsysmon = 1;
     int t0 = count_threads();
     stack_init();
     sched.ms = calloc((size_t)sched.maxthreads, sizeof *sched.ms);

@@ -94,6 +94,14 @@ static struct {
     int mappers;                /* workers mapping a batch (at most 2) */
 } pool;
 
+/* Around fork: hold the pool's lock so no other thread is inside it. */
+void stack_atfork(int phase) {
+    if (phase == FORK_PREPARE)
+        lock_acquire(&pool.lock);
+    else
+        lock_release(&pool.lock);
+}
+
 /* Bytes at the top of a unit: the G, then (highest) the canary word of the
  * unit above it in a slab, which sits just below that unit's stack_lo. */
 static size_t g_size(void) {

@@ -36,6 +36,22 @@ void timers_unlock(void) { lock_release(&timers.lock); }
 
 bool timers_pending(void) { return load_relaxed(&timers.n) > 0; }
 
+/* Around fork: hold the heap's lock so no other thread is inside it; the
+ * child keeps none of the parent's timers (their goroutines do not exist
+ * there). */
+void timers_atfork(int phase) {
+    if (phase == FORK_PREPARE) {
+        lock_acquire(&timers.lock);
+        return;
+    }
+    if (phase == FORK_CHILD) {
+        for (int i = 0; i < timers.n; i++)
+            timers.heap[i]->index = -1;
+        timers.n = 0;
+    }
+    lock_release(&timers.lock);
+}
+
 int64_t timers_next(void) {
     if (!timers_pending())
         return -1;
