@@ -101,6 +101,8 @@ typedef struct gocc_g {
 
     void *tsan_fiber;
     void *asan_fake_stack;
+    int64_t pooled_at;          /* when it entered the global pool (ns) */
+    bool own_guard;             /* its guard region is its own (not a slab's) */
 } gocc_g;
 
 /* ---------------------------------------------------------------- waiters */
@@ -242,6 +244,12 @@ void sched_wake_all_idle(void);
 enum { FORK_PREPARE, FORK_PARENT, FORK_CHILD };
 void timers_atfork(int phase);
 void stack_atfork(int phase);
+/* Give back to the system the memory of units that have sat in the global
+ * pool for min_age_ns, but the keep most recently pooled; returns the
+ * bytes released, and in *young how many were left for being younger. */
+size_t stack_scavenge(int64_t now, int64_t min_age_ns, int keep, int *young);
+/* Units in the global pool now. */
+int stack_pooled(void);
 void netpoll_atfork(int phase);
 
 /* ------------------------------------------------------------- signal.c */

@@ -34,8 +34,22 @@
  * RSS: a parked goroutine costs one page (its G and top frames share the
  * unit's top page), which is prefaulted with MADV_POPULATE_WRITE, 16 pages
  * to a system call.
- * Memory is never returned to the kernel: a pooled stack is reused at
- * ~0.15 us where a fresh one costs ~8.7 us (NOTES.md).
+ * Memory goes back after a spike (stack_scavenge, called by sysmon): a
+ * unit that has sat in the global pool for a second, beyond the 256 most
+ * recently pooled, is released whole with MADV_DONTNEED (its G too) and
+ * remembered by address in `released`, to be laid out again (unit_reinit)
+ * when the pool runs dry, before any fresh batch is mapped.  A pooled
+ * stack is reused at ~0.15 us where a fresh one costs ~8.7 us (NOTES.md),
+ * a released one somewhere between (a page fault or two).
+ *
+ * The canary of a slab unit lives in the unit below, so a unit is released
+ * only when the unit above it cannot be running: it has a guard region of
+ * its own (nothing above shares its page), or the unit right above it is
+ * in the same scavenging pass, i.e. in the global pool.  The units of a
+ * pass leave the pool while their pages are released (no lock held) and
+ * come back after, so none of them can be handed out meanwhile.  A unit
+ * handed out from the pool rewrites its own canary (stack_alloc_g): the
+ * unit below it may have been released while it sat there.
  */
 #define _GNU_SOURCE
 #include "internal.h"
@@ -92,6 +106,9 @@ static struct {
     struct batch spare;         /* the next batch, if two workers mapped
                                    one at once */
     int mappers;                /* workers mapping a batch (at most 2) */
+    int nfree;                  /* units on the free list */
+    uintptr_t *released;        /* released units: stack_lo | guarded */
+    int nreleased, capreleased;
 } pool;
 
 /* Around fork: hold the pool's lock so no other thread is inside it. */
@@ -147,6 +164,7 @@ static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     g->stack_hi = (char *)g;
     g->stack_lo = base + guard;
     g->guarded = guarded;
+    g->own_guard = guard > 0;
     if (!guarded)
         memcpy(g->stack_lo - 8, &(uint64_t){CANARY}, 8);
 #ifdef HAVE_VALGRIND
@@ -317,6 +335,33 @@ static gocc_g *new_unit(void) {
     return unit_init(base, step, slab ? 0 : pool.guard, guarded);
 }
 
+/* A unit leaves the global pool: the unit below it, whose top word holds
+ * its canary, may have been released meanwhile. */
+static void rearm_canary(gocc_g *g) {
+    if (!g->guarded)
+        memcpy(g->stack_lo - 8, &(uint64_t){CANARY}, 8);
+}
+
+/* A released unit, remembered by its stack_lo (page-aligned) and two
+ * flags in the low bits. */
+enum { REC_GUARDED = 1, REC_OWN_GUARD = 2 };
+
+static uintptr_t unit_record(gocc_g *g) {
+    return (uintptr_t)g->stack_lo | (g->guarded ? REC_GUARDED : 0) |
+           (g->own_guard ? REC_OWN_GUARD : 0);
+}
+
+/* Lay a released unit out again ([lo, lo + pool.unit), zero pages now). */
+static gocc_g *unit_reinit(uintptr_t rec) {
+    char *lo = (char *)(rec & ~(uintptr_t)3);
+    size_t guard = rec & REC_OWN_GUARD ? pool.guard : 0;
+    return unit_init(lo - guard, pool.unit + guard, guard, rec & REC_GUARDED);
+}
+
+static void nfree_add(int d) {
+    store_relaxed(&pool.nfree, pool.nfree + d);
+}
+
 gocc_g *stack_alloc_g(gocc_m *m) {
     gocc_g *g;
     if (m && m->gfree) {
@@ -329,17 +374,24 @@ gocc_g *stack_alloc_g(gocc_m *m) {
     g = pool.free;
     if (g) {
         pool.free = g->schedlink;
+        nfree_add(-1);
+        rearm_canary(g);
         /* refill the worker's cache while we hold the lock */
         while (m && pool.free && m->ngfree < MCACHE / 2) {
             gocc_g *x = pool.free;
             pool.free = x->schedlink;
+            nfree_add(-1);
+            rearm_canary(x);
             x->schedlink = m->gfree;
             m->gfree = x;
             m->ngfree++;
         }
+        lock_release(&pool.lock);
+        return g;
     }
+    uintptr_t rec = pool.nreleased ? pool.released[--pool.nreleased] : 0;
     lock_release(&pool.lock);
-    return g ? g : new_unit();
+    return rec ? unit_reinit(rec) : new_unit();
 }
 
 void stack_free_g(gocc_m *m, gocc_g *g) {
@@ -349,15 +401,115 @@ void stack_free_g(gocc_m *m, gocc_g *g) {
     if (++m->ngfree <= MCACHE)
         return;
     /* move half to the global list */
+    int64_t now = nanotime();
     lock_acquire(&pool.lock);
     while (m->ngfree > MCACHE / 2) {
         gocc_g *x = m->gfree;
         m->gfree = x->schedlink;
         m->ngfree--;
+        x->pooled_at = now;
         x->schedlink = pool.free;
         pool.free = x;
+        nfree_add(1);
     }
     lock_release(&pool.lock);
+}
+
+/* ------------------------------------------------------------- scavenger */
+
+static int by_address(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)*(gocc_g *const *)a;
+    uintptr_t y = (uintptr_t)*(gocc_g *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+int stack_pooled(void) { return load_relaxed(&pool.nfree); }
+
+size_t stack_scavenge(int64_t now, int64_t min_age_ns, int keep, int *young) {
+    *young = 0;
+    if (stack_pooled() <= keep)
+        return 0;
+    /* take every unit past the keep most recent out of the pool */
+    int cap = load_relaxed(&pool.nfree);
+    gocc_g **a = malloc((size_t)cap * sizeof *a);
+    uintptr_t *recs = malloc((size_t)cap * sizeof *recs);
+    if (!a || !recs) {
+        free(a);
+        free(recs);
+        return 0;
+    }
+    int n = 0;
+    lock_acquire(&pool.lock);
+    gocc_g **pp = &pool.free;
+    for (int i = 0; *pp && i < keep; i++)
+        pp = &(*pp)->schedlink;
+    while (*pp && n < cap) {
+        a[n++] = *pp;
+        *pp = (*pp)->schedlink;
+    }
+    nfree_add(-n);
+    lock_release(&pool.lock);
+
+    /* release, a run of adjacent units at a time, those whose upper
+     * neighbour is in this pass or that have a guard of their own */
+    qsort(a, (size_t)n, sizeof *a, by_address);
+    int nrel = 0;
+    size_t bytes = 0;
+    char *run = NULL;
+    size_t runlen = 0;
+    for (int i = 0; i < n; i++) {
+        gocc_g *g = a[i];
+        bool above_free = i + 1 < n && a[i + 1]->stack_lo ==
+                                          g->stack_lo + pool.unit;
+        if (now - g->pooled_at < min_age_ns) {
+            ++*young;
+            continue;
+        }
+        if (!(g->own_guard || above_free))
+            continue;
+        recs[nrel++] = unit_record(g);
+        a[i] = NULL;
+        if (run && run + runlen == g->stack_lo) {
+            runlen += pool.unit;
+        } else {
+            if (run)
+                madvise(run, runlen, MADV_DONTNEED);
+            run = g->stack_lo;
+            runlen = pool.unit;
+        }
+        bytes += pool.unit;
+    }
+    if (run)
+        madvise(run, runlen, MADV_DONTNEED);
+
+    /* the rest back to the pool; the released ones to `released` */
+    lock_acquire(&pool.lock);
+    for (int i = 0; i < n; i++) {
+        if (!a[i])
+            continue;
+        a[i]->schedlink = pool.free;
+        pool.free = a[i];
+        nfree_add(1);
+    }
+    if (pool.nreleased + nrel > pool.capreleased) {
+        int c = pool.capreleased ? pool.capreleased : 1024;
+        while (c < pool.nreleased + nrel)
+            c *= 2;
+        uintptr_t *r = realloc(pool.released, (size_t)c * sizeof *r);
+        if (r) {
+            pool.released = r;
+            pool.capreleased = c;
+        }
+    }
+    int room = pool.capreleased - pool.nreleased;
+    for (int i = 0; i < nrel && i < room; i++)
+        pool.released[pool.nreleased++] = recs[i];
+    lock_release(&pool.lock);
+    /* (no room: those units are lost to the process, never reused; only
+     * when realloc failed) */
+    free(a);
+    free(recs);
+    return bytes;
 }
 
 void stack_check_slow(gocc_g *g) {

@@ -92,13 +92,39 @@ void sysmon_wake(void) {
     }
 }
 
-/* Sleep until sysmon_wake, while every slot stays free. */
-static void sleep_while_idle(void) {
+/* Sleep until sysmon_wake, while every slot stays free; at most timeout
+ * ns (-1: no limit). */
+static void sleep_while_idle(int64_t timeout) {
     store_relaxed(&sched.sysmon_word, 0);
     atomic_store(&sched.sysmon_idle, 1);
     if (all_idle())
-        futex_wait(&sched.sysmon_word, 0, -1);
+        futex_wait(&sched.sysmon_word, 0, timeout);
     atomic_store(&sched.sysmon_idle, 0);
+}
+
+/* The scavenger's pace: a look every SCAVENGE_EVERY_NS while the program
+ * runs (and one more after it goes idle), giving back units pooled for
+ * SCAVENGE_AGE_NS beyond the SCAVENGE_KEEP most recent. */
+#define SCAVENGE_EVERY_NS 500000000
+#define SCAVENGE_AGE_NS 1000000000
+#define SCAVENGE_KEEP 256
+
+static int64_t last_scavenge;
+static int pooled_after;   /* the pool's size after the last pass */
+static int young_after;    /* units the last pass left for their age */
+
+static void scavenge(int64_t now) {
+    last_scavenge = now;
+    stack_scavenge(now, SCAVENGE_AGE_NS, SCAVENGE_KEEP, &young_after);
+    pooled_after = stack_pooled();
+}
+
+/* Is there something for a pass to look at: more units pooled than kept,
+ * and not just the ones the last pass left for good (with a running
+ * neighbour)?  Keeps an idle program from waking for nothing. */
+static bool scavenge_due(void) {
+    int n = stack_pooled();
+    return n > SCAVENGE_KEEP && (n != pooled_after || young_after > 0);
 }
 
 /* Read /proc/self/task/TID/NAME into buf; false if there is none.  Raw
@@ -203,12 +229,19 @@ static void *sysmon(void *arg) {
     for (;;) {
         futex_wait(&never, 0, delay);
         if (all_idle()) {
-            sleep_while_idle();
+            /* pooled stacks not yet old enough: one more look, later */
+            bool more = scavenge_due();
+            sleep_while_idle(more ? SCAVENGE_AGE_NS + SCAVENGE_AGE_NS / 10
+                                  : -1);
+            if (more && all_idle())
+                scavenge(nanotime());
             delay = DELAY_MIN_NS;
             quiet_since = nanotime();
             continue;
         }
         int64_t now = nanotime();
+        if (now - last_scavenge >= SCAVENGE_EVERY_NS)
+            scavenge(now);
         if (retake(now)) {
             delay = DELAY_MIN_NS;
             quiet_since = now;
