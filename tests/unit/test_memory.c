@@ -85,7 +85,7 @@ static void end_spike(spike *s) {
     gocc_chan_free(s->release);
 }
 
-/* After NSPIKE parked goroutines (12 KiB of stack each) exit, RSS falls
+/* After NSPIKE parked goroutines (a page or three of stack each) exit, RSS falls
  * back to within a quarter of the spike above where it started. */
 static void test_rss_returns_after_spike(void **state) {
     (void)state;
@@ -109,7 +109,9 @@ static void test_rss_returns_after_spike(void **state) {
 #ifdef SANITIZED
     (void)after;
 #else
-    assert_true(peak - base > NSPIKE * 8);   /* the spike was real */
+    /* the spike was real: most of a page per goroutine at least (measured:
+     * 12 KiB a goroutine built with gcc, 4 KiB with clang) */
+    assert_true(peak - base > NSPIKE * 3);
     if (after - base > (peak - base) / 4)
         fail_msg("RSS stayed at %ld KiB (base %ld, peak %ld)", after, base,
                  peak);
