@@ -15,6 +15,8 @@
 
 #if defined(GOCC_CONTEXT_UCONTEXT)
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* makecontext passes int arguments only: split the two pointers. */
@@ -39,7 +41,23 @@ void gocc_ctx_make(gocc_ctx *ctx, char *lo, char *hi, void (*entry)(void *),
                 (unsigned)a);
 }
 
+static _Atomic unsigned long long ctx_mask;
+static _Atomic _Bool ctx_mask_on;
+
+void gocc_ctx_set_sigmask(unsigned long long bits) {
+    atomic_store_explicit(&ctx_mask, bits, memory_order_relaxed);
+    atomic_store_explicit(&ctx_mask_on, 1, memory_order_release);
+}
+
 void gocc_ctx_switch(gocc_ctx *from, gocc_ctx *to) {
+    if (atomic_load_explicit(&ctx_mask_on, memory_order_acquire)) {
+        unsigned long long bits =
+            atomic_load_explicit(&ctx_mask, memory_order_relaxed);
+        sigemptyset(&to->uc.uc_sigmask);
+        for (int s = 1; s <= 64; s++)
+            if (bits & (1ull << (s - 1)))
+                sigaddset(&to->uc.uc_sigmask, s);
+    }
     swapcontext(&from->uc, &to->uc);
 }
 
@@ -89,4 +107,8 @@ void gocc_ctx_make(gocc_ctx *ctx, char *lo, char *hi, void (*entry)(void *),
 
 #else
 #error "no asm context switch for this architecture: configure with -DGOCC_CONTEXT=ucontext"
+#endif
+
+#if !defined(GOCC_CONTEXT_UCONTEXT)
+void gocc_ctx_set_sigmask(unsigned long long bits) { (void)bits; }
 #endif

@@ -34,4 +34,12 @@ void gocc_ctx_make(gocc_ctx *ctx, char *lo, char *hi, void (*entry)(void *),
  * switches back to from. */
 void gocc_ctx_switch(gocc_ctx *from, gocc_ctx *to);
 
+/* The signal mask a switch leaves on the thread (signals 1-64 as bits
+ * signo-1), once gocc_ctx_set_sigmask has been called: swapcontext
+ * installs the mask stored in the context it resumes, so without this a
+ * switch would bring back whatever mask that context was saved with, and
+ * a mask shared by all workers (signal.c) would not hold.  The asm back end
+ * leaves the mask alone and ignores it. */
+void gocc_ctx_set_sigmask(unsigned long long bits);
+
 #endif

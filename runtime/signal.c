@@ -93,8 +93,13 @@ void sched_apply_sigmask(gocc_m *m) {
 static void share_mask(gocc_m *self) {
     sigset_t cur;
     real_pthread_sigmask(SIG_BLOCK, NULL, &cur);
+    unsigned long long bits = 0;
+    for (int s = 1; s <= 64; s++)
+        if (sigismember(&cur, s) == 1)
+            bits |= 1ull << (s - 1);
     lock_acquire(&mask_lock);
     sched.sigmask = cur;
+    gocc_ctx_set_sigmask(bits);
     uint32_t gen = atomic_fetch_add(&mask_gen, 1) + 1;
     lock_release(&mask_lock);
     atomic_store_explicit(AT(&self->mask_gen), gen, memory_order_release);
