@@ -144,14 +144,16 @@ static bool read_task_file(int tid, const char *name, char *buf, size_t len) {
     return true;
 }
 
-/* Is thread tid running (or runnable) rather than blocked in the kernel?
- * Unknown (no /proc) counts as running. */
+/* Is thread tid running (or runnable) rather than blocked in the kernel
+ * (state S or D)?  Unknown (no /proc) counts as running, and so does a
+ * thread a tracer holds (t, T): under strace every system call stops it,
+ * and handing it off then would only measure the tracer. */
 static bool thread_running(int tid) {
     char buf[512];
     if (!read_task_file(tid, "stat", buf, sizeof buf))
         return true;
     char *p = strrchr(buf, ')');   /* the command may hold spaces */
-    return !p || p[1] != ' ' || p[2] == 'R';
+    return !p || p[1] != ' ' || (p[2] != 'S' && p[2] != 'D');
 }
 
 /* CPU time thread tid has used (ns), or -1 if the kernel does not say. */
