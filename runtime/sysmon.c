@@ -28,7 +28,7 @@
  *     nidle, both seq_cst).
  *
  * Which stall: an M blocked in the kernel (its thread's state in
- * /proc/self/task/TID/stat is not R) is handed off after BLOCKED_NS, as Go
+ * /proc/self/task/TID/stat is S or D) is handed off after BLOCKED_NS, as Go
  * retakes a P in a system call; one that computes, once its thread has
  * used RUNNING_NS more of CPU (schedstat), so about 5 ms in all.  A thread
  * the kernel has descheduled uses no CPU and keeps its slot: on a loaded
