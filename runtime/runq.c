@@ -18,6 +18,7 @@
 #include "internal.h"
 
 void global_put(gocc_g *g);
+static void global_put_list(gocc_g *first, gocc_g *last, int n);
 
 static inline uint32_t ld_acq(_Atomic uint32_t *p) {
     return atomic_load_explicit(p, memory_order_acquire);
@@ -40,14 +41,7 @@ static bool runq_put_slow(gocc_m *m, gocc_g *g, uint32_t h, uint32_t t) {
     for (int i = 0; i < N; i++)
         batch[i]->schedlink = batch[i + 1];
     batch[N]->schedlink = NULL;
-    lock_acquire(&sched.lock);
-    if (sched.gq_tail)
-        sched.gq_tail->schedlink = batch[0];
-    else
-        sched.gq_head = batch[0];
-    sched.gq_tail = batch[N];
-    atomic_fetch_add(&sched.gq_size, N + 1);
-    lock_release(&sched.lock);
+    global_put_list(batch[0], batch[N], N + 1);
     return true;
 }
 
@@ -197,8 +191,14 @@ int runq_drain_global(gocc_m *victim) {
         last = g;
         n++;
     }
-    if (!n)
-        return 0;
+    if (n)
+        global_put_list(first, last, n);
+    return n;
+}
+
+/* Append the n Gs first..last (linked by schedlink, last's NULL) to the
+ * global queue. */
+static void global_put_list(gocc_g *first, gocc_g *last, int n) {
     lock_acquire(&sched.lock);
     if (sched.gq_tail)
         sched.gq_tail->schedlink = first;
@@ -207,19 +207,11 @@ int runq_drain_global(gocc_m *victim) {
     sched.gq_tail = last;
     atomic_fetch_add(&sched.gq_size, n);
     lock_release(&sched.lock);
-    return n;
 }
 
 void global_put(gocc_g *g) {
     g->schedlink = NULL;
-    lock_acquire(&sched.lock);
-    if (sched.gq_tail)
-        sched.gq_tail->schedlink = g;
-    else
-        sched.gq_head = g;
-    sched.gq_tail = g;
-    atomic_fetch_add(&sched.gq_size, 1);
-    lock_release(&sched.lock);
+    global_put_list(g, g, 1);
 }
 
 /* Take a batch from the global queue (caller holds sched.lock): one G to

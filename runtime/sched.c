@@ -517,6 +517,13 @@ static bool poll_now(void) {
 
 static void m_spawn(bool spinning);
 
+/* Take a free slot (caller holds sched.lock, and has seen nidle > 0).
+ * True if every slot was free before: then, once the lock is released,
+ * sysmon must be woken (sysmon_wake), as it sleeps while all are free. */
+static bool slot_take_locked(void) {
+    return atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+}
+
 /* Take a free slot and give it to an idle M (not the watcher, if another
  * is idle), waking it, or to a new M if none is idle (after a handoff:
  * every M runs or is blocked).  spinning: the M starts as a spinner (the
@@ -537,7 +544,7 @@ static bool wake_one(bool spinning) {
         atomic_store_explicit(&m->idle, false, memory_order_relaxed);
         m->spinning = spinning;
     }
-    bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+    bool all_idle = slot_take_locked();
     lock_release(&sched.lock);
     if (all_idle)
         sysmon_wake();
@@ -575,7 +582,7 @@ static void m_unidle(gocc_m *m) {
                 pp = &(*pp)->idle_next;
             *pp = m->idle_next;
             atomic_store_explicit(&m->idle, false, memory_order_relaxed);
-            bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+            bool all_idle = slot_take_locked();
             lock_release(&sched.lock);
             if (all_idle)
                 sysmon_wake();
@@ -603,7 +610,7 @@ static GOCC_NOINLINE void m_exitblocked(gocc_m *m) {
     atomic_fetch_sub(&sched.nblocked, 1);
     int free = atomic_load(&sched.nidle);
     if (free > 0) {
-        bool all_idle = atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
+        bool all_idle = slot_take_locked();
         lock_release(&sched.lock);
         if (all_idle)
             sysmon_wake();
