@@ -524,6 +524,15 @@ static bool slot_take_locked(void) {
     return atomic_fetch_sub(&sched.nidle, 1) == sched.nm;
 }
 
+/* Take a free slot for the caller, release sched.lock, wake sysmon if it
+ * was the first slot taken. */
+static void slot_take_unlock(void) {
+    bool all_idle = slot_take_locked();
+    lock_release(&sched.lock);
+    if (all_idle)
+        sysmon_wake();
+}
+
 /* Take a free slot and give it to an idle M (not the watcher, if another
  * is idle), waking it, or to a new M if none is idle (after a handoff:
  * every M runs or is blocked).  spinning: the M starts as a spinner (the
@@ -582,10 +591,7 @@ static void m_unidle(gocc_m *m) {
                 pp = &(*pp)->idle_next;
             *pp = m->idle_next;
             atomic_store_explicit(&m->idle, false, memory_order_relaxed);
-            bool all_idle = slot_take_locked();
-            lock_release(&sched.lock);
-            if (all_idle)
-                sysmon_wake();
+            slot_take_unlock();
             return;
         }
         /* reset under the lock: a wake_one after it sets the word again */
@@ -608,15 +614,12 @@ static GOCC_NOINLINE void m_exitblocked(gocc_m *m) {
     lock_acquire(&sched.lock);
     atomic_store_explicit(&m->blocked, false, memory_order_relaxed);
     atomic_fetch_sub(&sched.nblocked, 1);
-    int free = atomic_load(&sched.nidle);
-    if (free > 0) {
-        bool all_idle = slot_take_locked();
-        lock_release(&sched.lock);
-        if (all_idle)
-            sysmon_wake();
+    if (atomic_load(&sched.nidle) > 0) {
+        slot_take_unlock();
         return;
     }
-    store_relaxed(&m->sleep_word, 0);
+    /* on the idle list without a slot: m_unidle hands its queue to the
+     * global queue and sleeps until a slot is free or given */
     atomic_store_explicit(&m->idle, true, memory_order_relaxed);
     m->idle_next = sched.idle_ms;
     sched.idle_ms = m;
@@ -625,11 +628,6 @@ static GOCC_NOINLINE void m_exitblocked(gocc_m *m) {
     lock_release(&sched.lock);
     if (was_spinning)
         atomic_fetch_sub(&sched.nspinning, 1);
-    /* published before wakep looks for a free slot: the M that held the
-     * last one may have gone idle before it could see them */
-    if (runq_drain_global(m))
-        wakep();
-    futex_wait(&m->sleep_word, 0, -1);
     m_unidle(m);
 }
 
