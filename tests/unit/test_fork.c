@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -167,11 +168,6 @@ static void fork_and_check(void *p) {
  * and runs goroutines it starts itself. */
 static void test_child_runs_none_of_the_parents(void **state) {
     (void)state;
-#ifdef GOCC_TEST_TSAN
-    skip();   /* TSan reports races between the child's only thread and
-                 threads that exist only in the parent (TSan does not
-                 support a multithreaded fork without exec) */
-#endif
     begin(__func__);
     child_check c = {0};
     c.l = load_start();
@@ -210,9 +206,6 @@ static void fork_and_block(void *p) {
  * goroutines go on. */
 static void test_deadlock_in_child_is_reported(void **state) {
     (void)state;
-#ifdef GOCC_TEST_TSAN
-    skip();   /* as above */
-#endif
     begin(__func__);
     child_check c = {0};
     c.l = load_start();
@@ -228,10 +221,25 @@ static void test_deadlock_in_child_is_reported(void **state) {
 int main(void) {
     signal(SIGALRM, on_alarm);
     gocc_maxprocs();
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest parent[] = {
         cmocka_unit_test(test_fork_exec_and_spawn_under_load),
+    };
+    const struct CMUnitTest children[] = {
         cmocka_unit_test(test_child_runs_none_of_the_parents),
         cmocka_unit_test(test_deadlock_in_child_is_reported),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+#ifdef GOCC_TEST_TSAN
+    /* TSan does not model a multithreaded fork without exec: in the child
+     * it reports races between its only thread and threads that exist only
+     * in the parent, and exits 66.  Under TSan the child checks therefore
+     * run as their own ctest, test_fork_children, with TSan's reports off
+     * (tests/CMakeLists.txt); the fork and exec above keep them on. */
+    const char *only = getenv("GOCC_TEST_FORK_CHILDREN");
+    if (only && strcmp(only, "1") == 0)
+        return cmocka_run_group_tests(children, NULL, NULL);
+    return cmocka_run_group_tests(parent, NULL, NULL);
+#else
+    int failed = cmocka_run_group_tests(parent, NULL, NULL);
+    return failed + cmocka_run_group_tests(children, NULL, NULL);
+#endif
 }
