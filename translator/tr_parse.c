@@ -983,20 +983,38 @@ static bool lhs_is_decl(const tr_unit *u, int a, int b) {
     return is_ident(u, a) && (is_ident(u, n) || tok_is(u, n, "*"));
 }
 
-/* select-case = "case" ( "<-" X | L "=" "<-" X | L "," OK "=" "<-" X
- *                      | DECL "=" "<-" X | X "<-" Y ) ":" statement*
- *             | "default" ":" statement* */
+/* A receive, possibly parenthesised (`<-X`, `(<-X)`, `((<-X))`), that
+ * spans [a, *b]: its `<-`, with *b moved to the end of X; or -1. */
+static int paren_recv(const tr_unit *u, int a, int *b) {
+    int e = *b;
+    while (tok_is(u, a, "(") && u->match[a] == e) {
+        a = tok_next(u, a);
+        e = tok_prev(u, e);
+    }
+    if (!is_arrow(u, a))
+        return -1;
+    *b = e;
+    return a;
+}
+
+/* select-case = "case" ( RECV | L "=" RECV | L "," OK "=" RECV
+ *                      | DECL "=" RECV | X "<-" Y ) ":" statement*
+ *             | "default" ":" statement*
+ *   RECV = "<-" X | "(" RECV ")"
+ * A send comes first: in `case <-cc <- v:` the channel is `<-cc`. */
 static int parse_case_header(tr_unit *u, sel_case *c, int a, int b) {
     if (a > b) {
         tr_error(u, c->colon, "expected a send or receive in select case");
         return -1;
     }
     int eq = find_top(u, a, b, "=");
+    int send = find_binary_arrow(u, a, b);
     int recv_at = -1;
-    if (is_arrow(u, a)) {
-        recv_at = a;
-    } else if (eq > 0 && is_arrow(u, tok_next(u, eq))) {
-        recv_at = tok_next(u, eq);
+    if (send > 0 && (eq < 0 || eq > send)) {
+        recv_at = -1;   /* X <- Y */
+    } else if ((recv_at = paren_recv(u, a, &b)) >= 0) {
+        /* <-X */
+    } else if (eq > 0 && (recv_at = paren_recv(u, tok_next(u, eq), &b)) >= 0) {
         int comma = find_top(u, a, tok_prev(u, eq), ",");
         if (comma > 0) {
             c->lhs = (range){a, tok_prev(u, comma)};
