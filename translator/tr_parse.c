@@ -555,10 +555,35 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
     return -1;
 }
 
-/* Can the token at i start a type name (so that `chan <` before it opens
- * a channel type, and `chan < 3` stays a comparison of a variable)? */
-static bool starts_type(const tr_unit *u, int i) {
-    return is_ident(u, i) || tok_is(u, i, ">") || tok_is(u, i, ">>");
+/* Does the `<` at lt, after a `chan`, open a channel type, or is `chan`
+ * a variable compared with what follows (`chan < 3`, `chan < d->n`)?
+ * A type when a type word or `chan<` follows (the type is then checked,
+ * and reported, by parse_chan), or when the tokens up to the matching
+ * `>` could all be part of a type name: identifiers, `*`, bracketed
+ * groups and nested `chan<...>`.  Anything else before the `>` (an
+ * operator, a number, `;`) makes it a comparison. */
+static bool chan_opens_type(const tr_unit *u, int lt, int limit) {
+    int first = tok_next(u, lt);
+    if (tok_is(u, first, ">") || tok_is(u, first, ">>") ||
+        is_type_word(u, first) ||
+        (tok_is(u, first, "chan") && tok_is(u, tok_next(u, first), "<")))
+        return true;
+    int depth = 1;
+    for (int k = first; k <= limit && !is_eof(u, k); k = tok_next(u, k)) {
+        if (tok_is(u, k, ">") || tok_is(u, k, ">>")) {
+            depth -= tok_is(u, k, ">") ? 1 : 2;
+            if (depth <= 0)
+                return true;
+        } else if (tok_is(u, k, "chan") && tok_is(u, tok_next(u, k), "<")) {
+            depth++;
+            k = tok_next(u, k);
+        } else if (tok_is(u, k, "(") || tok_is(u, k, "[")) {
+            k = u->match[k];
+        } else if (!is_ident(u, k) && !tok_is(u, k, "*")) {
+            return false;
+        }
+    }
+    return false;
 }
 
 /* Is `go`/`len`... at i an identifier used as a plain name here?  Member
@@ -578,7 +603,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
         if (!tok_sig(u, i))
             continue;
         if (tok_is(u, i, "chan") && tok_is(u, tok_next(u, i), "<") &&
-            !after_member_op(u, i) && starts_type(u, tok_next(u, tok_next(u, i)))) {
+            !after_member_op(u, i) && chan_opens_type(u, tok_next(u, i), b)) {
             int half;
             int end = parse_chan(u, i, b, &half);
             if (end < 0)
