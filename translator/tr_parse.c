@@ -895,13 +895,30 @@ static int parse_compound(tr_unit *u, int lbrace) {
     return u->err_tok >= 0 ? -1 : rbrace;
 }
 
-/* The last token of a parenthesised header `( ... )` at i, scanned. */
+/* A macro that supplies a statement's parentheses: `if POS(x) ...` with
+ * `#define POS(x) ((x) > 0)`, or `if COND ...` with `#define COND (a)`.
+ * The header at h is then a name, optionally with its argument list; its
+ * last token, or -1 when h does not start one. */
+static int macro_header(const tr_unit *u, int h) {
+    if (!is_ident(u, h) || is_type_word(u, h))
+        return -1;
+    int n = tok_next(u, h);
+    return tok_is(u, n, "(") ? u->match[n] : h;
+}
+
+/* The header of if/while/switch at kw: `( ... )` or a macro call that
+ * supplies it, scanned; *close is its last token. */
 static int paren_header(tr_unit *u, int kw, int *close) {
     int lp = tok_next(u, kw);
     if (!tok_is(u, lp, "(")) {
-        tr_error(u, lp, "expected '(' after '%.*s'", (int)u->toks[kw].len,
-                 u->src + u->toks[kw].off);
-        return -1;
+        int end = macro_header(u, lp);
+        if (end < 0) {
+            tr_error(u, lp, "expected '(' after '%.*s'", (int)u->toks[kw].len,
+                     u->src + u->toks[kw].off);
+            return -1;
+        }
+        *close = end;
+        return scan_expr(u, lp, end);
     }
     *close = u->match[lp];
     return scan_expr(u, tok_next(u, lp), tok_prev(u, *close));
@@ -1185,12 +1202,28 @@ fail:
     return -1;
 }
 
-/* for (D : X) S */
+/* The body of a loop whose header ends at close. */
+static int loop_body(tr_unit *u, int close, int limit) {
+    u->loops++;
+    u->breakables++;
+    int end = parse_stmt(u, tok_next(u, close), limit);
+    u->loops--;
+    u->breakables--;
+    return end;
+}
+
+/* for-stmt = "for" "(" ... ")" S | "for" (D : X) S | "for" MACRO(...) S */
 static int parse_for(tr_unit *u, int kw, int limit) {
     int lp = tok_next(u, kw);
     if (!tok_is(u, lp, "(")) {
-        tr_error(u, lp, "expected '(' after 'for'");
-        return -1;
+        int end = macro_header(u, lp);   /* `for EACH(i) S` */
+        if (end < 0) {
+            tr_error(u, lp, "expected '(' after 'for'");
+            return -1;
+        }
+        if (scan_expr(u, lp, end) < 0)
+            return -1;
+        return loop_body(u, end, limit);
     }
     int rp = u->match[lp];
     int colon = find_top(u, tok_next(u, lp), tok_prev(u, rp), ":");
@@ -1206,12 +1239,7 @@ static int parse_for(tr_unit *u, int kw, int limit) {
                 u->sites[k].a == tok_next(u, s2) &&
                 u->sites[k].b == tok_prev(u, rp))
                 u->sites[k].drop = true;
-        u->loops++;
-        u->breakables++;
-        int end = parse_stmt(u, tok_next(u, rp), limit);
-        u->loops--;
-        u->breakables--;
-        return end;
+        return loop_body(u, rp, limit);
     }
     site *s = tr_add_site(u, SITE_FORRANGE, kw, -1);
     if (!s)
