@@ -95,6 +95,14 @@ typedef struct func {
     bool inactive;       /* in a skipped #if branch */
 } func;
 
+/* An alternate branch of a preprocessor conditional (tr_cond.c): tokens
+ * [a, b] minus the alternates nested in it form view k + 1 for alts[k]. */
+typedef struct tr_alt {
+    int a, b;
+    int parent;          /* the view the group stands in */
+    bool broken;         /* its brackets do not pair within it: not parsed */
+} tr_alt;
+
 typedef struct tr_unit {
     const char *path;    /* as given */
     char *line_path;     /* escaped, for #line */
@@ -103,6 +111,10 @@ typedef struct tr_unit {
     token *toks;
     int ntoks;           /* the last one is TOK_EOF */
     int *match;          /* bracket partner of each bracket token, or -1 */
+    int *owner;          /* the view of each token (tr_cond.c) */
+    int view;            /* the view tok_sig shows: 0 main, -1 every token */
+    tr_alt *alts;
+    int nalts, capalts;
     site *sites;
     int nsites, capsites;
     func *funcs;
@@ -127,6 +139,7 @@ bool tok_sig(const tr_unit *u, int i);
 int tok_next(const tr_unit *u, int i);   /* next significant token */
 int tok_prev(const tr_unit *u, int i);   /* previous one, -1 at start */
 int tr_lex(tr_unit *u);                  /* 0, or -1 with err set */
+int tr_cond(tr_unit *u);                 /* tr_cond.c: 0, or -1 (memory) */
 int tr_parse(tr_unit *u);                /* 0, or -1 with err set */
 void tr_error(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -21,11 +21,13 @@
 
 /* ------------------------------------------------------------------ tokens */
 
+/* A token the parser reads: not spacing, a comment or a preprocessor
+ * line, and in the view being read (tr_cond.c). */
 bool tok_sig(const tr_unit *u, int i) {
     switch (u->toks[i].kind) {
     case TOK_IDENT: case TOK_NUMBER: case TOK_STRING: case TOK_CHAR:
     case TOK_PUNCT: case TOK_OTHER:
-        return true;
+        return u->view < 0 || !u->owner || u->owner[i] == u->view;
     default:
         return false;
     }
@@ -121,6 +123,8 @@ void tr_warning(tr_unit *u, int tok, const char *fmt, ...) {
 
 /* --------------------------------------------------------------- lex, match */
 
+static int match_brackets(tr_unit *u);
+
 /* tr_lex: tokenise u->src into u->toks and pair the brackets.
  * Needs: u->src[u->len] == 0.  Guarantees: toks ends with TOK_EOF; match[i]
  * is the partner of each bracket, or -1; 0, or -1 with the error set. */
@@ -152,60 +156,98 @@ int tr_lex(tr_unit *u) {
         if (t->kind == TOK_EOF)
             break;
     }
+    u->view = -1;
+    u->first_sig = -1;
+    for (int i = 0; i < u->ntoks && u->first_sig < 0; i++)
+        if (tok_sig(u, i))
+            u->first_sig = i;
+    if (tr_cond(u) < 0)
+        return -1;
+    u->view = 0;
+    return match_brackets(u);
+}
+
+/* An unpaired bracket of the main view: the error, and -1. */
+static int unpaired(tr_unit *u, const int *stack, int sp, int i) {
+    if (i < 0) {
+        int o = stack[sp - 1];
+        tr_error(u, o, "'%.*s' is never closed", (int)u->toks[o].len,
+                 u->src + u->toks[o].off);
+    } else if (sp == 0) {
+        tr_error(u, i, "unmatched '%.*s'", (int)u->toks[i].len,
+                 u->src + u->toks[i].off);
+    } else if (tok_is(u, i, "}") || tok_is(u, i, "%>")) {
+        /* a block ends inside ( or [: that one was left open */
+        int o = stack[sp - 1];
+        tr_error(u, o, "'%.*s' is not closed before the '}' on line %u",
+                 (int)u->toks[o].len, u->src + u->toks[o].off,
+                 u->toks[i].line);
+    } else {
+        tr_error(u, i, "'%.*s' does not close '%.*s' (line %u)",
+                 (int)u->toks[i].len, u->src + u->toks[i].off,
+                 (int)u->toks[stack[sp - 1]].len,
+                 u->src + u->toks[stack[sp - 1]].off,
+                 u->toks[stack[sp - 1]].line);
+    }
+    return -1;
+}
+
+/* match_brackets: pair the brackets of each view (tr_cond.c).
+ * Guarantees: match[i] is the partner of each bracket, or -1; 0, or -1
+ * with the error set when the main view's brackets do not pair.  An
+ * alternate whose brackets do not pair within it is marked broken.
+ * One stack serves all views: an alternate's brackets sit above `base`,
+ * the height at its start, and are dropped at its end. */
+static int match_brackets(tr_unit *u) {
     u->match = malloc((size_t)u->ntoks * sizeof *u->match);
     int *stack = malloc((size_t)u->ntoks * sizeof *stack);
-    if (!u->match || !stack) {
-        free(stack);
-        return -1;
-    }
-    int sp = 0;
-    u->first_sig = -1;
+    int *open_alts = malloc(((size_t)u->nalts + 1) * sizeof *open_alts);
+    int *bases = malloc(((size_t)u->nalts + 1) * sizeof *bases);
+    int r = -1;
+    if (!u->match || !stack || !open_alts || !bases)
+        goto out;
+    int sp = 0, nopen = 0, next = 0;
     for (int i = 0; i < u->ntoks; i++) {
         u->match[i] = -1;
-        if (u->first_sig < 0 && tok_sig(u, i))
-            u->first_sig = i;
+        while (nopen > 0 && u->alts[open_alts[nopen - 1]].b < i) {
+            nopen--;   /* an alternate ends: what it left open breaks it */
+            if (sp > bases[nopen])
+                u->alts[open_alts[nopen]].broken = true;
+            sp = bases[nopen];
+        }
+        for (; next < u->nalts && u->alts[next].a <= i; next++) {
+            if (u->alts[next].a > u->alts[next].b)
+                continue;   /* empty */
+            open_alts[nopen] = next;
+            bases[nopen++] = sp;
+        }
+        int base = nopen > 0 ? bases[nopen - 1] : 0;
+        tr_alt *alt = nopen > 0 ? &u->alts[open_alts[nopen - 1]] : NULL;
         if (open_bracket(u, i)) {
             stack[sp++] = i;
         } else if (close_bracket(u, i)) {
-            if (sp > 0 && !brackets_pair(u, stack[sp - 1], i) &&
-                (tok_is(u, i, "}") || tok_is(u, i, "%>"))) {
-                /* a block ends inside ( or [: that one was left open */
-                int o = stack[sp - 1];
-                tr_error(u, o, "'%.*s' is not closed before the '}' on line %u",
-                         (int)u->toks[o].len, u->src + u->toks[o].off,
-                         u->toks[i].line);
-                free(stack);
-                return -1;
+            if (sp > base && brackets_pair(u, stack[sp - 1], i)) {
+                int o = stack[--sp];
+                u->match[o] = i;
+                u->match[i] = o;
+            } else if (alt) {
+                alt->broken = true;
+            } else {
+                unpaired(u, stack, sp, i);
+                goto out;
             }
-            if (sp > 0 && !brackets_pair(u, stack[sp - 1], i)) {
-                tr_error(u, i, "'%.*s' does not close '%.*s' (line %u)",
-                         (int)u->toks[i].len, u->src + u->toks[i].off,
-                         (int)u->toks[stack[sp - 1]].len,
-                         u->src + u->toks[stack[sp - 1]].off,
-                         u->toks[stack[sp - 1]].line);
-                free(stack);
-                return -1;
-            }
-            if (sp == 0) {
-                tr_error(u, i, "unmatched '%.*s'", (int)u->toks[i].len,
-                         u->src + u->toks[i].off);
-                free(stack);
-                return -1;
-            }
-            int o = stack[--sp];
-            u->match[o] = i;
-            u->match[i] = o;
         }
     }
-    if (sp > 0) {
-        tr_error(u, stack[sp - 1], "'%.*s' is never closed",
-                 (int)u->toks[stack[sp - 1]].len,
-                 u->src + u->toks[stack[sp - 1]].off);
-        free(stack);
-        return -1;
+    if (sp > 0 && nopen == 0) {
+        unpaired(u, stack, sp, -1);
+        goto out;
     }
+    r = 0;
+out:
     free(stack);
-    return 0;
+    free(open_alts);
+    free(bases);
+    return r;
 }
 
 /* ------------------------------------------------------------------ sites */
@@ -1490,17 +1532,103 @@ static int parse_item(tr_unit *u, int start) {
     return u->ntoks - 1;
 }
 
-/* tr_parse: find every site of the file.  0, or -1 with the error set. */
+/* The innermost function whose body holds the tokens [a, b], or -1. */
+static int enclosing_func(const tr_unit *u, int a, int b) {
+    int best = -1;
+    for (int f = 0; f < u->nfuncs; f++)
+        if (u->funcs[f].lbrace < a && b < u->funcs[f].rbrace &&
+            (best < 0 || u->funcs[f].lbrace > u->funcs[best].lbrace))
+            best = f;
+    return best;
+}
+
+/* Forget the sites and functions found from nsites and nfuncs on. */
+static void drop_sites(tr_unit *u, int nsites, int nfuncs) {
+    for (int k = nsites; k < u->nsites; k++) {
+        free(u->sites[k].args);
+        free(u->sites[k].cases);
+    }
+    u->nsites = nsites;
+    u->nfuncs = nfuncs;
+}
+
+/* parse_alt: the sites of alternate k (tr_cond.c), read on its own: as
+ * statements when it lies in a function body, as file-level items
+ * otherwise.  An alternate that does not parse on its own (a fragment of
+ * an expression, a header whose body follows `#endif`) is copied as
+ * written: its sites are dropped and no error is reported.  Jumps out of
+ * a go block are not checked there. */
+static void parse_alt(tr_unit *u, int k) {
+    tr_alt alt = u->alts[k];
+    if (alt.broken)
+        return;
+    u->view = k + 1;
+    int first = tok_sig(u, alt.a) ? alt.a : tok_next(u, alt.a);
+    int nsites = u->nsites, nfuncs = u->nfuncs;
+    int fi = enclosing_func(u, alt.a, alt.b);
+    int loops = u->loops, brk = u->breakables;
+    int lb = u->go_lb, rb = u->go_rb;
+    u->loops = u->breakables = 1;
+    u->go_lb = u->go_rb = -1;
+    for (int i = first; i <= alt.b && !is_eof(u, i) && u->err_tok < 0;) {
+        if (fi >= 0) {
+            int end = parse_stmt(u, i, alt.b + 1);
+            i = end < 0 ? -1 : tok_next(u, end);
+        } else {
+            i = parse_item(u, i);
+        }
+        if (i < 0)
+            break;
+    }
+    if (u->err_tok >= 0) {
+        drop_sites(u, nsites, nfuncs);
+        u->err_tok = -1;
+        u->err_msg[0] = 0;
+        u->alts[k].broken = true;
+    } else if (fi >= 0) {
+        for (int s = nsites; s < u->nsites; s++)
+            u->sites[s].func = fi;
+    }
+    u->loops = loops;
+    u->breakables = brk;
+    u->go_lb = lb;
+    u->go_rb = rb;
+    u->view = 0;
+}
+
+/* Sites in source order, so that numbering (tr_number_sites) follows the
+ * file whichever view found them. */
+static int by_start(const void *x, const void *y) {
+    const site *a = x, *b = y;
+    return a->a != b->a ? (a->a > b->a) - (a->a < b->a)
+                        : (a->b < b->b) - (a->b > b->b);
+}
+
+/* tr_parse: find every site of the file: the main view, then each
+ * alternate branch (tr_cond.c).  0, or -1 with the error set.  Leaves
+ * u->view at -1 (every token) for the passes after it. */
 int tr_parse(tr_unit *u) {
     u->go_lb = u->go_rb = -1;
-    collect_typedefs(u);
-    for (int i = u->first_sig; i >= 0 && !is_eof(u, i);) {
+    u->view = -1;
+    collect_typedefs(u);   /* from every branch */
+    u->view = 0;
+    int first = u->first_sig;
+    if (first >= 0 && !tok_sig(u, first))
+        first = tok_next(u, first);
+    for (int i = first; i >= 0 && !is_eof(u, i);) {
         i = parse_item(u, i);
         if (i < 0 || u->err_tok >= 0)
             return -1;
     }
+    int nmain = u->nsites;
+    for (int k = 0; k < u->nalts; k++)
+        parse_alt(u, k);
+    u->view = -1;
+    if (u->nsites > nmain)
+        qsort(u->sites, (size_t)u->nsites, sizeof *u->sites, by_start);
     /* main is renamed, so that the runtime's main can run it as goroutine
-     * 1: its definition, its prototypes and any call to it */
+     * 1: its definition, its prototypes and any call to it, in every
+     * branch */
     bool has_main = false;
     for (int f = 0; f < u->nfuncs; f++)
         has_main |= u->funcs[f].is_main;

@@ -117,6 +117,8 @@ void tr_unit_free(tr_unit *u) {
     free(u->typedefs);
     free(u->toks);
     free(u->match);
+    free(u->owner);
+    free(u->alts);
     free(u->src);
     free(u->line_path);
 }

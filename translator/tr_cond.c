@@ -1,0 +1,159 @@
+/*
+ * tr_cond.c - preprocessor conditionals: which tokens the parser reads
+ * together.
+ *
+ * The parser sees the file before the preprocessor does, so it sees every
+ * branch of every `#if`.  Branches are alternatives, not a sequence: C code
+ * may open a bracket or a statement in one branch and, in its `#else`,
+ * open the same one differently, closing it once after `#endif`:
+ *
+ *     #ifdef A                     do
+ *     if (x > 1) {                 #ifdef A
+ *     #else                          a();
+ *     if (x > 2) {                 #else
+ *     #endif                         b();
+ *         body();                  #endif
+ *     }                            while (0);
+ *
+ * Read in sequence, the brackets do not balance and the `do` has two
+ * statements.  So the tokens are split into *views*:
+ *
+ *  - each `#if` group has at most one *primary* branch, read in sequence
+ *    with the code around the group: its first branch whose condition is
+ *    not the literal `0` (`#if 0 ... #else` makes the `#else` primary);
+ *  - every other branch is an *alternate*: a view of its own, holding its
+ *    tokens minus those of the alternates nested in it;
+ *  - view 0, the main view, is everything that is in no alternate.
+ *
+ * u->owner[i] is the view of token i, and tok_sig() shows only the tokens
+ * of u->view (all of them when u->view is -1).  Brackets are paired within
+ * each view (tr_lex); an alternate whose brackets do not pair within it is
+ * *broken* and is copied as written.  tr_parse reads the main view, then
+ * each alternate on its own, as statements when it lies in a function
+ * body and as file-level items otherwise.
+ *
+ * Rejected alternative: evaluating the conditions.  Only the compiler knows
+ * the macros (from headers and -D options); libclang reports the skipped
+ * ranges, but only after a parse of the shadow, which needs the sites.
+ */
+#include "tr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum directive {
+    DIR_OTHER, DIR_IF, DIR_ELIF, DIR_ELSE, DIR_ENDIF
+} directive;
+
+/* The conditional directive the preprocessor line t is, and whether its
+ * condition is the literal 0 (`#if 0`, `#elif 0`). */
+static directive classify(const tr_unit *u, const token *t, bool *zero) {
+    const char *p = u->src + t->off;
+    const char *end = p + t->len;
+    p += *p == '%' ? 2 : 1;   /* `#` or `%:` */
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    const char *w = p;
+    while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        p++;
+    size_t n = (size_t)(p - w);
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    const char *c = p;
+    while (end > c && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+        end--;
+    *zero = end - c == 1 && *c == '0';
+#define IS(s) (n == sizeof s - 1 && !memcmp(w, s, n))
+    if (IS("if") || IS("ifdef") || IS("ifndef"))
+        return DIR_IF;
+    if (IS("elif") || IS("elifdef") || IS("elifndef"))
+        return DIR_ELIF;
+    if (IS("else"))
+        return DIR_ELSE;
+    if (IS("endif"))
+        return DIR_ENDIF;
+#undef IS
+    return DIR_OTHER;
+}
+
+typedef struct group {
+    int enclosing;       /* the view the group stands in */
+    int alt;             /* the alternate being read, or -1 */
+    bool has_primary;
+} group;
+
+/* Start a branch at the directive token i: the primary one, or a new
+ * alternate.  Returns the view its tokens belong to, or -1 (no memory). */
+static int open_branch(tr_unit *u, group *g, int i, bool zero) {
+    g->alt = -1;
+    if (!g->has_primary && !zero) {
+        g->has_primary = true;
+        return g->enclosing;
+    }
+    if (u->nalts == u->capalts) {
+        int cap = u->capalts ? 2 * u->capalts : 16;
+        tr_alt *v = realloc(u->alts, (size_t)cap * sizeof *v);
+        if (!v)
+            return -1;
+        u->alts = v;
+        u->capalts = cap;
+    }
+    tr_alt *a = &u->alts[u->nalts];
+    a->a = i + 1;
+    a->b = u->ntoks - 2;   /* until the group goes on or the file ends */
+    a->parent = g->enclosing;
+    a->broken = false;
+    g->alt = u->nalts++;
+    return g->alt + 1;   /* view k + 1 is alternate k */
+}
+
+static void close_branch(tr_unit *u, group *g, int i) {
+    if (g->alt >= 0)
+        u->alts[g->alt].b = i - 1;
+    g->alt = -1;
+}
+
+/* tr_cond: set u->owner (the view of every token) and u->alts.
+ * Needs u->toks.  0, or -1 when out of memory.  Unbalanced directives are
+ * the preprocessor's to report: a stray `#else` or `#endif` is ignored, a
+ * group still open at the end of the file ends there. */
+int tr_cond(tr_unit *u) {
+    u->owner = malloc((size_t)u->ntoks * sizeof *u->owner);
+    group *stack = malloc((size_t)u->ntoks * sizeof *stack);
+    if (!u->owner || !stack) {
+        free(stack);
+        return -1;
+    }
+    int sp = 0, view = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (u->toks[i].kind != TOK_PP) {
+            u->owner[i] = view;
+            continue;
+        }
+        bool zero;
+        directive d = classify(u, &u->toks[i], &zero);
+        if (d == DIR_IF) {
+            u->owner[i] = view;
+            stack[sp] = (group){.enclosing = view, .alt = -1};
+            view = open_branch(u, &stack[sp++], i, zero);
+        } else if ((d == DIR_ELIF || d == DIR_ELSE) && sp > 0) {
+            group *g = &stack[sp - 1];
+            u->owner[i] = g->enclosing;
+            close_branch(u, g, i);
+            view = open_branch(u, g, i, d == DIR_ELIF && zero);
+        } else if (d == DIR_ENDIF && sp > 0) {
+            group *g = &stack[--sp];
+            u->owner[i] = g->enclosing;
+            close_branch(u, g, i);
+            view = g->enclosing;
+        } else {
+            u->owner[i] = view;
+        }
+        if (view < 0) {
+            free(stack);
+            return -1;
+        }
+    }
+    free(stack);
+    return 0;
+}
