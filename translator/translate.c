@@ -139,6 +139,65 @@ void tr_number_sites(tr_unit *u) {
     free(pergo);
 }
 
+/* Does any site ask the libclang pass a question?  Channel types, make,
+ * receives used as values and main's name are lowered from the text
+ * alone; everything else needs types (send and close/len/cap candidates,
+ * go statements, select, ranges, receives with status, dropped receives
+ * that may be of a non-channel).  Two definitions of main need it too:
+ * only the live one gets GOCC_MAIN.  Without it, constructs in branches
+ * the preprocessor skips are lowered as well, which the compiler then
+ * skips: the output differs only there.  Plain C files (most of a real
+ * code base renamed .gc) then cost no libclang parse at all. */
+static bool needs_types(const tr_unit *u) {
+    int mains = 0;
+    for (int f = 0; f < u->nfuncs; f++)
+        mains += u->funcs[f].is_main;
+    if (mains > 1)
+        return true;
+    for (int i = 0; i < u->nsites; i++) {
+        const site *s = &u->sites[i];
+        switch (s->kind) {
+        case SITE_CHAN: case SITE_MAKE: case SITE_MAINNAME:
+            break;
+        case SITE_RECV:
+            if (s->drop && !s->after)
+                return true;
+            break;
+        default:
+            return true;
+        }
+    }
+    return false;
+}
+
+/* run_sema: write the shadow and let tr_sema answer the sites' questions
+ * (tr_sema's result: 0, -1 or -2). */
+static int run_sema(tr_unit *u, const tr_options *o, tr_deps *deps,
+                    FILE *err) {
+    strbuf shadow = {0};
+    int *ss = malloc((size_t)u->ntoks * sizeof *ss);
+    int *se = malloc((size_t)u->ntoks * sizeof *se);
+    tr_emit(u, EMIT_SHADOW, &shadow, ss, se);
+    if (getenv("GOCC_DUMP_SHADOW") && shadow.p)   /* debugging aid */
+        fputs(shadow.p, err);
+    int nargs = o ? o->nclang_args : 0;
+    const char **args = malloc(((size_t)nargs + 3) * sizeof *args);
+    int n = 0;
+    if (o && o->include_dir) {
+        args[n++] = "-I";
+        args[n++] = o->include_dir;
+    }
+    for (int i = 0; i < nargs; i++)
+        args[n++] = o->clang_args[i];
+    int s = tr_sema(u, shadow.p ? shadow.p : "", shadow.len, ss, se, args, n,
+                    deps);
+    free(args);
+    free(ss);
+    free(se);
+    free(shadow.p);
+    return s;
+}
+
 static int translate(const char *path, const tr_options *o, FILE *out,
                      tr_deps *deps, FILE *err) {
     tr_unit u = {0};
@@ -166,30 +225,12 @@ static int translate(const char *path, const tr_options *o, FILE *out,
         goto done;
     }
     /* the libclang pass is needed only when some site asks */
-    strbuf shadow = {0};
-    int *ss = malloc((size_t)u.ntoks * sizeof *ss);
-    int *se = malloc((size_t)u.ntoks * sizeof *se);
-    tr_emit(&u, EMIT_SHADOW, &shadow, ss, se);
-    if (getenv("GOCC_DUMP_SHADOW") && shadow.p)   /* debugging aid */
-        fputs(shadow.p, err);
-    int nargs = o ? o->nclang_args : 0;
-    const char **args = malloc(((size_t)nargs + 3) * sizeof *args);
-    int n = 0;
-    if (o && o->include_dir) {
-        args[n++] = "-I";
-        args[n++] = o->include_dir;
-    }
-    for (int i = 0; i < nargs; i++)
-        args[n++] = o->clang_args[i];
-    int s = tr_sema(&u, shadow.p ? shadow.p : "", shadow.len, ss, se, args, n,
-                    deps);
-    free(args);
-    free(ss);
-    free(se);
-    free(shadow.p);
-    if (s < 0) {
-        rc = s == -2 ? 2 : 1;
-        goto done;
+    if (deps || needs_types(&u)) {
+        int s = run_sema(&u, o, deps, err);
+        if (s < 0) {
+            rc = s == -2 ? 2 : 1;
+            goto done;
+        }
     }
     tr_number_sites(&u);
     strbuf c = {0};
