@@ -102,17 +102,23 @@ static void puts_(emitter *e, const char *s) { put(e, s, strlen(s)); }
 
 static void printf_(emitter *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* printf_: put() formatted text, of any length (a `#line` with a long
+ * escaped path included). */
 static void printf_(emitter *e, const char *fmt, ...) {
-    char buf[1024];
+    char small[1024], *buf = small;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof buf) {
-        n = sizeof buf - 1;
+    if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        va_end(ap);
     }
-    if (n > 0)
+    if (n > 0 && buf)
         put(e, buf, (size_t)n);
+    if (buf != small)
+        free(buf);
 }
 
 /* at_bol: the output ends a line (a lone "\r" ends one too, as in the

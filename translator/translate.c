@@ -47,15 +47,31 @@ static char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
-/* The path as a C string literal body: backslashes and quotes escaped. */
+/* escape_path: the path as the body of a C string literal for `#line`, as
+ * gcc writes its line markers: backslashes and quotes escaped, a newline
+ * as \n, the other control bytes in octal (\015) and the second "?" of
+ * "??" as \? (no trigraph), so that any name makes one directive that gcc
+ * and clang read back as that name. */
 static char *escape_path(const char *p) {
-    char *r = malloc(2 * strlen(p) + 1), *q = r;
+    char *r = malloc(4 * strlen(p) + 1), *q = r;
     if (!r)
         return NULL;
     for (; *p; p++) {
-        if (*p == '\\' || *p == '"')
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\' || c == '"') {
             *q++ = '\\';
-        *q++ = *p;
+            *q++ = (char)c;
+        } else if (c == '\n') {
+            *q++ = '\\';
+            *q++ = 'n';
+        } else if (c == '?' && q > r && q[-1] == '?') {
+            *q++ = '\\';   /* "?\?": no trigraph under -std=c11 */
+            *q++ = '?';
+        } else if (c < 0x20 || c == 0x7f) {
+            q += sprintf(q, "\\%03o", c);
+        } else {
+            *q++ = (char)c;
+        }
     }
     *q = 0;
     return r;
