@@ -20,7 +20,7 @@
 typedef enum tok_kind {
     TOK_EOF,      /* end of input (len 0) */
     TOK_SPACE,    /* blanks and tabs, vertical tab, form feed */
-    TOK_NEWLINE,  /* "\n" or "\r\n" */
+    TOK_NEWLINE,  /* "\n", "\r\n" or a lone "\r" */
     TOK_SPLICE,   /* backslash-newline between tokens */
     TOK_COMMENT,  /* a block or line comment */
     TOK_PP,       /* a whole preprocessor line, without its final newline */

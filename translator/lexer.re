@@ -7,7 +7,9 @@
  * ones.  The input must have a NUL byte at buf[len] (the sentinel that
  * re2c's end-of-input check uses); NUL bytes inside the input are ordinary
  * TOK_OTHER tokens.  Positions count bytes: col is the byte column, as gcc
- * and clang report it.
+ * and clang report it.  A line ends at "\n", "\r\n" or a lone "\r", as in
+ * gcc's and clang's preprocessors (a file with old Mac line endings has
+ * its lines).
  */
 #include "lexer.h"
 
@@ -29,10 +31,17 @@ const char *tok_kind_name(tok_kind k) {
     return k <= TOK_OTHER ? names[k] : "?";
 }
 
+/* is_eol: whether the byte at i ends a line: "\n", or "\r" alone (the
+ * "\r" of "\r\n" does not: its "\n" does). */
+static int is_eol(const lexer *L, size_t i) {
+    return L->buf[i] == '\n' ||
+           (L->buf[i] == '\r' && (i + 1 >= L->len || L->buf[i + 1] != '\n'));
+}
+
 /* Advance line/col over bytes [from, to). */
 static void advance(lexer *L, size_t from, size_t to) {
     for (size_t i = from; i < to; i++) {
-        if (L->buf[i] == '\n') {
+        if (is_eol(L, i)) {
             L->line++;
             L->col = 1;
         } else {
@@ -41,14 +50,16 @@ static void advance(lexer *L, size_t from, size_t to) {
     }
 }
 
-/* Position of a backslash-newline at p ("\\\n" or "\\\r\n"), its length or
- * 0. */
+/* Position of a backslash-newline at p ("\\\n", "\\\r\n" or "\\\r"), its
+ * length or 0. */
 static size_t splice_at(const lexer *L, size_t p) {
     if (p < L->len && L->buf[p] == '\\') {
         if (p + 1 < L->len && L->buf[p + 1] == '\n')
             return 2;
         if (p + 2 < L->len && L->buf[p + 1] == '\r' && L->buf[p + 2] == '\n')
             return 3;
+        if (p + 1 < L->len && L->buf[p + 1] == '\r')
+            return 2;
     }
     return 0;
 }
@@ -70,8 +81,7 @@ static size_t line_comment_end(const lexer *L, size_t p) {
             i += s;
             continue;
         }
-        if (L->buf[i] == '\n' || (L->buf[i] == '\r' && i + 1 < L->len &&
-                                  L->buf[i + 1] == '\n'))
+        if (L->buf[i] == '\n' || L->buf[i] == '\r')
             break;
         i++;
     }
@@ -91,7 +101,7 @@ static size_t literal_end(const lexer *L, size_t p, unsigned char q) {
         unsigned char c = L->buf[i];
         if (c == q)
             return i + 1;
-        if (c == '\n')
+        if (c == '\n' || c == '\r')
             return 0;
         if (c == '\\' && i + 1 < L->len && L->buf[i + 1] != '\n')
             i += 2;
@@ -112,8 +122,7 @@ static size_t pp_line_end(const lexer *L, size_t p) {
         unsigned char c = L->buf[i];
         if (s) {
             i += s;
-        } else if (c == '\n' ||
-                   (c == '\r' && i + 1 < L->len && L->buf[i + 1] == '\n')) {
+        } else if (c == '\n' || c == '\r') {
             break;
         } else if (c == '/' && i + 1 < L->len && L->buf[i + 1] == '*') {
             size_t e = block_comment_end(L, i);
@@ -189,7 +198,7 @@ int lex_next(lexer *L, token *t) {
         re2c:yyfill:enable = 0;
         re2c:eof = 0;
 
-        nl      = "\r"? "\n";
+        nl      = "\r"? "\n" | "\r";
         ident   = [a-zA-Z_$\x80-\xff] [a-zA-Z0-9_$\x80-\xff]*;
         ppnum   = "."? [0-9] ([0-9a-zA-Z_.] | [eEpP] [+-] | "'" [0-9a-zA-Z_])*;
         prefix  = "u8" | "u" | "U" | "L";

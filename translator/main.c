@@ -17,6 +17,10 @@
  * translated file with its own $CC command, then run one more command for
  * the rest: the link, or the plain compile of the other inputs.
  *
+ * What it writes itself (the -T output, dependency files, translations)
+ * goes through files.c, which never harms a file gocc did not make and
+ * removes gocc's temporary files at exit or on a signal (dying of it).
+ *
  * The header and library directories are found relative to the executable
  * when it is installed (bin/../include, bin/../lib), else in the build tree
  * it was built in; GOCC_INCLUDE_DIR and GOCC_LIB_DIR override both.
@@ -26,6 +30,7 @@
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -37,6 +42,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "translate.h"
 
 extern char **environ;
@@ -139,6 +145,8 @@ typedef struct item {
     char *c_path;      /* .gc: the translated file */
     char *src_dir;     /* .gc: its directory, absolute */
     char *obj;         /* .gc: what its compile produces (or NULL: stdout) */
+    bool c_stable;     /* .gc: c_path is next to the object (-c) */
+    size_t n;          /* .gc: its number, naming its temp subdirectory */
 } item;
 
 static struct driver {
@@ -149,7 +157,6 @@ static struct driver {
     const char *out;
     enum mode mode;
     bool translate_only, verbose, save_temps, deps_only, dep_phony;
-    vec stable_c;        /* translations written next to -c outputs */
     enum deps deps;
     const char *mf;
     vec targets; /* -MT / -MQ, already quoted for make */
@@ -157,9 +164,6 @@ static struct driver {
     char *incdir, *libdir, *tmpdir;
     char *inc_flag, *lib_flag; /* -I<incdir>, -L<libdir> */
 } D;
-
-static volatile sig_atomic_t caught_signal;
-static volatile pid_t child_pid;
 
 static _Noreturn void die(const char *fmt, ...) {
     va_list ap;
@@ -171,7 +175,7 @@ static _Noreturn void die(const char *fmt, ...) {
     exit(1);
 }
 
-/* ------------------------------------------------------ temp dir, signals */
+/* ------------------------------------------------------------ temp dir */
 
 /* rm_entry (nftw callback): remove one file or (emptied) directory. */
 static int rm_entry(const char *path, const struct stat *st, int flag,
@@ -181,49 +185,17 @@ static int rm_entry(const char *path, const struct stat *st, int flag,
     return 0;
 }
 
-/* cleanup (atexit): remove the temporary directory, unless -save-temps. */
+/* cleanup (atexit): remove the temporary directory (whatever $CC left in
+ * it too) and the other files gocc made for itself, unless -save-temps.
+ * A signal does the same from its handler (files.c). */
 static void cleanup(void) {
-    for (size_t i = 0; i < D.stable_c.n && !D.save_temps; i++)
-        unlink(D.stable_c.v[i]);
-    if (!D.tmpdir)
-        return;
-    if (D.save_temps)
+    if (D.tmpdir && D.save_temps)
         fprintf(stderr, "gocc: temporary files kept in %s\n", D.tmpdir);
-    else
+    else if (D.tmpdir)
         nftw(D.tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    files_remove_all();
     free(D.tmpdir);
     D.tmpdir = NULL;
-}
-
-/* on_signal: pass SIGINT/SIGTERM/SIGHUP on to the running compiler and
- * note it; the main flow cleans up and dies of it (check_signal). */
-static void on_signal(int sig) {
-    caught_signal = sig;
-    if (child_pid > 0)
-        kill(child_pid, sig);
-}
-
-/* install_signals: on_signal for SIGINT, SIGTERM and SIGHUP, without
- * SA_RESTART (waitpid sees EINTR and goes on waiting for the child). */
-static void install_signals(void) {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-        sigaction(sigs[i], &sa, NULL);
-}
-
-/* check_signal: if a signal came in, clean up and die of it. */
-static void check_signal(void) {
-    int sig = caught_signal;
-    if (!sig)
-        return;
-    cleanup();
-    signal(sig, SIG_DFL);
-    raise(sig);
-    _exit(128 + sig);
 }
 
 /* tmp_path: "<tmpdir>/<n>/<name>", creating the private directory
@@ -232,16 +204,24 @@ static void check_signal(void) {
 static char *tmp_path(size_t n, const char *name) {
     if (!D.tmpdir) {
         const char *t = getenv("TMPDIR");
-        char *tmpl = xfmt("%s/gocc-XXXXXX", t && *t ? t : "/tmp");
-        if (!mkdtemp(tmpl))
-            die("cannot create a temporary directory %s: %s", tmpl,
+        char *prefix = xfmt("%s/gocc-", t && *t ? t : "/tmp");
+        D.tmpdir = files_mkdtemp(prefix, D.save_temps);
+        if (!D.tmpdir)
+            die("cannot create a temporary directory %sXXXXXX: %s", prefix,
                 strerror(errno));
-        D.tmpdir = tmpl;
+        free(prefix);
     }
     char *dir = xfmt("%s/%zu", D.tmpdir, n);
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-        die("cannot create %s: %s", dir, strerror(errno));
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (!D.save_temps)
+            files_track(dir, true);
+        if (mkdir(dir, 0700) != 0)
+            die("cannot create %s: %s", dir, strerror(errno));
+    }
     char *p = xfmt("%s/%s", dir, name);
+    if (!D.save_temps)
+        files_track(p, false);
     free(dir);
     return p;
 }
@@ -280,7 +260,7 @@ static const struct opt {
 static item *push_item(const char *a, const char *b, unsigned flags) {
     D.items = xcheck(realloc(D.items, (D.nitems + 1) * sizeof *D.items));
     item *it = &D.items[D.nitems++];
-    *it = (item){a, b, flags, NULL, NULL, NULL, NULL};
+    *it = (item){.a = a, .b = b, .flags = flags};
     return it;
 }
 
@@ -560,6 +540,29 @@ static void print_command(const vec *cmd) {
     fputc('\n', stderr);
 }
 
+/* spawn: start cmd (searching PATH) and make it the child that a signal
+ * is passed on to (files_child), with SIGINT, SIGTERM and SIGHUP held off
+ * in between so that none slips past; the child gets gocc's own signal
+ * mask.  Returns posix_spawnp's result. */
+static int spawn(pid_t *pid, vec *cmd) {
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    sigaddset(&hold, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hold, &old);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &old);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    int e = posix_spawnp(pid, cmd->v[0], NULL, &attr, cmd->v, environ);
+    posix_spawnattr_destroy(&attr);
+    if (e == 0)
+        files_child(*pid);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return e;
+}
+
 /* run: spawn cmd (searching PATH), wait for it.  Returns 0 on success, its
  * exit status on failure, 1 if a signal killed it, 127 if it could not be
  * started.  Frees cmd's array (not the strings). */
@@ -567,25 +570,23 @@ static int run(vec *cmd) {
     if (D.verbose)
         print_command(cmd);
     pid_t pid;
-    int e = posix_spawnp(&pid, cmd->v[0], NULL, NULL, cmd->v, environ);
+    int e = spawn(&pid, cmd);
     int rc = 127;
     if (e != 0) {
         fprintf(stderr, "gocc: error: cannot run '%s': %s\n", cmd->v[0],
                 strerror(e));
     } else {
-        child_pid = pid;
         int st;
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
-        child_pid = 0;
+        files_child(0);
         rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-        if (WIFSIGNALED(st) && !caught_signal)
+        if (WIFSIGNALED(st))
             fprintf(stderr, "gocc: error: '%s' was killed by signal %d (%s)\n",
                     cmd->v[0], WTERMSIG(st), strsignal(WTERMSIG(st)));
     }
     free(cmd->v);
     *cmd = (vec){0};
-    check_signal();
     return rc;
 }
 
@@ -680,25 +681,20 @@ static void write_deps_to(FILE *f, const char *target, const item *it,
         }
 }
 
-/* write_deps: the dependency file for .gc input it.  Returns 0, or 1
- * after a message when the file cannot be written. */
+static int write_out(const char *path, const char *buf, size_t len);
+
+/* write_deps: the dependency file for .gc input it (through files_write:
+ * never harming what was there).  Returns 0, or 1 after a message when
+ * the file cannot be written. */
 static int write_deps(const item *it, const tr_deps *d) {
-    char *path = dep_file(it), *target = dep_target(it);
-    FILE *f = path ? fopen(path, "w") : stdout;
-    int rc = 0;
-    if (!f) {
-        fprintf(stderr, "gocc: error: cannot write %s: %s\n", path,
-                strerror(errno));
-        rc = 1;
-    } else {
-        write_deps_to(f, target, it, d);
-        if (path ? fclose(f) != 0 : fflush(f) != 0) {
-            fprintf(stderr, "gocc: error: cannot write %s\n",
-                    path ? path : "stdout");
-            rc = 1;
-        }
-    }
-    free(path), free(target);
+    char *path = dep_file(it), *target = dep_target(it), *buf = NULL;
+    size_t len = 0;
+    FILE *f = xcheck(open_memstream(&buf, &len));
+    write_deps_to(f, target, it, d);
+    if (fclose(f) != 0)
+        die("out of memory");
+    int rc = path ? files_write(path, buf, len) : write_out(NULL, buf, len);
+    free(path), free(target), free(buf);
     return rc;
 }
 
@@ -719,27 +715,40 @@ static void print_translate_command(const char *in, const char *out) {
     free(c.v);
 }
 
-/* write_out: len bytes of buf to path ("-" or NULL: stdout).  Returns 0,
- * or 1 after a message (removing a partly written file). */
+/* write_out: len bytes of buf to path ("-" or NULL: stdout), a file
+ * through files_write (never harming what was there).  Returns 0, or 1
+ * after a message. */
 static int write_out(const char *path, const char *buf, size_t len) {
-    bool std = !path || !strcmp(path, "-");
-    FILE *f = std ? stdout : fopen(path, "wb");
-    bool ok = f && fwrite(buf, 1, len, f) == len;
-    if (f)
-        ok = (std ? fflush(f) : fclose(f)) == 0 && ok;
-    if (ok)
+    if (path && strcmp(path, "-"))
+        return files_write(path, buf, len);
+    if (fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0)
         return 0;
-    fprintf(stderr, "gocc: error: cannot write %s: %s\n",
-            std ? "stdout" : path, strerror(errno));
-    if (!std)
-        remove(path);
+    fprintf(stderr, "gocc: error: cannot write stdout: %s\n",
+            strerror(errno));
     return 1;
+}
+
+static char *tmp_file(size_t n, const char *input, const char *ext);
+
+/* write_c: the translation of it, to out; when out is the stable path
+ * next to the object (stable_c_path), as gocc's own file, or where that
+ * cannot be, into the temporary directory instead (it->c_path moves). */
+static int write_c(item *it, const char *out, const char *buf, size_t len) {
+    if (!it->c_stable)
+        return write_out(out, buf, len);
+    int rc = files_write_new(out, buf, len, D.save_temps);
+    if (rc != 2)
+        return rc;
+    it->c_stable = false;
+    free(it->c_path);
+    it->c_path = tmp_file(it->n, it->a, "gc.c");
+    return write_out(it->c_path, buf, len);
 }
 
 /* translate_item: translate .gc input it to out (NULL: stdout), and write
  * its dependency file if asked.  The C is written only when the whole
  * translation succeeded.  Returns 0, or 1 (the diagnostic is printed). */
-static int translate_item(const item *it, const char *out) {
+static int translate_item(item *it, const char *out) {
     if (D.verbose)
         print_translate_command(it->a, out);
     tr_options o = {.clang_args = (const char *const *)D.clang.v,
@@ -753,9 +762,8 @@ static int translate_item(const item *it, const char *out) {
     int rc = tr_translate(it->a, &o, f, D.deps ? &deps : NULL, stderr);
     if (fclose(f) != 0 && rc == 0)
         die("out of memory");
-    check_signal();
     if (rc == 0 && !D.deps_only)
-        rc = write_out(out, buf, len);
+        rc = write_c(it, out, buf, len);
     if (rc == 0 && D.deps)
         rc = write_deps(it, &deps);
     if (D.deps)
@@ -870,7 +878,9 @@ static int run_rest(void) {
 }
 
 /* check_inputs: every input exists; the combination of inputs and
- * options makes sense.  Dies otherwise. */
+ * options makes sense; no input is the -o file itself (by device and
+ * inode: also through a link), which the build would overwrite.  Dies
+ * otherwise. */
 static void check_inputs(void) {
     if (!D.ninputs)
         die("no input files");
@@ -885,6 +895,10 @@ static void check_inputs(void) {
         exit(1);
     if (!D.translate_only && D.mode != M_LINK && D.out && D.ninputs > 1)
         die("cannot specify -o with -c, -S or -E with multiple files");
+    for (size_t i = 0; D.out && i < D.nitems; i++)   /* as gcc refuses */
+        if (D.items[i].flags & (A_GC | A_INPUT) && strcmp(D.items[i].a, "-") &&
+            files_same(D.items[i].a, D.out))
+            die("input file '%s' is the same as output file", D.items[i].a);
     if (D.mf && D.ngc && D.ngc + D.nsources > 1)
         die("-MF with several source inputs");
 }
@@ -893,13 +907,14 @@ static void check_inputs(void) {
  * (`x.o` -> `x.o.gc.c`, removed afterwards unless -save-temps) rather than
  * into the random temporary directory: the same input then compiles from
  * the same path with the same line markers, so `CC="ccache gcc"` hits its
- * cache on a rebuild.  NULL for the other modes (they use the temp dir). */
+ * cache on a rebuild.  NULL for the other modes (they use the temp dir)
+ * and when the object is not a regular file (-o /dev/null): no file is
+ * made beside a device. */
 static char *stable_c_path(const item *it) {
-    if (D.mode != M_COMPILE || !it->obj || !strcmp(it->obj, "-"))
+    if (D.mode != M_COMPILE || !it->obj || !strcmp(it->obj, "-") ||
+        !files_is_regular_or_absent(it->obj))
         return NULL;
-    char *p = xfmt("%s.gc.c", it->obj);
-    vpush(&D.stable_c, p);
-    return p;
+    return xfmt("%s.gc.c", it->obj);
 }
 
 /* build: translate every .gc input (all of them, reporting every error),
@@ -911,11 +926,12 @@ static int build(void) {
         if (!(it->flags & A_GC))
             continue;
         it->src_dir = abs_dir(it->a);
-        it->obj = gc_output(it, n);
+        it->n = n++;
+        it->obj = gc_output(it, it->n);
         it->c_path = stable_c_path(it);
+        it->c_stable = it->c_path != NULL;
         if (!it->c_path)
-            it->c_path = tmp_file(n, it->a, "gc.c");
-        n++;
+            it->c_path = tmp_file(it->n, it->a, "gc.c");
         if (translate_item(it, it->c_path))
             rc = 1;
     }
@@ -949,8 +965,8 @@ static void match_compiler_macros(void) {
 }
 
 int main(int argc, char **argv) {
+    files_init();
     atexit(cleanup);
-    install_signals();
     parse_args(argc, argv);
     find_dirs();
     if (D.info)

@@ -102,21 +102,30 @@ static void puts_(emitter *e, const char *s) { put(e, s, strlen(s)); }
 
 static void printf_(emitter *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* printf_: put() formatted text, of any length (a `#line` with a long
+ * escaped path included). */
 static void printf_(emitter *e, const char *fmt, ...) {
-    char buf[1024];
+    char small[1024], *buf = small;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof buf) {
-        n = sizeof buf - 1;
+    if (n >= (int)sizeof small && (buf = malloc((size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        va_end(ap);
     }
-    if (n > 0)
+    if (n > 0 && buf)
         put(e, buf, (size_t)n);
+    if (buf != small)
+        free(buf);
 }
 
+/* at_bol: the output ends a line (a lone "\r" ends one too, as in the
+ * source it was copied from: gcc and clang count it as a newline). */
 static bool at_bol(const emitter *e) {
-    return e->out->len == 0 || e->out->p[e->out->len - 1] == '\n';
+    return e->out->len == 0 || e->out->p[e->out->len - 1] == '\n' ||
+           e->out->p[e->out->len - 1] == '\r';
 }
 
 /* Write `#line` for token t and pad to its column with the blanks of its
@@ -127,7 +136,7 @@ static void sync_line(emitter *e, const token *t) {
         sb_put(e->out, "\n", 1);
     sb_printf(e->out, "#line %u \"%s\"\n", t->line, u->line_path);
     size_t ls = t->off;
-    while (ls > 0 && u->src[ls - 1] != '\n')
+    while (ls > 0 && u->src[ls - 1] != '\n' && u->src[ls - 1] != '\r')
         ls--;
     for (size_t k = ls; k < t->off; k++)
         sb_put(e->out, u->src[k] == '\t' ? "\t" : " ", 1);
@@ -180,8 +189,10 @@ static void emit_tok(emitter *e, int i) {
     else if (t->kind == TOK_PP && !at_bol(e))
         sync_line(e, t);
     sb_put(e->out, p, t->len);
-    for (uint32_t k = 0; k < t->len; k++)
-        if (p[k] == '\n' && e->oline)
+    for (uint32_t k = 0; k < t->len; k++)   /* "\n", "\r\n", a lone "\r" */
+        if ((p[k] == '\n' || (p[k] == '\r' && (k + 1 == t->len ||
+                                               p[k + 1] != '\n'))) &&
+            e->oline)
             e->oline++;
 }
 

@@ -47,18 +47,57 @@ static char *read_file(const char *path, size_t *len) {
     return buf;
 }
 
-/* The path as a C string literal body: backslashes and quotes escaped. */
+/* escape_path: the path as the body of a C string literal for `#line`, as
+ * gcc writes its line markers: backslashes and quotes escaped, a newline
+ * as \n, the other control bytes in octal (\015) and the second "?" of
+ * "??" as \? (no trigraph), so that any name makes one directive that gcc
+ * and clang read back as that name. */
 static char *escape_path(const char *p) {
-    char *r = malloc(2 * strlen(p) + 1), *q = r;
+    char *r = malloc(4 * strlen(p) + 1), *q = r;
     if (!r)
         return NULL;
     for (; *p; p++) {
-        if (*p == '\\' || *p == '"')
+        unsigned char c = (unsigned char)*p;
+        if (c == '\\' || c == '"') {
             *q++ = '\\';
-        *q++ = *p;
+            *q++ = (char)c;
+        } else if (c == '\n') {
+            *q++ = '\\';
+            *q++ = 'n';
+        } else if (c == '?' && q > r && q[-1] == '?') {
+            *q++ = '\\';   /* "?\?": no trigraph under -std=c11 */
+            *q++ = '?';
+        } else if (c < 0x20 || c == 0x7f) {
+            q += sprintf(q, "\\%03o", c);
+        } else {
+            *q++ = (char)c;
+        }
     }
     *q = 0;
     return r;
+}
+
+/* eol_at: whether p ends a line: "\n", or "\r" alone (gcc and clang
+ * count a lone CR as a newline; the "\r" of "\r\n" leaves it to the "\n"). */
+static bool eol_at(const char *p, const char *end) {
+    return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n'));
+}
+
+/* line_at: the start of source line `line` (1-based), counting lines as
+ * the lexer does; NUL bytes are ordinary bytes. */
+static const char *line_at(const tr_unit *u, uint32_t line) {
+    const char *p = u->src, *end = u->src + u->len;
+    for (uint32_t l = 1; l < line && p < end; p++)
+        if (eol_at(p, end))
+            l++;
+    return p;
+}
+
+/* put_quoted: bytes [p, e) of a source line, a NUL shown as a blank (as
+ * gcc does), so that the line and the caret under it stay aligned. */
+static void put_quoted(const char *p, const char *e, FILE *err) {
+    for (; p < e; p++)
+        fputc(*p ? *p : ' ', err);
 }
 
 /* Print the unit's error with its source line and a caret. */
@@ -66,11 +105,7 @@ static void report(const tr_unit *u, FILE *err) {
     const token *t = &u->toks[u->err_tok];
     fprintf(err, "%s:%u:%u: error: %s\n", u->path, t->line, t->col,
             u->err_msg);
-    /* the source line: find its start from the line number */
-    const char *p = u->src;
-    for (uint32_t l = 1; l < t->line && *p; p++)
-        if (*p == '\n')
-            l++;
+    const char *p = line_at(u, t->line);
     const char *e = p;
     while (e < u->src + u->len && *e != '\n' && *e != '\r')
         e++;
@@ -85,7 +120,9 @@ static void report(const tr_unit *u, FILE *err) {
     const char *post = e - p > 160 ? " ..." : "";
     if (e - p > 160)
         e = p + 160;
-    fprintf(err, "%s%.*s%s\n", pre, (int)(e - p), p, post);
+    fputs(pre, err);
+    put_quoted(p, e, err);
+    fprintf(err, "%s\n", post);
     for (uint32_t c = 1; c < col; c++)
         fputc(c > strlen(pre) && p + c - 1 - strlen(pre) < e &&
                       p[c - 1 - strlen(pre)] == '\t' ? '\t' : ' ', err);

@@ -139,6 +139,32 @@ static void test_positions(void **s) {
     assert_int_equal(t.kind, TOK_EOF);
 }
 
+/* A lone CR ends a line as in gcc and clang: lines and columns count it,
+ * and a preprocessor line, a line comment and a literal end at it. */
+static void test_lone_cr_is_a_newline(void **s) {
+    (void)s;
+    const char *src = "a\r#define X 1\r// c\r  b \\\rc\r\n\rd";
+    lexer L;
+    token t;
+    lex_init(&L, src, strlen(src));
+    /* a CR pp CR comment CR SP b SP splice c CRLF CR d */
+    static const struct { tok_kind k; uint32_t line, col; } want[] = {
+        {TOK_IDENT, 1, 1},   {TOK_NEWLINE, 1, 2}, {TOK_PP, 2, 1},
+        {TOK_NEWLINE, 2, 12}, {TOK_COMMENT, 3, 1}, {TOK_NEWLINE, 3, 5},
+        {TOK_SPACE, 4, 1},   {TOK_IDENT, 4, 3},   {TOK_SPACE, 4, 4},
+        {TOK_SPLICE, 4, 5},  {TOK_IDENT, 5, 1},   {TOK_NEWLINE, 5, 2},
+        {TOK_NEWLINE, 6, 1}, {TOK_IDENT, 7, 1},   {TOK_EOF, 7, 2}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(lex_next(&L, &t), 0);
+        assert_int_equal(t.kind, want[i].k);
+        assert_int_equal(t.line, want[i].line);
+        assert_int_equal(t.col, want[i].col);
+    }
+    lex_init(&L, "\"s\r\"", 4);
+    assert_int_equal(lex_next(&L, &t), -1);
+    assert_string_equal(L.error, "unterminated string literal");
+}
+
 /* The error, its position, and the round trip of the rest. */
 static void expect_error(const char *src, const char *msg, uint32_t line,
                          uint32_t col) {
@@ -275,6 +301,7 @@ int main(void) {
         cmocka_unit_test(test_stray_bytes_are_tokens),
         cmocka_unit_test(test_nul_byte_inside_input),
         cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_lone_cr_is_a_newline),
         cmocka_unit_test(test_unterminated),
         cmocka_unit_test(test_round_trip_project_sources),
         cmocka_unit_test(test_round_trip_system_headers),

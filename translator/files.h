@@ -1,0 +1,66 @@
+/*
+ * files.h - how the `gocc` driver writes its outputs and removes its
+ * temporary files, so that it never harms a file of the user's.
+ *
+ * An output goes to a new file beside its target and is renamed over it
+ * only when the target is a regular file or absent; a device or FIFO is
+ * written in place; a symbolic link is followed and kept.  Nothing is ever
+ * removed that gocc did not create in this run: every such path is tracked
+ * here, and the tracked paths are removed at exit and, from a signal
+ * handler, on SIGINT, SIGTERM and SIGHUP, after which gocc dies of the
+ * signal (see files.c).
+ */
+#ifndef GOCC_FILES_H
+#define GOCC_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct file_mark file_mark;
+
+/* files_init: read the umask and install the signal handlers.  Call once,
+ * first thing in main. */
+void files_init(void);
+
+/* files_track: remove path (a file, or with dir an empty directory) at
+ * exit and on a signal, until files_forget.  path is copied. */
+file_mark *files_track(const char *path, bool dir);
+void files_forget(file_mark *m);
+
+/* files_remove_all: remove every tracked path, newest first (a directory's
+ * files before it).  Async-signal-safe. */
+void files_remove_all(void);
+
+/* files_mkdtemp: a new directory "<prefix>XXXXXX" (mode 0700), tracked
+ * unless keep; its path (malloc'ed), or NULL with errno set. */
+char *files_mkdtemp(const char *prefix, bool keep);
+
+/* files_child: the running child (a $CC command), or 0 once it ended.  A
+ * signal is passed on to it and gocc waits for it before dying. */
+void files_child(pid_t pid);
+
+/* files_write: write len bytes of buf to path (not "-"): through a new
+ * file renamed over it when path is (or its link resolves to) a regular
+ * file or nothing, in place when it is a device or FIFO.  Returns 0, or 1
+ * after a message "gocc: error: cannot write PATH: REASON"; on failure
+ * nothing that existed before has been removed. */
+int files_write(const char *path, const char *buf, size_t len);
+
+/* files_write_new: write buf to path, which must be a regular file or
+ * absent and is tracked as gocc's own (removed at exit unless keep).
+ * Returns 0, 1 after a message on a write error, or 2 silently when path
+ * is something else or no file can be created in its directory (the
+ * caller then writes elsewhere). */
+int files_write_new(const char *path, const char *buf, size_t len, bool keep);
+
+/* files_same: whether a and b are one regular file (the same device and
+ * inode, symbolic links followed): a hard link or a symbolic link to the
+ * other counts; two names for a device do not. */
+bool files_same(const char *a, const char *b);
+
+/* files_is_regular_or_absent: path (links followed) is a regular file or
+ * does not exist. */
+bool files_is_regular_or_absent(const char *path);
+
+#endif
