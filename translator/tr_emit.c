@@ -504,6 +504,26 @@ static void emit_main_proto(emitter *e, int fi) {
     puts_(e, ";\n");
 }
 
+/* The struct of go block s's captured variables, `struct NAME {...};`:
+ * one member a line (nl "\n") or all on one line (nl " "). */
+static void put_cap_struct(strbuf *sb, const site *s, const char *name,
+                           const char *nl) {
+    sb_printf(sb, "struct %s {%s", name, nl);
+    for (int i = 0; i < s->ncaps; i++) {
+        const capture *c = &s->caps[i];
+        sb_puts(sb, *nl == '\n' ? "    " : "");
+        if (c->by_pointer) {
+            char *pt = tr_pointer_type(c->type);
+            put_decl(sb, pt, c->name);
+            free(pt);
+        } else {
+            put_decl(sb, c->type, c->name);
+        }
+        sb_printf(sb, ";%s", nl);
+    }
+    sb_puts(sb, *nl == '\n' ? "};\n" : "};");
+}
+
 /* Before a function holding go statements: the argument structs, the
  * call trampolines, and the prototypes of the block trampolines. */
 static void emit_func_pre(emitter *e, int fi) {
@@ -535,22 +555,8 @@ static void emit_func_pre(emitter *e, int fi) {
             sb_puts(&sb, ");\n}\n");
         } else if (s->kind == SITE_GOBLOCK) {
             go_name(e, s, name, sizeof name);
-            if (s->ncaps) {
-                sb_printf(&sb, "struct %s {\n", name);
-                for (int i = 0; i < s->ncaps; i++) {
-                    const capture *c = &s->caps[i];
-                    sb_puts(&sb, "    ");
-                    if (c->by_pointer) {
-                        char *pt = tr_pointer_type(c->type);
-                        put_decl(&sb, pt, c->name);
-                        free(pt);
-                    } else {
-                        put_decl(&sb, c->type, c->name);
-                    }
-                    sb_puts(&sb, ";\n");
-                }
-                sb_puts(&sb, "};\n");
-            }
+            if (s->ncaps && !s->ndecls)   /* else inside the functions */
+                put_cap_struct(&sb, s, name, "\n");
             sb_printf(&sb, "static void %s(void *gocc_p);\n", name);
         }
     }
@@ -561,6 +567,24 @@ static void emit_func_pre(emitter *e, int fi) {
         note_line(e);
     }
     free(sb.p);
+}
+
+/* At the top of go block s's function: copies of the local declarations
+ * it needs, each at its own line, then the capture struct (on the go
+ * statement's line), as the enclosing function declares it too. */
+static void emit_local_decls(emitter *e, const site *s, const char *name) {
+    for (int i = 0; i < s->ndecls; i++) {
+        emit_r(e, s->decls[i]);
+        puts_(e, ";\n");
+    }
+    put_line_directive(e, e->u->toks[s->a].line);
+    if (s->ncaps) {
+        strbuf sb = {0};
+        put_cap_struct(&sb, s, name, " ");
+        sb_puts(&sb, "\n");
+        put(e, sb.p, sb.len);
+        free(sb.p);
+    }
 }
 
 /* After a function: the trampolines of its go blocks, each holding the
@@ -577,6 +601,8 @@ static void emit_func_post(emitter *e, int fi) {
             put(e, "\n", 1);
         put_line_directive(e, e->u->toks[s->a].line);
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
+        if (s->ndecls)
+            emit_local_decls(e, s, name);
         if (s->ncaps)
             printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
         else
@@ -762,7 +788,16 @@ static void emit_goblock(emitter *e, const site *s) {
         printf_(e, "gocc_go(%s, NULL);", name);
         return;
     }
-    printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+    if (s->ndecls) {   /* its types are named inside the function only */
+        strbuf sb = {0};
+        sb_puts(&sb, "{ ");
+        put_cap_struct(&sb, s, name, " ");
+        put(e, sb.p, sb.len);
+        free(sb.p);
+        printf_(e, " struct %s gocc_a%d = {", name, s->id);
+    } else {
+        printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+    }
     for (int i = 0; i < s->ncaps; i++) {
         const capture *c = &s->caps[i];
         if (c->is_array && !c->by_pointer)
