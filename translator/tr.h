@@ -82,6 +82,11 @@ typedef struct site {
     char **arg_types;    /* GOCALL: printed parameter types (promoted) */
     capture *caps;       /* GOBLOCK */
     int ncaps;
+    range *decls;        /* GOBLOCK: local declarations its function copies
+                            (each written with a `;` after it); with any,
+                            the capture struct is declared inside the
+                            functions, where their names are seen */
+    int ndecls;
     bool warned;
     const char *repl;    /* STATICREF: replacement text */
 } site;

@@ -70,6 +70,34 @@ void sb_printf(strbuf *s, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- emitter */
 
+/* The kind of conditional directive preprocessor line i is. */
+typedef enum pp_cond { PP_OTHER, PP_IF, PP_ELSE, PP_ENDIF } pp_cond;
+
+static pp_cond pp_cond_of(const tr_unit *u, int i) {
+    static const struct {
+        const char *name;
+        pp_cond kind;
+    } names[] = {{"if", PP_IF},         {"ifdef", PP_IF},
+                 {"ifndef", PP_IF},     {"elif", PP_ELSE},
+                 {"elifdef", PP_ELSE},  {"elifndef", PP_ELSE},
+                 {"else", PP_ELSE},     {"endif", PP_ENDIF}};
+    const char *p = u->src + u->toks[i].off;
+    const char *end = p + u->toks[i].len;
+    p += *p == '%' ? 2 : 1;   /* `#` or `%:` */
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    size_t n = 0;
+    while (p + n < end && (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+                           (p[n] >= 'A' && p[n] <= 'Z') ||
+                           (p[n] >= '0' && p[n] <= '9')))
+        n++;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strlen(names[k].name) == n && !strncmp(p, names[k].name, n))
+            return names[k].kind;
+    return PP_OTHER;
+}
+
+
 typedef struct emitter {
     tr_unit *u;
     emit_mode mode;
@@ -84,17 +112,24 @@ typedef struct emitter {
     const site *in_block; /* the go block whose trampoline is being written */
     int *go_first;        /* per function: its go sites are */
     int *go_list;         /*   go_list[go_first[f] .. go_first[f + 1]) */
-    bool included;        /* #include <gocc.h> written */
     bool norecord;        /* SHADOW: a second copy, positions not recorded */
-    int include_at;       /* the token it goes before */
+    bool *inject;         /* per token: #include <gocc.h> goes before it
+                             (cleared once written) */
+    /* FINAL: the #line bookkeeping (see note_line, cond_line) */
+    bool gen_on_line;     /* generated text on the current output line */
+    int cond_depth;       /* conditional (#if) depth of the output so far */
+    int line_depth;       /* cond_depth at the last #line, -1: none to check */
 } emitter;
 
+
+/* Write generated text. */
 static void put(emitter *e, const char *p, size_t n) {
     if (n == 0)
         return;
     for (size_t i = 0; i < n; i++)
         if (p[i] == '\n')
             e->oline = 0;
+    e->gen_on_line = p[n - 1] != '\n';
     sb_put(e->out, p, n);
 }
 
@@ -128,6 +163,43 @@ static bool at_bol(const emitter *e) {
            e->out->p[e->out->len - 1] == '\r';
 }
 
+/* A #line was just written.  The preprocessor ignores it when the
+ * branch it is in is skipped, while the lines it and the code around it
+ * add still count; cond_line then makes the next token write #line again
+ * once that branch has ended. */
+static void note_line(emitter *e) { e->line_depth = e->cond_depth; }
+
+/* Track the output's conditional depth through preprocessor line i, just
+ * written.  When it ends the branch holding the last #line (an #elif or
+ * #else of that group or one around it, an #endif closing one of them),
+ * that #line may have been skipped: the next token writes #line anew. */
+static void cond_line(emitter *e, int i) {
+    int ended;   /* depth of the group whose branch ends, or -1 */
+    switch (pp_cond_of(e->u, i)) {
+    case PP_IF:
+        e->cond_depth++;
+        return;
+    case PP_ELSE:
+        ended = e->cond_depth - 1;
+        break;
+    case PP_ENDIF:
+        ended = e->cond_depth > 0 ? --e->cond_depth : -1;
+        break;
+    default:
+        return;
+    }
+    if (ended >= 0 && ended < e->line_depth) {
+        e->oline = 0;
+        e->line_depth = -1;
+    }
+}
+
+/* Write `#line N "file"` and a newline (at the start of a line). */
+static void put_line_directive(emitter *e, unsigned line) {
+    printf_(e, "#line %u \"%s\"\n", line, e->u->line_path);
+    note_line(e);
+}
+
 /* Write `#line` for token t and pad to its column with the blanks of its
  * source line (tabs kept, so display columns match too). */
 static void sync_line(emitter *e, const token *t) {
@@ -135,12 +207,14 @@ static void sync_line(emitter *e, const token *t) {
     if (!at_bol(e))
         sb_put(e->out, "\n", 1);
     sb_printf(e->out, "#line %u \"%s\"\n", t->line, u->line_path);
+    note_line(e);
     size_t ls = t->off;
     while (ls > 0 && u->src[ls - 1] != '\n' && u->src[ls - 1] != '\r')
         ls--;
     for (size_t k = ls; k < t->off; k++)
         sb_put(e->out, u->src[k] == '\t' ? "\t" : " ", 1);
     e->oline = (int)t->line;
+    e->gen_on_line = false;
 }
 
 /* Copy source token i. */
@@ -165,6 +239,7 @@ static void emit_tok(emitter *e, int i) {
         switch (t->kind) {
         case TOK_NEWLINE: case TOK_COMMENT: case TOK_SPLICE:
             sb_put(e->out, " ", 1);
+            e->gen_on_line = true;
             return;
         case TOK_PP:
             if (!at_bol(e))
@@ -172,9 +247,12 @@ static void emit_tok(emitter *e, int i) {
             sb_put(e->out, p, t->len);
             sb_put(e->out, "\n", 1);
             e->oline = 0;
+            e->gen_on_line = false;
+            cond_line(e, i);
             return;
         default:
             sb_put(e->out, p, t->len);
+            e->gen_on_line = true;
             return;
         }
     }
@@ -182,18 +260,23 @@ static void emit_tok(emitter *e, int i) {
         sb_put(e->out, p, t->len);
         if (e->oline)
             e->oline++;
+        e->gen_on_line = false;
         return;
     }
-    if (e->oline != (int)t->line)
-        sync_line(e, t);
-    else if (t->kind == TOK_PP && !at_bol(e))
+    /* a directive may follow blanks and comments of its own line, but not
+     * generated text: that needs a line of its own */
+    if (e->oline != (int)t->line || (t->kind == TOK_PP && e->gen_on_line))
         sync_line(e, t);
     sb_put(e->out, p, t->len);
     for (uint32_t k = 0; k < t->len; k++)   /* "\n", "\r\n", a lone "\r" */
-        if ((p[k] == '\n' || (p[k] == '\r' && (k + 1 == t->len ||
-                                               p[k + 1] != '\n'))) &&
-            e->oline)
-            e->oline++;
+        if (p[k] == '\n' || (p[k] == '\r' && (k + 1 == t->len ||
+                                              p[k + 1] != '\n'))) {
+            e->gen_on_line = false;
+            if (e->oline)
+                e->oline++;
+        }
+    if (t->kind == TOK_PP)
+        cond_line(e, i);
 }
 
 /* Copy tokens [a, b] with no site lookup. */
@@ -203,6 +286,8 @@ static void emit_gap(emitter *e, int a, int b) {
 }
 
 static void emit_site(emitter *e, const site *s);
+static void emit_main_proto(emitter *e, int fi);
+static bool main_void(const tr_unit *u, const func *f);
 static void emit_func_pre(emitter *e, int fi);
 static void emit_func_post(emitter *e, int fi);
 
@@ -210,14 +295,16 @@ static void emit_func_post(emitter *e, int fi);
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
     for (int i = a; i <= b && i < u->ntoks;) {
-        if (i == e->include_at && !e->moved && !e->included) {
+        if (e->inject[i] && !e->moved) {
             if (!at_bol(e))
                 put(e, "\n", 1);
             puts_(e, "#include <gocc.h>\n");
-            e->included = true;
+            e->inject[i] = false;
         }
-        if (e->func_start[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
+        if (e->func_start[i] >= 0 && e->mode == EMIT_FINAL && !e->moved) {
+            emit_main_proto(e, e->func_start[i]);
             emit_func_pre(e, e->func_start[i]);
+        }
         const site *s = NULL;
         if (e->first_at[i] >= 0) {
             for (int k = e->first_at[i];
@@ -249,7 +336,9 @@ static void emit_range(emitter *e, int a, int b) {
             continue;
         }
         if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved &&
-            e->u->funcs[e->func_end[i]].is_main)
+            e->u->funcs[e->func_end[i]].is_main &&
+            !e->u->funcs[e->func_end[i]].inactive &&
+            !main_void(e->u, &e->u->funcs[e->func_end[i]]))
             puts_(e, "return 0; ");   /* C's implicit return 0 from main */
         emit_tok(e, i);
         if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
@@ -382,6 +471,69 @@ static void go_name(const emitter *e, const site *s, char *buf, size_t n) {
              s->id);
 }
 
+/* Is main declared `void main(...)`?  (gcc accepts it, with a warning
+ * under -Wmain; the program then exits with status 0.) */
+static bool main_void(const tr_unit *u, const func *f) {
+    return f->name > f->start && tok_is(u, tok_prev(u, f->name), "void");
+}
+
+/* Is there a declaration of main at file scope before its definition
+ * fi (then renamed with it, and a prototype already)? */
+static bool main_declared_before(const tr_unit *u, int fi) {
+    for (int k = 0; k < u->nsites; k++) {
+        const site *s = &u->sites[k];
+        if (s->kind != SITE_MAINNAME || s->inactive || s->a >= u->funcs[fi].start)
+            continue;
+        bool in_body = false;
+        for (int g = 0; g < u->nfuncs && !in_body; g++)
+            in_body = u->funcs[g].lbrace < s->a && s->a < u->funcs[g].rbrace;
+        if (!in_body)
+            return true;
+    }
+    return false;
+}
+
+/* Before main's definition, renamed gocc_main_user: its prototype, copied
+ * from the definition's header (so that -Wmissing-prototypes finds one),
+ * unless the file declares main before; one line, at the header's line.
+ * Not for an old-style definition (an identifier list cannot make a
+ * prototype). */
+static void emit_main_proto(emitter *e, int fi) {
+    const tr_unit *u = e->u;
+    const func *f = &u->funcs[fi];
+    if (!f->is_main || f->inactive || f->name < 0)
+        return;
+    int lp = tok_next(u, f->name);
+    if (!tok_is(u, lp, "(") || u->match[lp] < 0 ||
+        tok_next(u, u->match[lp]) != f->lbrace || main_declared_before(u, fi))
+        return;
+    if (!at_bol(e))
+        put(e, "\n", 1);
+    put_line_directive(e, u->toks[f->start].line);
+    emit_moved(e, (range){f->start, u->match[lp]});
+    puts_(e, ";\n");
+}
+
+/* The struct of go block s's captured variables, `struct NAME {...};`:
+ * one member a line (nl "\n") or all on one line (nl " "). */
+static void put_cap_struct(strbuf *sb, const site *s, const char *name,
+                           const char *nl) {
+    sb_printf(sb, "struct %s {%s", name, nl);
+    for (int i = 0; i < s->ncaps; i++) {
+        const capture *c = &s->caps[i];
+        sb_puts(sb, *nl == '\n' ? "    " : "");
+        if (c->by_pointer) {
+            char *pt = tr_pointer_type(c->type);
+            put_decl(sb, pt, c->name);
+            free(pt);
+        } else {
+            put_decl(sb, c->type, c->name);
+        }
+        sb_printf(sb, ";%s", nl);
+    }
+    sb_puts(sb, *nl == '\n' ? "};\n" : "};");
+}
+
 /* Before a function holding go statements: the argument structs, the
  * call trampolines, and the prototypes of the block trampolines. */
 static void emit_func_pre(emitter *e, int fi) {
@@ -413,22 +565,8 @@ static void emit_func_pre(emitter *e, int fi) {
             sb_puts(&sb, ");\n}\n");
         } else if (s->kind == SITE_GOBLOCK) {
             go_name(e, s, name, sizeof name);
-            if (s->ncaps) {
-                sb_printf(&sb, "struct %s {\n", name);
-                for (int i = 0; i < s->ncaps; i++) {
-                    const capture *c = &s->caps[i];
-                    sb_puts(&sb, "    ");
-                    if (c->by_pointer) {
-                        char *pt = tr_pointer_type(c->type);
-                        put_decl(&sb, pt, c->name);
-                        free(pt);
-                    } else {
-                        put_decl(&sb, c->type, c->name);
-                    }
-                    sb_puts(&sb, ";\n");
-                }
-                sb_puts(&sb, "};\n");
-            }
+            if (s->ncaps && !s->ndecls)   /* else inside the functions */
+                put_cap_struct(&sb, s, name, "\n");
             sb_printf(&sb, "static void %s(void *gocc_p);\n", name);
         }
     }
@@ -436,8 +574,27 @@ static void emit_func_pre(emitter *e, int fi) {
         if (!at_bol(e))
             put(e, "\n", 1);
         put(e, sb.p, sb.len);
+        note_line(e);
     }
     free(sb.p);
+}
+
+/* At the top of go block s's function: copies of the local declarations
+ * it needs, each at its own line, then the capture struct (on the go
+ * statement's line), as the enclosing function declares it too. */
+static void emit_local_decls(emitter *e, const site *s, const char *name) {
+    for (int i = 0; i < s->ndecls; i++) {
+        emit_r(e, s->decls[i]);
+        puts_(e, ";\n");
+    }
+    put_line_directive(e, e->u->toks[s->a].line);
+    if (s->ncaps) {
+        strbuf sb = {0};
+        put_cap_struct(&sb, s, name, " ");
+        sb_puts(&sb, "\n");
+        put(e, sb.p, sb.len);
+        free(sb.p);
+    }
 }
 
 /* After a function: the trampolines of its go blocks, each holding the
@@ -452,9 +609,10 @@ static void emit_func_post(emitter *e, int fi) {
         go_name(e, s, name, sizeof name);
         if (!at_bol(e))
             put(e, "\n", 1);
-        printf_(e, "#line %u \"%s\"\n", e->u->toks[s->a].line,
-                e->u->line_path);
+        put_line_directive(e, e->u->toks[s->a].line);
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
+        if (s->ndecls)
+            emit_local_decls(e, s, name);
         if (s->ncaps)
             printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
         else
@@ -640,7 +798,16 @@ static void emit_goblock(emitter *e, const site *s) {
         printf_(e, "gocc_go(%s, NULL);", name);
         return;
     }
-    printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+    if (s->ndecls) {   /* its types are named inside the function only */
+        strbuf sb = {0};
+        sb_puts(&sb, "{ ");
+        put_cap_struct(&sb, s, name, " ");
+        put(e, sb.p, sb.len);
+        free(sb.p);
+        printf_(e, " struct %s gocc_a%d = {", name, s->id);
+    } else {
+        printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+    }
     for (int i = 0; i < s->ncaps; i++) {
         const capture *c = &s->caps[i];
         if (c->is_array && !c->by_pointer)
@@ -720,7 +887,7 @@ static void emit_select(emitter *e, const site *s) {
             if (c->kind == CASE_DEFAULT)
                 continue;
             /* the operands' errors belong to their case's line */
-            printf_(e, "#line %u \"%s\"\n", u->toks[c->kw].line, u->line_path);
+            put_line_directive(e, u->toks[c->kw].line);
             puts_(e, ind);
             if (c->kind == CASE_SEND) {
                 bool simple = c->ch.a == c->ch.b;
@@ -863,31 +1030,74 @@ static void emit_site(emitter *e, const site *s) {
 
 /* -------------------------------------------------------------------- run */
 
-/* Where `#include <gocc.h>` goes: before the first declaration, after the
- * leading preprocessor lines (so that a `#define _GNU_SOURCE` there still
- * comes first), but never inside a conditional that is open there: then
- * before that conditional's `#if`. */
-static int include_point(const tr_unit *u) {
-    if (u->first_sig < 0)
-        return -1;
-    int depth = 0, outer_if = -1;
-    for (int i = 0; i < u->first_sig; i++) {
-        if (u->toks[i].kind != TOK_PP)
-            continue;
-        const char *p = u->src + u->toks[i].off + 1;
-        const char *end = u->src + u->toks[i].off + u->toks[i].len;
-        if (p[-1] == '%')   /* %: */
-            p++;
-        while (p < end && (*p == ' ' || *p == '\t'))
-            p++;
-        if (end - p >= 2 && !strncmp(p, "if", 2)) {
-            if (depth++ == 0)
-                outer_if = i;
-        } else if (end - p >= 5 && !strncmp(p, "endif", 5) && depth > 0) {
-            depth--;
+/* Where `#include <gocc.h>` goes: inject[i] is set for each token it is
+ * written before.  The rule:
+ *   - first before the first significant token (the first declaration),
+ *     wherever that is, even inside an #if group: so every preprocessor
+ *     line before it, a `#define _GNU_SOURCE` and the file's own #includes
+ *     among them, comes first, and libc's feature macros are the file's;
+ *   - again before the next significant token each time the conditional
+ *     branch holding the last injection has ended (its #endif, or an
+ *     #elif/#else of its group or of a group around it), since that branch
+ *     may have been skipped.
+ * So every significant token is preceded by an injection in a branch that
+ * encloses it: if the token is compiled, so is that #include.  gocc.h has
+ * an include guard, so an injection after a compiled one is empty, and one
+ * after only skipped ones comes before any compiled declaration. */
+static void include_points(const tr_unit *u, bool *inject) {
+    int depth = 0;
+    int inj_depth = 0;     /* depth of the last injection */
+    bool covered = false;  /* the branch of the last injection is open */
+    for (int i = 0; i < u->ntoks; i++) {
+        inject[i] = false;
+        if (u->toks[i].kind == TOK_PP) {
+            switch (pp_cond_of(u, i)) {
+            case PP_IF:
+                depth++;
+                break;
+            case PP_ELSE:
+                if (depth > 0 && depth - 1 < inj_depth)
+                    covered = false;
+                break;
+            case PP_ENDIF:
+                if (depth > 0 && --depth < inj_depth)
+                    covered = false;
+                break;
+            case PP_OTHER:
+                break;
+            }
+        } else if (!covered && u->first_sig >= 0 && i >= u->first_sig &&
+                   tok_sig(u, i)) {
+            inject[i] = true;
+            inj_depth = depth;
+            covered = true;
         }
     }
-    return depth > 0 ? outer_if : u->first_sig;
+}
+
+/* After the file: main() from GOCC_MAIN, which runs the user's main as
+ * goroutine 1, through a two-argument wrapper unless main is `int
+ * main(int argc, char **argv)`.  On one line, at main's line. */
+static void emit_main_wrapper(emitter *e, const func *f) {
+    const tr_unit *u = e->u;
+    static const char *const args[] = {"", "", "argc, argv",
+                                       "argc, argv, environ"};
+    bool is_void = main_void(u, f);
+    if (!at_bol(e))
+        put(e, "\n", 1);
+    put_line_directive(e, u->toks[f->name].line);
+    if (f->main_params == 2 && !is_void) {
+        puts_(e, "GOCC_MAIN(gocc_main_user)\n");
+        return;
+    }
+    if (f->main_params == 3)
+        puts_(e, "extern char **environ; ");
+    puts_(e, "static int gocc_main_args(int argc, char **argv) { ");
+    if (f->main_params == 0)
+        puts_(e, "(void)argc; (void)argv; ");
+    printf_(e, "%sgocc_main_user(%s);%s } GOCC_MAIN(gocc_main_args)\n",
+            is_void ? "" : "return ", args[f->main_params],
+            is_void ? " return 0;" : "");
 }
 
 static const tr_unit *sort_unit;
@@ -934,7 +1144,13 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     }
     for (int k = u->nsites - 1; k >= 0; k--)
         e.first_at[u->sites[e.order[k]].a] = k;
-    e.include_at = include_point(u);
+    e.line_depth = -1;
+    e.inject = malloc(n * sizeof *e.inject);
+    if (!e.inject) {
+        fputs("gocc: out of memory\n", stderr);
+        exit(2);
+    }
+    include_points(u, e.inject);
     for (int f = 0; f < u->nfuncs; f++) {
         e.func_start[u->funcs[f].start] = f;
         e.func_end[u->funcs[f].rbrace] = f;
@@ -965,23 +1181,10 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     emit_range(&e, 0, u->ntoks - 1);
     if (mode == EMIT_FINAL) {
         for (int f = 0; f < u->nfuncs; f++) {
-            if (!u->funcs[f].is_main || u->funcs[f].inactive)
-                continue;
-            if (!at_bol(&e))
-                put(&e, "\n", 1);
-            if (u->funcs[f].main_params == 0)
-                puts_(&e, "static int gocc_main_args(int argc, char **argv)\n"
-                          "{\n    (void)argc;\n    (void)argv;\n"
-                          "    return gocc_main_user();\n}\n"
-                          "GOCC_MAIN(gocc_main_args)\n");
-            else if (u->funcs[f].main_params == 3)
-                puts_(&e, "static int gocc_main_args(int argc, char **argv)\n"
-                          "{\n    extern char **environ;\n"
-                          "    return gocc_main_user(argc, argv, environ);\n}\n"
-                          "GOCC_MAIN(gocc_main_args)\n");
-            else
-                puts_(&e, "GOCC_MAIN(gocc_main_user)\n");
-            break;
+            if (u->funcs[f].is_main && !u->funcs[f].inactive) {
+                emit_main_wrapper(&e, &u->funcs[f]);
+                break;
+            }
         }
         if (!at_bol(&e))
             put(&e, "\n", 1);
@@ -992,5 +1195,6 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     free(e.first_at);
     free(e.func_start);
     free(e.func_end);
+    free(e.inject);
     return 0;
 }

@@ -41,7 +41,15 @@ typedef struct use {     /* a DeclRefExpr inside a go block */
     int block;           /* site index */
     int off;             /* shadow offset of the reference */
     CXCursor decl;
+    bool type;           /* a local type or enum the block names (decl is
+                            the struct, union, enum or typedef) */
 } use;
+
+typedef struct need {    /* a local declaration a go block's function copies */
+    int block;           /* site index */
+    int off;             /* shadow offset of the declaration */
+    CXCursor decl;
+} need;
 
 typedef struct sema {
     tr_unit *u;
@@ -56,10 +64,10 @@ typedef struct sema {
                             encloses it, or -1 */
     use *uses;
     int nuses, capuses;
+    need *needs;
+    int nneeds, capneeds;
     int *interesting;    /* sorted offsets the walk must reach */
     int ninteresting;
-    int bad_type_tok;    /* a local type used in a go block */
-    char bad_type[256];
     CXFile main_file;
 } sema;
 
@@ -188,14 +196,14 @@ static bool written_decl(CXCursor d) {
     return b - a > n + 2;
 }
 
-static void add_use(sema *S, int blk, int off, CXCursor decl) {
+static void add_use(sema *S, int blk, int off, CXCursor decl, bool type) {
     if (S->nuses == S->capuses) {
         S->capuses = S->capuses ? 2 * S->capuses : 64;
         S->uses = realloc(S->uses, (size_t)S->capuses * sizeof *S->uses);
         if (!S->uses)
             abort();
     }
-    S->uses[S->nuses++] = (use){blk, off, decl};
+    S->uses[S->nuses++] = (use){blk, off, decl, type};
 }
 
 /* Is some offset of interest (a query's start, a go block's braces) in
@@ -250,23 +258,14 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent,
             if (in_main && is_local_decl(d)) {
                 enum CXCursorKind dk = clang_getCursorKind(d);
                 if (k == CXCursor_TypeRef) {
-                    if (!inside_block(S, blk, doff) && S->bad_type_tok < 0) {
-                        S->bad_type_tok = start;
-                        CXString sp = clang_getTypeSpelling(clang_getCursorType(d));
-                        snprintf(S->bad_type, sizeof S->bad_type, "type '%s'",
-                                 clang_getCString(sp));
-                        clang_disposeString(sp);
-                    }
+                    if (!inside_block(S, blk, doff))
+                        add_use(S, blk, start, d, true);
                 } else if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl ||
                            (dk == CXCursor_FunctionDecl && written_decl(d))) {
-                    add_use(S, blk, start, d);
+                    add_use(S, blk, start, d, false);
                 } else if (dk == CXCursor_EnumConstantDecl &&
-                           !inside_block(S, blk, doff) && S->bad_type_tok < 0) {
-                    S->bad_type_tok = start;
-                    CXString sp = clang_getCursorSpelling(d);
-                    snprintf(S->bad_type, sizeof S->bad_type, "enumerator '%s'",
-                             clang_getCString(sp));
-                    clang_disposeString(sp);
+                           !inside_block(S, blk, doff)) {
+                    add_use(S, blk, start, clang_getCursorSemanticParent(d), true);
                 }
             }
         }
@@ -296,6 +295,8 @@ typedef struct printer {
     strbuf sb;
     const char *bad;     /* why the type cannot be named, or NULL */
     char badbuf[300];
+    bool local;          /* local types may be named (a go block's function
+                            copies their declarations) */
 } printer;
 
 static void print_type(printer *P, CXType t);
@@ -303,7 +304,7 @@ static void print_type(printer *P, CXType t);
 
 /* Print t into a fresh string (caller frees). */
 static char *type_str(printer *P, CXType t) {
-    printer sub = {{0}, NULL, {0}};
+    printer sub = {{0}, NULL, {0}, P->local};
     print_type(&sub, t);
     if (sub.bad && !P->bad) {
         snprintf(P->badbuf, sizeof P->badbuf, "%s", sub.bad);
@@ -336,9 +337,12 @@ static void print_tagged(printer *P, CXType t) {
     CXString sp = clang_getTypeSpelling(t);
     const char *tsp = clang_getCString(sp);
     if (!n || !*n || strstr(tsp, "(unnamed") || strstr(tsp, "(anonymous")) {
-        snprintf(P->badbuf, sizeof P->badbuf, "type '%s' has no name", tsp);
+        /* `struct (unnamed at file:L:C)`: the position is the shadow's */
+        const char *at = strstr(tsp, " at ");
+        snprintf(P->badbuf, sizeof P->badbuf, "type '%.*s)' has no name",
+                 at ? (int)(at - tsp) : (int)strlen(tsp) - 1, tsp);
         P->bad = P->badbuf;
-    } else if (is_local_decl(d)) {
+    } else if (is_local_decl(d) && !P->local) {
         snprintf(P->badbuf, sizeof P->badbuf,
                  "type '%s' is declared inside a function", tsp);
         P->bad = P->badbuf;
@@ -379,7 +383,7 @@ static void print_type(printer *P, CXType t) {
     switch (t.kind) {
     case CXType_Typedef: {
         CXCursor d = clang_getTypeDeclaration(t);
-        if (is_local_decl(d)) {
+        if (is_local_decl(d) && !P->local) {
             print_quals(P, t, false);
             print_type(P, clang_getTypedefDeclUnderlyingType(d));
         } else {
@@ -617,7 +621,7 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     }
     s->arg_types = calloc((size_t)s->nargs + 1, sizeof *s->arg_types);
     for (int i = 0; i < s->nargs; i++) {
-        printer A = {{0}, NULL, {0}};
+        printer A = {{0}, NULL, {0}, false};
         if (np >= 0 && i < np) {
             s->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
         } else {
@@ -634,7 +638,7 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
             return -1;
         }
     }
-    printer P = {{0}, NULL, {0}};
+    printer P = {{0}, NULL, {0}, false};
     s->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
     if (P.bad) {
         tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
@@ -688,7 +692,7 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
         if (found < 0) {
             enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
             CXType t = clang_getCursorType(decl);
-            printer P = {{0}, NULL, {0}};
+            printer P = {{0}, NULL, {0}, true};
             capture c = {0};
             c.name = strdup(name);
             c.by_pointer = sc == CX_SC_Static || sc == CX_SC_Extern;
@@ -713,8 +717,8 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                     strip_leading_quals(c.type);
             }
             if (P.bad) {
-                tr_error(u, tok, "go block uses '%s': %s; declare it at file "
-                                 "scope", name, P.bad);
+                tr_error(u, tok, "go block uses '%s': %s; declare it with a "
+                                 "name, or at file scope", name, P.bad);
                 clang_disposeString(nm);
                 return -1;
             }
@@ -739,6 +743,8 @@ static int answer_captures(sema *S) {
     /* in source order within each block, so struct members are stable */
     for (int i = 0; i < S->nuses; i++) {
         use *us = &S->uses[i];
+        if (us->type)
+            continue;
         CXFile f;
         int doff = offset_of(clang_getCursorLocation(us->decl), &f);
         int tok = tok_at_offset(S, us->off);
@@ -777,6 +783,211 @@ static int answer_captures(sema *S) {
     return 0;
 }
 
+/* ------------------------------------------------ local types and constants */
+
+/* The definition of a declaration, when there is one. */
+static CXCursor decl_def(CXCursor d) {
+    CXCursor def = clang_getCursorDefinition(d);
+    return clang_Cursor_isNull(def) ? d : def;
+}
+
+/* Go block blk copies the local declaration d (a struct, union, enum or
+ * typedef declared in the function, outside the block); with outward, so
+ * does every block around it that does not hold d either (a type that
+ * blk's capture struct names: blk's go statement is in their functions). */
+static void add_need(sema *S, int blk, CXCursor d, bool outward) {
+    d = decl_def(d);
+    CXFile f;
+    int off = offset_of(clang_getCursorLocation(d), &f);
+    if (!f || !clang_File_isEqual(f, S->main_file) || !is_local_decl(d))
+        return;
+    for (;;) {
+        if (inside_block(S, blk, off))
+            return;
+        for (int i = 0; i < S->nneeds; i++)
+            if (S->needs[i].block == blk && S->needs[i].off == off)
+                return;   /* and the blocks around it have it too */
+        if (S->nneeds == S->capneeds) {
+            S->capneeds = S->capneeds ? 2 * S->capneeds : 16;
+            S->needs = realloc(S->needs, (size_t)S->capneeds * sizeof *S->needs);
+            if (!S->needs)
+                abort();
+        }
+        S->needs[S->nneeds++] = (need){blk, off, d};
+        int outer = S->outer[block_pos(S, blk)];
+        if (outer < 0 || !outward)
+            return;
+        blk = S->blocks[outer];
+    }
+}
+
+/* The local declarations that naming type t in block blk's capture
+ * struct needs. */
+static void need_type(sema *S, int blk, CXType t) {
+    for (int depth = 0; depth < 64; depth++) {
+        switch (t.kind) {
+        case CXType_Typedef: case CXType_Record: case CXType_Enum: {
+            CXCursor d = clang_getTypeDeclaration(t);
+            if (is_local_decl(d))
+                add_need(S, blk, d, true);   /* its text brings the rest */
+            return;
+        }
+        case CXType_Elaborated:
+            t = clang_Type_getNamedType(t);
+            continue;
+        case CXType_Pointer:
+            t = clang_getPointeeType(t);
+            continue;
+        case CXType_ConstantArray: case CXType_IncompleteArray:
+        case CXType_VariableArray:
+            t = clang_getArrayElementType(t);
+            continue;
+        case CXType_FunctionProto:
+            for (int i = 0; i < clang_getNumArgTypes(t); i++)
+                need_type(S, blk, clang_getArgType(t, (unsigned)i));
+            t = clang_getResultType(t);
+            continue;
+        case CXType_FunctionNoProto:
+            t = clang_getResultType(t);
+            continue;
+        default:
+            return;
+        }
+    }
+}
+
+typedef struct closure {
+    sema *S;
+    int blk;
+    int start, end;       /* the declaration's extent */
+    CXCursor var;         /* a local variable it refers to, or null */
+} closure;
+
+static enum CXChildVisitResult visit_need(CXCursor c, CXCursor parent,
+                                          CXClientData data) {
+    (void)parent;
+    closure *C = data;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k != CXCursor_TypeRef && k != CXCursor_DeclRefExpr)
+        return CXChildVisit_Recurse;
+    CXCursor d = clang_getCursorReferenced(c);
+    CXFile f;
+    int off = offset_of(clang_getCursorLocation(d), &f);
+    if (!f || !clang_File_isEqual(f, C->S->main_file) || !is_local_decl(d) ||
+        (off >= C->start && off < C->end))
+        return CXChildVisit_Recurse;
+    enum CXCursorKind dk = clang_getCursorKind(d);
+    if (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl)
+        C->var = d;
+    else if (dk == CXCursor_EnumConstantDecl)
+        add_need(C->S, C->blk, clang_getCursorSemanticParent(d), false);
+    else if (k == CXCursor_TypeRef)
+        add_need(C->S, C->blk, d, false);
+    return CXChildVisit_Recurse;
+}
+
+/* The token range of local declaration d, with `__attribute__((...))`
+ * written after it; {-1, -1} when it cannot be found in the source. */
+static range decl_range(const sema *S, CXCursor d) {
+    const tr_unit *u = S->u;
+    CXSourceRange ext = clang_getCursorExtent(d);
+    CXFile f;
+    int start = offset_of(clang_getRangeStart(ext), &f);
+    int end = offset_of(clang_getRangeEnd(ext), &f);
+    int a = tok_at_offset(S, start);
+    if (a < 0)
+        return (range){-1, -1};
+    int b = a;
+    while (b < u->ntoks - 1 && !(tok_sig(u, b) && S->se[b] == end))
+        b++;
+    if (b >= u->ntoks - 1)
+        return (range){-1, -1};
+    for (;;) {
+        int n = tok_next(u, b), lp = tok_next(u, n);
+        if (!(tok_is(u, n, "__attribute__") || tok_is(u, n, "__attribute")) ||
+            !tok_is(u, lp, "(") || u->match[lp] < 0)
+            break;
+        b = u->match[lp];
+    }
+    return (range){a, b};
+}
+
+static int cmp_range(const void *pa, const void *pb) {
+    const range *a = pa, *b = pb;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return a->b > b->b ? -1 : a->b < b->b;
+}
+
+/* Block site blk's declarations to copy, as token ranges in source order,
+ * those inside another left out (a typedef holding its struct). */
+static int block_decls(sema *S, int blk) {
+    tr_unit *u = S->u;
+    site *s = &u->sites[blk];
+    for (int i = 0; i < S->nneeds; i++) {
+        if (S->needs[i].block != blk)
+            continue;
+        range r = decl_range(S, S->needs[i].decl);
+        if (r.a < 0) {
+            CXString nm = clang_getCursorSpelling(S->needs[i].decl);
+            tr_error(u, s->a, "go block uses '%s', declared inside the "
+                              "function where gocc cannot copy it; declare "
+                              "it at file scope", clang_getCString(nm));
+            clang_disposeString(nm);
+            return -1;
+        }
+        s->decls = realloc(s->decls, ((size_t)s->ndecls + 1) * sizeof *s->decls);
+        if (!s->decls)
+            abort();
+        s->decls[s->ndecls++] = r;
+    }
+    qsort(s->decls, (size_t)s->ndecls, sizeof *s->decls, cmp_range);
+    int n = 0;
+    for (int i = 0; i < s->ndecls; i++)
+        if (n == 0 || s->decls[i].a > s->decls[n - 1].b)
+            s->decls[n++] = s->decls[i];
+    s->ndecls = n;
+    return 0;
+}
+
+/* The struct, union, enum and typedef declarations of the enclosing
+ * function that each go block names (directly, through an enumerator, or
+ * in a captured variable's type), with what their own text names: the
+ * block's function copies them (tr_emit.c).  A declaration that refers to
+ * a local variable (an array bound) cannot be copied: an error. */
+static int answer_local_decls(sema *S) {
+    for (int i = 0; i < S->nuses; i++) {
+        use *us = &S->uses[i];
+        if (us->type)
+            add_need(S, us->block, us->decl, false);
+        else
+            need_type(S, us->block, clang_getCursorType(us->decl));
+    }
+    for (int i = 0; i < S->nneeds; i++) {   /* grows while it runs */
+        CXSourceRange ext = clang_getCursorExtent(S->needs[i].decl);
+        CXFile f;
+        closure C = {S, S->needs[i].block,
+                     offset_of(clang_getRangeStart(ext), &f),
+                     offset_of(clang_getRangeEnd(ext), &f),
+                     clang_getNullCursor()};
+        clang_visitChildren(S->needs[i].decl, visit_need, &C);
+        if (!clang_Cursor_isNull(C.var)) {
+            CXString vn = clang_getCursorSpelling(C.var);
+            int tok = tok_at_offset(S, C.start);
+            tr_error(S->u, tok >= 0 ? tok : S->u->sites[S->needs[i].block].a,
+                     "a go block uses this declaration, which refers to the "
+                     "local variable '%s': the goroutine cannot copy it; "
+                     "declare it at file scope", clang_getCString(vn));
+            clang_disposeString(vn);
+            return -1;
+        }
+    }
+    for (int k = 0; k < S->nblocks; k++)
+        if (block_decls(S, S->blocks[k]) < 0)
+            return -1;
+    return 0;
+}
+
 /* Mark the sites and functions inside the preprocessor's skipped ranges
  * (`#if 0`, the untaken side of `#ifdef`): they are copied as written. */
 static void mark_inactive(sema *S, CXTranslationUnit tu) {
@@ -812,7 +1023,6 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     S.u = u;
     S.ss = shadow_start;
     S.se = shadow_end;
-    S.bad_type_tok = -1;
     /* ask */
     int nsites0 = u->nsites;   /* answer_captures adds sites */
     int **qs = calloc((size_t)u->nsites + 1, sizeof *qs);
@@ -920,14 +1130,6 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     }
     mark_inactive(&S, tu);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit, &S);
-    if (S.bad_type_tok >= 0) {
-        int tok = tok_at_offset(&S, S.bad_type_tok);
-        tr_error(u, tok >= 0 ? tok : 0,
-                 "go block uses %s, declared inside the function; declare "
-                 "it at file scope", S.bad_type);
-        result = -1;
-        goto out;
-    }
 
     /* answer */
     for (int i = 0; i < u->nsites && result == 0; i++) {
@@ -991,6 +1193,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     }
     if (result == 0 && answer_captures(&S) < 0)
         result = -1;
+    if (result == 0 && answer_local_decls(&S) < 0)
+        result = -1;
     clang_disposeTranslationUnit(tu);
 out:
     clang_disposeIndex(index);
@@ -1002,6 +1206,7 @@ out:
     free(S.blocks);
     free(S.outer);
     free(S.uses);
+    free(S.needs);
     free(S.interesting);
     free(abs);
     return result;

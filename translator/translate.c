@@ -144,6 +144,7 @@ void tr_unit_free(tr_unit *u) {
             free(s->caps[k].type);
         }
         free(s->caps);
+        free(s->decls);
         if (s->kind == SITE_STATICREF)
             free((char *)s->repl);
     }
