@@ -144,7 +144,11 @@ bool tok_sig(const tr_unit *u, int i);
 int tok_next(const tr_unit *u, int i);   /* next significant token */
 int tok_prev(const tr_unit *u, int i);   /* previous one, -1 at start */
 int tr_lex(tr_unit *u);                  /* 0, or -1 with err set */
-int tr_cond(tr_unit *u);                 /* tr_cond.c: 0, or -1 (memory) */
+/* tr_cond.c: the views of the tokens (0, or -1 out of memory), and the
+ * conditional directive a preprocessor line is */
+int tr_cond(tr_unit *u);
+typedef enum pp_dir { PP_OTHER, PP_IF, PP_ELIF, PP_ELSE, PP_ENDIF } pp_dir;
+pp_dir tr_directive(const tr_unit *u, int i, bool *zero);
 int tr_parse(tr_unit *u);                /* 0, or -1 with err set */
 void tr_error(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -41,13 +41,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum directive {
-    DIR_OTHER, DIR_IF, DIR_ELIF, DIR_ELSE, DIR_ENDIF
-} directive;
-
-/* The conditional directive the preprocessor line t is, and whether its
- * condition is the literal 0 (`#if 0`, `#elif 0`). */
-static directive classify(const tr_unit *u, const token *t, bool *zero) {
+/* tr_directive: the conditional directive that preprocessor line i is,
+ * and whether its condition is the literal 0 (`#if 0`, `#elif 0`). */
+pp_dir tr_directive(const tr_unit *u, int i, bool *zero) {
+    const token *t = &u->toks[i];
     const char *p = u->src + t->off;
     const char *end = p + t->len;
     p += *p == '%' ? 2 : 1;   /* `#` or `%:` */
@@ -65,15 +62,15 @@ static directive classify(const tr_unit *u, const token *t, bool *zero) {
     *zero = end - c == 1 && *c == '0';
 #define IS(s) (n == sizeof s - 1 && !memcmp(w, s, n))
     if (IS("if") || IS("ifdef") || IS("ifndef"))
-        return DIR_IF;
+        return PP_IF;
     if (IS("elif") || IS("elifdef") || IS("elifndef"))
-        return DIR_ELIF;
+        return PP_ELIF;
     if (IS("else"))
-        return DIR_ELSE;
+        return PP_ELSE;
     if (IS("endif"))
-        return DIR_ENDIF;
+        return PP_ENDIF;
 #undef IS
-    return DIR_OTHER;
+    return PP_OTHER;
 }
 
 typedef struct group {
@@ -131,17 +128,17 @@ int tr_cond(tr_unit *u) {
             continue;
         }
         bool zero;
-        directive d = classify(u, &u->toks[i], &zero);
-        if (d == DIR_IF) {
+        pp_dir d = tr_directive(u, i, &zero);
+        if (d == PP_IF) {
             u->owner[i] = view;
             stack[sp] = (group){.enclosing = view, .alt = -1};
             view = open_branch(u, &stack[sp++], i, zero);
-        } else if ((d == DIR_ELIF || d == DIR_ELSE) && sp > 0) {
+        } else if ((d == PP_ELIF || d == PP_ELSE) && sp > 0) {
             group *g = &stack[sp - 1];
             u->owner[i] = g->enclosing;
             close_branch(u, g, i);
-            view = open_branch(u, g, i, d == DIR_ELIF && zero);
-        } else if (d == DIR_ENDIF && sp > 0) {
+            view = open_branch(u, g, i, d == PP_ELIF && zero);
+        } else if (d == PP_ENDIF && sp > 0) {
             group *g = &stack[--sp];
             u->owner[i] = g->enclosing;
             close_branch(u, g, i);

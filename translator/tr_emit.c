@@ -70,31 +70,12 @@ void sb_printf(strbuf *s, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- emitter */
 
-/* The kind of conditional directive preprocessor line i is. */
-typedef enum pp_cond { PP_OTHER, PP_IF, PP_ELSE, PP_ENDIF } pp_cond;
-
-static pp_cond pp_cond_of(const tr_unit *u, int i) {
-    static const struct {
-        const char *name;
-        pp_cond kind;
-    } names[] = {{"if", PP_IF},         {"ifdef", PP_IF},
-                 {"ifndef", PP_IF},     {"elif", PP_ELSE},
-                 {"elifdef", PP_ELSE},  {"elifndef", PP_ELSE},
-                 {"else", PP_ELSE},     {"endif", PP_ENDIF}};
-    const char *p = u->src + u->toks[i].off;
-    const char *end = p + u->toks[i].len;
-    p += *p == '%' ? 2 : 1;   /* `#` or `%:` */
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    size_t n = 0;
-    while (p + n < end && (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
-                           (p[n] >= 'A' && p[n] <= 'Z') ||
-                           (p[n] >= '0' && p[n] <= '9')))
-        n++;
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (strlen(names[k].name) == n && !strncmp(p, names[k].name, n))
-            return names[k].kind;
-    return PP_OTHER;
+/* The kind of conditional directive preprocessor line i is (an #elif
+ * counts as an #else here: it ends a branch and starts another). */
+static pp_dir pp_cond_of(const tr_unit *u, int i) {
+    bool zero;
+    pp_dir d = tr_directive(u, i, &zero);
+    return d == PP_ELIF ? PP_ELSE : d;
 }
 
 
@@ -1055,6 +1036,7 @@ static void include_points(const tr_unit *u, bool *inject) {
             case PP_IF:
                 depth++;
                 break;
+            case PP_ELIF:
             case PP_ELSE:
                 if (depth > 0 && depth - 1 < inj_depth)
                     covered = false;
