@@ -128,6 +128,13 @@ static int resolve(const char *host, const char *port,
     bool numport = !*end;
     if (numport && (pn < 0 || pn > 65535))
         return EINVAL;
+    /* a service name is letters, digits and - _ . + (RFC 6335 and
+     * /etc/services): anything else is malformed, not worth a lookup that
+     * could outlast a short deadline */
+    for (const char *c = port; !numport && *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9') || strchr("-_.+", *c)))
+            return EINVAL;
     if (numport)
         h.ai_flags |= AI_NUMERICSERV;
     if (numeric && numport) {   /* nothing to look up: no thread */

@@ -131,6 +131,8 @@ typedef struct tr_unit {
      * loops and breakable statements; that block's braces (-1: none) */
     int loops, breakables, go_lb, go_rb;
     int depth;           /* recursion depth, bounded (MAX_DEPTH) */
+    bool in_compound;    /* the statement parsed next is a block item */
+    bool *flat_else;     /* per token: an `else` the shadow writes as `;` */
     /* the first error */
     int err_tok;
     char err_msg[256];

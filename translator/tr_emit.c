@@ -210,7 +210,10 @@ static void emit_tok(emitter *e, int i) {
         }
         if (e->sstart[i] < 0)
             e->sstart[i] = (int)e->out->len;
-        sb_put(e->out, p, t->len);
+        if (u->flat_else && u->flat_else[i])   /* tr_parse.c: flatten_else */
+            sb_put(e->out, ";   ", 4);
+        else
+            sb_put(e->out, p, t->len);
         e->send[i] = (int)e->out->len;
         return;
     }

@@ -929,6 +929,7 @@ static int nested_function(const tr_unit *u, int i, int limit) {
 static int parse_compound(tr_unit *u, int lbrace) {
     int rbrace = u->match[lbrace];
     for (int i = tok_next(u, lbrace); i < rbrace && u->err_tok < 0;) {
+        u->in_compound = true;
         int end = parse_stmt(u, i, rbrace);
         if (end < 0)
             return -1;
@@ -1224,6 +1225,7 @@ static int parse_select(tr_unit *u, int kw) {
         c->body.a = j;
         u->breakables++;   /* break leaves the select */
         while (j < rb && !tok_is(u, j, "case") && !tok_is(u, j, "default")) {
+            u->in_compound = true;   /* the shadow's case blocks */
             int end = parse_stmt(u, j, rb);
             if (end < 0) {
                 u->breakables--;
@@ -1330,7 +1332,23 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
     return r;
 }
 
+/* An else-if chain that is a block item: the shadow may write its
+ * `else`s as `;` (tr_emit.c).  The parts then stand one after the other
+ * in the same block, which changes no type (a substatement declares
+ * nothing visible outside it), while libclang's name lookup no longer
+ * climbs one scope per link: a 10,000-link chain parsed in quadratic
+ * time.  (Not for a chain that is the body of a loop or an if: its later
+ * links would leave that statement's scope.) */
+static void flatten_else(tr_unit *u, int els) {
+    if (!u->flat_else)
+        u->flat_else = calloc((size_t)u->ntoks, sizeof *u->flat_else);
+    if (u->flat_else)
+        u->flat_else[els] = true;
+}
+
 static int parse_stmt_(tr_unit *u, int i, int limit) {
+    bool item = u->in_compound;   /* a block item (or a labelled one) */
+    u->in_compound = false;
     if (i >= limit || is_eof(u, i))
         return limit;
     if (tok_is(u, i, "{"))
@@ -1355,6 +1373,8 @@ static int parse_stmt_(tr_unit *u, int i, int limit) {
             if (!tok_is(u, i, "if") || !tok_is(u, tok_next(u, end), "else"))
                 return end;
             int e = tok_next(u, tok_next(u, end));
+            if (item && tok_is(u, e, "if"))
+                flatten_else(u, tok_next(u, end));
             if (!tok_is(u, e, "if"))
                 return parse_stmt(u, e, limit);
             i = e;
@@ -1386,10 +1406,12 @@ static int parse_stmt_(tr_unit *u, int i, int limit) {
         if (scan_expr(u, n, tok_prev(u, colon)) < 0)
             return -1;
         int next = tok_next(u, colon);
+        u->in_compound = item;
         return next >= limit ? colon : parse_stmt(u, next, limit);
     }
     if (is_ident(u, i) && tok_is(u, n, ":")) {   /* label */
         int next = tok_next(u, n);
+        u->in_compound = item;
         return next >= limit ? n : parse_stmt(u, next, limit);
     }
     if (tok_is(u, i, "go")) {
@@ -1572,6 +1594,7 @@ static void parse_alt(tr_unit *u, int k) {
     u->go_lb = u->go_rb = -1;
     for (int i = first; i <= alt.b && !is_eof(u, i) && u->err_tok < 0;) {
         if (fi >= 0) {
+            u->in_compound = true;
             int end = parse_stmt(u, i, alt.b + 1);
             i = end < 0 ? -1 : tok_next(u, end);
         } else {

@@ -156,6 +156,7 @@ void tr_unit_free(tr_unit *u) {
     free(u->toks);
     free(u->match);
     free(u->owner);
+    free(u->flat_else);
     free(u->alts);
     free(u->src);
     free(u->line_path);
