@@ -150,7 +150,7 @@ int tr_lex(tr_unit *u);                  /* 0, or -1 with err set */
  * conditional directive a preprocessor line is */
 int tr_cond(tr_unit *u);
 typedef enum pp_dir { PP_OTHER, PP_IF, PP_ELIF, PP_ELSE, PP_ENDIF } pp_dir;
-pp_dir tr_directive(const tr_unit *u, int i, bool *zero);
+pp_dir tr_directive(const tr_unit *u, int i, bool *unlikely);
 int tr_parse(tr_unit *u);                /* 0, or -1 with err set */
 void tr_error(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

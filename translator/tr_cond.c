@@ -20,7 +20,8 @@
  *
  *  - each `#if` group has at most one *primary* branch, read in sequence
  *    with the code around the group: its first branch whose condition is
- *    not the literal `0` (`#if 0 ... #else` makes the `#else` primary);
+ *    not the literal `0` nor a test for another platform (`#if 0 ...
+ *    #else` and `#ifdef _WIN32 ... #else` make the `#else` primary);
  *  - every other branch is an *alternate*: a view of its own, holding its
  *    tokens minus those of the alternates nested in it;
  *  - view 0, the main view, is everything that is in no alternate.
@@ -41,9 +42,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Does the condition [c, end) of an #if-like directive only test for a
+ * platform other than gocc's (Linux): `X`, `defined X` or `defined(X)`
+ * with X one of the macros below?  Such a branch is not the primary one:
+ * `#ifdef _WIN32 int wmain(...) { #else int main(...) { #endif` reads
+ * main with the code around it. */
+static bool foreign_platform(const char *c, const char *end, bool is_def) {
+    static const char *const names[] = {
+        "_WIN32", "_WIN64", "WIN32", "_WINDOWS", "_MSC_VER", "__MINGW32__",
+        "__MINGW64__", "__CYGWIN__", "WINCE", "_WIN32_WCE", "__APPLE__",
+        "__MACH__", "__FreeBSD__", "__NetBSD__", "__OpenBSD__",
+        "__DragonFly__", "__sun", "__HAIKU__", "__OS2__", "__VMS", NULL};
+    if (!is_def) {   /* `defined X` or `defined(X)` */
+        if (end - c < 8 || memcmp(c, "defined", 7))
+            return false;
+        c += 7;
+        while (c < end && (*c == ' ' || *c == '(' || *c == '\t'))
+            c++;
+        while (end > c && (end[-1] == ' ' || end[-1] == ')' || end[-1] == '\t'))
+            end--;
+    }
+    for (int k = 0; names[k]; k++)
+        if ((size_t)(end - c) == strlen(names[k]) &&
+            !memcmp(c, names[k], (size_t)(end - c)))
+            return true;
+    return false;
+}
+
 /* tr_directive: the conditional directive that preprocessor line i is,
- * and whether its condition is the literal 0 (`#if 0`, `#elif 0`). */
-pp_dir tr_directive(const tr_unit *u, int i, bool *zero) {
+ * and whether its branch is *unlikely*: its condition is the literal 0
+ * (`#if 0`, `#elif 0`) or tests for another platform (foreign_platform). */
+pp_dir tr_directive(const tr_unit *u, int i, bool *unlikely) {
     const token *t = &u->toks[i];
     const char *p = u->src + t->off;
     const char *end = p + t->len;
@@ -59,8 +88,10 @@ pp_dir tr_directive(const tr_unit *u, int i, bool *zero) {
     const char *c = p;
     while (end > c && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
         end--;
-    *zero = end - c == 1 && *c == '0';
 #define IS(s) (n == sizeof s - 1 && !memcmp(w, s, n))
+    *unlikely = (end - c == 1 && *c == '0') ||
+            ((IS("if") || IS("elif")) && foreign_platform(c, end, false)) ||
+            ((IS("ifdef") || IS("elifdef")) && foreign_platform(c, end, true));
     if (IS("if") || IS("ifdef") || IS("ifndef"))
         return PP_IF;
     if (IS("elif") || IS("elifdef") || IS("elifndef"))
@@ -81,9 +112,9 @@ typedef struct group {
 
 /* Start a branch at the directive token i: the primary one, or a new
  * alternate.  Returns the view its tokens belong to, or -1 (no memory). */
-static int open_branch(tr_unit *u, group *g, int i, bool zero) {
+static int open_branch(tr_unit *u, group *g, int i, bool unlikely) {
     g->alt = -1;
-    if (!g->has_primary && !zero) {
+    if (!g->has_primary && !unlikely) {
         g->has_primary = true;
         return g->enclosing;
     }
@@ -127,17 +158,17 @@ int tr_cond(tr_unit *u) {
             u->owner[i] = view;
             continue;
         }
-        bool zero;
-        pp_dir d = tr_directive(u, i, &zero);
+        bool unlikely;
+        pp_dir d = tr_directive(u, i, &unlikely);
         if (d == PP_IF) {
             u->owner[i] = view;
             stack[sp] = (group){.enclosing = view, .alt = -1};
-            view = open_branch(u, &stack[sp++], i, zero);
+            view = open_branch(u, &stack[sp++], i, unlikely);
         } else if ((d == PP_ELIF || d == PP_ELSE) && sp > 0) {
             group *g = &stack[sp - 1];
             u->owner[i] = g->enclosing;
             close_branch(u, g, i);
-            view = open_branch(u, g, i, d == PP_ELIF && zero);
+            view = open_branch(u, g, i, d == PP_ELIF && unlikely);
         } else if (d == PP_ENDIF && sp > 0) {
             group *g = &stack[--sp];
             u->owner[i] = g->enclosing;
