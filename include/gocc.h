@@ -66,7 +66,8 @@ typedef struct gocc_hchan gocc_hchan;
                                     (long long)(n)))
 
 /* gocc_make(T, n): a new channel of T with capacity n (0: unbuffered).
- * A negative n panics with "makechan: size out of range". */
+ * A negative n, or a buffer past 2^48 bytes (Go's limit), panics with
+ * "makechan: size out of range". */
 #define gocc_make(T, n)                                                       \
     ((gocc_chan(T))(uintptr_t)gocc_chan_make_(sizeof(T), _Alignof(T),        \
                                               (long long)(n)))

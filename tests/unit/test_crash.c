@@ -5,8 +5,9 @@
  *     [running]:" (the id of the goroutine that panicked) to stderr and
  *     exit 2: send on a closed channel (also for a sender already blocked
  *     when the channel is closed, and a select send), close of a closed or
- *     nil channel, makechan with a negative size, a negative WaitGroup
- *     counter, gocc_panic;
+ *     nil channel, makechan with a negative size or a buffer past Go's
+ *     allocation limit (2^48 bytes) or whose size overflows, a negative
+ *     WaitGroup counter, gocc_panic;
  *   - a deadlock (main blocked on a channel nobody sends on, a cycle, a
  *     wait group never done, a nil channel, select {}, a mutex locked
  *     twice) prints "fatal error: all goroutines are asleep - deadlock!"
@@ -109,6 +110,8 @@ static void test_panic_close_nil(void **s) {
 static void test_panic_makechan(void **s) {
     (void)s;
     check_panic("makechan", "makechan: size out of range", 1);
+    check_panic("makechan_overflow", "makechan: size out of range", 1);
+    check_panic("makechan_limit", "makechan: size out of range", 1);
 }
 
 static void test_panic_negative_wg(void **s) {
