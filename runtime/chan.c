@@ -147,7 +147,7 @@ void chan_buf_take(gocc_hchan *c, void *elem) {
  * "makechan: size out of range", never "out of memory"; any size is in
  * range for elements of size 0.  Only an allocation within the limit
  * that fails panics "makechan: out of memory". */
-gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n) {
+gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, int64_t n) {
     if (elemsize > UINT32_MAX)
         gocc_panic("makechan: element too large");
     size_t hdr = sizeof(gocc_hchan);

@@ -32,6 +32,15 @@
 
 struct pollfd;
 
+/* gocc.h spells the API's types with the compiler's builtins, to include
+ * no libc header; they must be <stdint.h>'s and <stdbool.h>'s very types */
+_Static_assert(__builtin_types_compatible_p(gocc_int64, int64_t) &&
+                   __builtin_types_compatible_p(gocc_uint64, uint64_t) &&
+                   __builtin_types_compatible_p(gocc_uint32, uint32_t) &&
+                   __builtin_types_compatible_p(gocc_uintptr, uintptr_t) &&
+                   __builtin_types_compatible_p(gocc_bool, bool),
+               "gocc.h's integer types differ from <stdint.h>'s");
+
 #define GOCC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GOCC_NOINLINE __attribute__((noinline))

@@ -7,6 +7,7 @@
  */
 #include <gocc.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
