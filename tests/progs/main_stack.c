@@ -4,7 +4,8 @@
  * LIMIT is the RLIMIT_STACK soft limit to run under, in KiB, or
  * "unlimited": the program sets it and executes itself again before the
  * runtime starts (as `ulimit -s LIMIT; main_stack ...` would); exit 77 if
- * the hard limit does not allow it.  MODE:
+ * the hard limit does not allow it, or if the limit is not LIMIT after
+ * that one exec (TSan's start-up lowers an unlimited one).  MODE:
  *   deep       main recurses KIB KiB deep, then prints "main KIB KiB ok"
  *   goroutine  a second goroutine does the same, printing "goroutine KIB
  *              KiB ok" (or dying of its stack overflow)
@@ -91,11 +92,16 @@ int main(int argc, char **argv) {
                      ? RLIM_INFINITY
                      : (rlim_t)atol(argv[1]) * 1024;
     if (rl.rlim_cur != lim) {
+        /* once only: TSan, for one, executes a program whose limit is
+         * unlimited again with 32 MiB, and we would set it back forever */
+        if (getenv("MAIN_STACK_EXECED"))
+            return 77;
         if (rl.rlim_max != RLIM_INFINITY &&
             (lim == RLIM_INFINITY || lim > rl.rlim_max))
             return 77;          /* the hard limit does not allow it */
         rl.rlim_cur = lim;
-        if (setrlimit(RLIMIT_STACK, &rl) != 0)
+        if (setrlimit(RLIMIT_STACK, &rl) != 0 ||
+            setenv("MAIN_STACK_EXECED", "1", 1) != 0)
             return 77;
         execv("/proc/self/exe", argv);
         perror("execv");

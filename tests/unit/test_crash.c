@@ -249,7 +249,7 @@ static child_result *run_main_stack(const char *limit, const char *mode,
     char *envp[] = {(char *)env, NULL};
     child_result *r = run_child(argv, envp, 60);
     if (r->exited && r->status == 77) {
-        print_message("RLIMIT_STACK hard limit below %s KiB\n", limit);
+        print_message("cannot run with RLIMIT_STACK %s KiB\n", limit);
         free(r);
         skip();
     }
@@ -269,9 +269,12 @@ static void test_main_stack_rlimit(void **s) {
               "main 4096 KiB ok\n");
 }
 
-/* An unlimited RLIMIT_STACK gives main more than the 8 MiB default. */
+/* An unlimited RLIMIT_STACK gives main more than the 8 MiB default.
+ * Not under TSan: its start-up executes a program whose limit is
+ * unlimited again with a 32 MiB limit (main_stack then exits 77). */
 static void test_main_stack_unlimited(void **s) {
     (void)s;
+    SKIP_UNDER_TSAN("TSan cannot start with an unlimited RLIMIT_STACK");
     expect_ok(run_main_stack("unlimited", "deep", "16384", NULL),
               "main 16384 KiB ok\n");
 }
