@@ -31,6 +31,12 @@
  * Fresh units come in batches of 64 from one mmap each (new_unit, where
  * the order in which their pages come in is explained).
  *
+ * Goroutine 1 (main) is the exception: its unit is a mapping of its own,
+ * as large as a C program's main stack, with a 1 MiB guard region below
+ * (stack_alloc_main).  Invariant: such a unit is marked solo and never
+ * enters a free list, so the pool and the scavenger only ever hold units
+ * of pool.unit bytes.
+ *
  * RSS: a parked goroutine costs one page (its G and top frames share the
  * unit's top page), which is prefaulted with MADV_POPULATE_WRITE, 16 pages
  * to a system call.
