@@ -23,6 +23,8 @@
  */
 #include <gocc.h>
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -15,7 +15,7 @@
  *     gocc_chan(int) is expected is an incompatible-pointer diagnostic;
  *   - nesting works: gocc_chan(gocc_chan(int)).
  * The handle is never called; the runtime object behind it is reached with
- * gocc_chan_ptr_(), a conversion through uintptr_t.
+ * gocc_chan_ptr_(), a conversion through uintptr_t (gocc_uintptr).
  *
  * Blocking.  Inside a goroutine a blocking call parks only the goroutine;
  * its worker thread runs others.  Called from a thread the runtime did not
@@ -24,13 +24,50 @@
  *
  * Macro arguments: the channel argument of every macro is evaluated exactly
  * once; value arguments exactly once.
+ *
+ * What including it does to plain C: nothing but declare the gocc_ names
+ * and redefine errno (below).  It needs GNU C (__typeof__: gcc or clang)
+ * and is clean in every -std from c89 on, with -pedantic -Wall -Wextra,
+ * its macros' expansions included: what C89 lacks (_Bool, the compound
+ * literals of the macros, _Generic) is marked __extension__, and the two
+ * variadic macros sit under a diagnostic pragma.  It takes no
+ * name from the program: no <stdbool.h> (a program may define its own
+ * bool, true and false), no <stdint.h>; its integer types are the
+ * compiler's own, the same types as <stdint.h>'s (gocc_int64 is int64_t,
+ * gocc_uint32 is uint32_t ...).  Its only libc header is <errno.h>,
+ * which the errno redefinition needs; like any glibc header it fixes
+ * glibc's feature-test macros (_GNU_SOURCE and friends) through
+ * <features.h>, so a file that defines them must do so before including
+ * this header, as before any libc header.  <stddef.h> (NULL, size_t) is
+ * the compiler's own and fixes nothing.
  */
 #ifndef GOCC_H
 #define GOCC_H
 
-#include <stdbool.h>
 #include <stddef.h>
+
+/* The fixed-width types of the API: the compiler's builtin names for the
+ * types <stdint.h> calls int64_t, uint64_t, uint32_t and uintptr_t, and
+ * _Bool (C99's bool).  __extension__: C90 has neither _Bool nor, on
+ * 32-bit systems, long long. */
+#if defined(__INT64_TYPE__) && defined(__UINT64_TYPE__) &&                    \
+    defined(__UINT32_TYPE__) && defined(__UINTPTR_TYPE__)
+__extension__ typedef __INT64_TYPE__ gocc_int64;
+__extension__ typedef __UINT64_TYPE__ gocc_uint64;
+typedef __UINT32_TYPE__ gocc_uint32;
+typedef __UINTPTR_TYPE__ gocc_uintptr;
+#else
 #include <stdint.h>
+typedef int64_t gocc_int64;
+typedef uint64_t gocc_uint64;
+typedef uint32_t gocc_uint32;
+typedef uintptr_t gocc_uintptr;
+#endif
+#ifdef __cplusplus
+typedef bool gocc_bool;
+#else
+__extension__ typedef _Bool gocc_bool;
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,20 +93,26 @@ typedef struct gocc_hchan gocc_hchan;
  * below goes through here, so `gocc_close(fd)` or dropping a receive from
  * a plain pointer is a compile-time error, not a runtime surprise. */
 #define gocc_chan_ptr_(ch)                                                    \
-    ((void)sizeof((ch)()), (gocc_hchan *)(uintptr_t)(ch))
+    ((void)sizeof((ch)()), (gocc_hchan *)(gocc_uintptr)(ch))
 
 /* gocc_make_chan(CT, n): the same for a channel type CT (a typedef of
  * gocc_chan(T)): the lowering of `make(ichan, n)`. */
 #define gocc_make_chan(CT, n)                                                 \
-    ((CT)(uintptr_t)gocc_chan_make_(sizeof(gocc_elem_t((CT)0)),              \
-                                    _Alignof(gocc_elem_t((CT)0)),            \
-                                    (long long)(n)))
+    ((CT)(gocc_uintptr)gocc_chan_make_(sizeof(gocc_elem_t((CT)0)),           \
+                                       __alignof__(gocc_elem_t((CT)0)),      \
+                                       (gocc_int64)(n)))
 
 /* gocc_make(T, n): a new channel of T with capacity n (0: unbuffered).
- * A negative n panics with "makechan: size out of range". */
+ * A negative n, or a buffer past 2^48 bytes (Go's limit), panics with
+ * "makechan: size out of range". */
 #define gocc_make(T, n)                                                       \
-    ((gocc_chan(T))(uintptr_t)gocc_chan_make_(sizeof(T), _Alignof(T),        \
-                                              (long long)(n)))
+    ((gocc_chan(T))(gocc_uintptr)gocc_chan_make_(sizeof(T), __alignof__(T),  \
+                                                 (gocc_int64)(n)))
+
+/* Variadic macros are C99: the pragmas keep -std=c89 -pedantic quiet about
+ * the two below (gocc_send takes a compound literal with its commas). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wvariadic-macros"
 
 /* gocc_send(ch, v): send v (converted to T as by assignment).  A statement. */
 #define gocc_send(ch, ...)                                                    \
@@ -78,12 +121,21 @@ typedef struct gocc_hchan gocc_hchan;
         gocc_elem_t(ch) gocc_sv_ = (__VA_ARGS__);                             \
         gocc_chan_send_(gocc_sc_, &gocc_sv_);                                 \
     } while (0)
+#pragma GCC diagnostic pop
 
 /* gocc_recv(ch): receive a value; an expression of type T.  On a closed,
- * drained channel it yields T's zero value at once. */
+ * drained channel it yields T's zero value at once.  The value lands in
+ * a temporary (the runtime writes all of it, even when the channel is
+ * closed); it is a union member behind a char so that its `{0}` suits
+ * every T, an empty struct (a GNU extension) included. */
 #define gocc_recv(ch)                                                         \
     (*(gocc_elem_t(ch) *)gocc_chan_recvp_(gocc_chan_ptr_(ch),                 \
-                                          &(gocc_elem_t(ch)){0}))
+                                          gocc_recv_tmp_(ch)))
+#define gocc_recv_tmp_(ch)                                                    \
+    (&(__extension__(union {                                                  \
+          char gocc_c_;                                                       \
+          gocc_elem_t(ch) gocc_v_;                                            \
+      }){0}).gocc_v_)
 
 /* gocc_recv_drop(ch): receive and discard the value (Go's `<-ch;` as a
  * statement; a bare gocc_recv(ch); draws gcc's -Wunused-value). */
@@ -92,13 +144,15 @@ typedef struct gocc_hchan gocc_hchan;
 /* gocc_recv_ok(ch, &v): receive into *(&v); true if a sent value arrived,
  * false if the channel was closed and drained (v is then zeroed). */
 #define gocc_recv_ok(ch, p)                                                   \
-    gocc_chan_recv_(gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)})
+    gocc_chan_recv_(gocc_chan_ptr_(ch), __extension__(gocc_elem_t(ch) *){(p)})
 
 /* Non-blocking forms: true if the operation happened. */
 #define gocc_try_send(ch, p)                                                  \
-    gocc_chan_trysend_(gocc_chan_ptr_(ch), (const gocc_elem_t(ch) *){(p)})
+    gocc_chan_trysend_(gocc_chan_ptr_(ch),                                    \
+                       __extension__(const gocc_elem_t(ch) *){(p)})
 #define gocc_try_recv(ch, p, okp)                                             \
-    gocc_chan_tryrecv_(gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)}, (okp))
+    gocc_chan_tryrecv_(gocc_chan_ptr_(ch),                                    \
+                       __extension__(gocc_elem_t(ch) *){(p)}, (okp))
 
 /* gocc_close(ch): no more sends.  Panics on the nil channel and on a
  * closed one.  gocc_len(ch), gocc_cap(ch): values buffered now, and the
@@ -117,13 +171,14 @@ typedef struct gocc_hchan gocc_hchan;
  * monotonic time in ns once ms milliseconds have passed.  Free it like any
  * channel (freeing stops the timer), or let gocc_recv_release /
  * a GOCC_CASE_RELEASE select case free it for you. */
-#define gocc_after(ms) ((gocc_chan(int64_t))(uintptr_t)gocc_after_((int64_t)(ms)))
+#define gocc_after(ms)                                                        \
+    ((gocc_chan(gocc_int64))(gocc_uintptr)gocc_after_((gocc_int64)(ms)))
 
 /* gocc_recv_release(ch): receive, then free the channel: the lowering of
  * `<-gocc_after(ms)` used directly as an operand. */
 #define gocc_recv_release(ch)                                                 \
     (*(gocc_elem_t(ch) *)gocc_chan_recv_release_(gocc_chan_ptr_(ch),          \
-                                                 &(gocc_elem_t(ch)){0}))
+                                                 gocc_recv_tmp_(ch)))
 
 /* ------------------------------------------------------------------ select */
 
@@ -140,28 +195,29 @@ typedef struct gocc_select_case {
     void *elem;
     unsigned char dir;
     unsigned char flags;
-    bool ok;
+    gocc_bool ok;
 } gocc_select_case;
 
 #define GOCC_CASE_RELEASE 1u
 
 /* Typed case builders (checked: p must point at T). */
 #define gocc_case_recv(ch, p)                                                 \
-    ((gocc_select_case){gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)},         \
-                        GOCC_CASE_RECV, 0, false})
+    (__extension__(gocc_select_case){                                         \
+        gocc_chan_ptr_(ch), (gocc_elem_t(ch) *){(p)}, GOCC_CASE_RECV, 0, 0})
 #define gocc_case_recv_drop(ch)                                               \
-    ((gocc_select_case){gocc_chan_ptr_(ch), NULL, GOCC_CASE_RECV, 0, false})
+    (__extension__(gocc_select_case){gocc_chan_ptr_(ch), NULL,                \
+                                     GOCC_CASE_RECV, 0, 0})
 #define gocc_case_send(ch, p)                                                 \
-    ((gocc_select_case){gocc_chan_ptr_(ch),                                   \
-                        (void *)(const gocc_elem_t(ch) *){(p)},               \
-                        GOCC_CASE_SEND, 0, false})
+    (__extension__(gocc_select_case){                                         \
+        gocc_chan_ptr_(ch), (void *)(const gocc_elem_t(ch) *){(p)},           \
+        GOCC_CASE_SEND, 0, 0})
 
 /* gocc_select(cases, n, has_default): run a select over n cases.
  * Needs: every elem valid until return.  Chooses uniformly at random among
  * the cases that can proceed; if none can, returns -1 when has_default, else
  * blocks until one can.  Returns the index of the case that fired.  n == 0
  * without default blocks forever.  Cases on the nil channel never fire. */
-int gocc_select(gocc_select_case *cases, int n, bool has_default);
+int gocc_select(gocc_select_case *cases, int n, gocc_bool has_default);
 
 /* -------------------------------------------------------------- goroutines */
 
@@ -182,25 +238,26 @@ void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size);
 #define GOCC_GO_COPY_MAX 1024
 
 void gocc_yield(void);
-void gocc_sleep_ms(int64_t ms);
-void gocc_sleep_ns(int64_t ns);
+void gocc_sleep_ms(gocc_int64 ms);
+void gocc_sleep_ns(gocc_int64 ns);
 
 /* The current goroutine's id (main is 1); 0 on a thread that is not running
  * a goroutine. */
-int64_t gocc_goid(void);
+gocc_int64 gocc_goid(void);
 
 /* Monotonic clock in ns (the clock gocc_after reports). */
-int64_t gocc_nanotime(void);
+gocc_int64 gocc_nanotime(void);
 
 /* gocc_panic(fmt, ...): print "panic: <message>", the goroutine id and a
  * backtrace to stderr; exit status 2. */
-_Noreturn void gocc_panic(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+__attribute__((__noreturn__, __format__(__printf__, 1, 2)))
+void gocc_panic(const char *fmt, ...);
 
 /* gocc_main(fn, argc, argv): run fn(argc, argv) as goroutine 1 on the
  * runtime; when it returns, exit the process with its status.  The calling
  * thread becomes a worker.  GOCC_MAIN(fn) defines main() that does this. */
-_Noreturn int gocc_main(int (*fn)(int, char **), int argc, char **argv);
+__attribute__((__noreturn__))
+int gocc_main(int (*fn)(int, char **), int argc, char **argv);
 #define GOCC_MAIN(fn)                                                         \
     int main(int argc, char **argv) { return gocc_main((fn), argc, argv); }
 
@@ -210,7 +267,7 @@ int gocc_maxprocs(void);
 /* -------------------------------------------------------------------- sync */
 
 /* Runtime-internal lock word (futex based). */
-typedef struct { uint32_t v; } gocc_lock_t;
+typedef struct { gocc_uint32 v; } gocc_lock_t;
 
 struct gocc_waiter;
 typedef struct gocc_waitq {
@@ -220,32 +277,32 @@ typedef struct gocc_waitq {
 /* Mutex: a waiting goroutine parks and its thread runs others.  Not
  * recursive; may be unlocked by a goroutine other than the locker, as Go's. */
 typedef struct gocc_mutex {
-    uint32_t state;          /* 0 free, 1 locked, 2 locked with waiters */
+    gocc_uint32 state;       /* 0 free, 1 locked, 2 locked with waiters */
     gocc_lock_t lock;        /* guards waiters */
     gocc_waitq waiters;
 } gocc_mutex;
 #define GOCC_MUTEX_INIT {0, {0}, {NULL, NULL}}
 void gocc_mutex_lock(gocc_mutex *m);
-bool gocc_mutex_trylock(gocc_mutex *m);
+gocc_bool gocc_mutex_trylock(gocc_mutex *m);
 void gocc_mutex_unlock(gocc_mutex *m);
 
 /* WaitGroup, as Go's sync.WaitGroup.  A negative counter panics with
  * "sync: negative WaitGroup counter"; the counter holds 32 bits, as Go's.
  * Add and Done are one atomic operation unless they release waiters. */
 typedef struct gocc_waitgroup {
-    uint64_t state;          /* counter << 32 | number of waiters */
+    gocc_uint64 state;       /* counter << 32 | number of waiters */
     gocc_lock_t lock;        /* guards waiters */
     gocc_waitq waiters;
 } gocc_waitgroup;
 #define GOCC_WAITGROUP_INIT {0, {0}, {NULL, NULL}}
-void gocc_wg_add(gocc_waitgroup *wg, int64_t n);
+void gocc_wg_add(gocc_waitgroup *wg, gocc_int64 n);
 void gocc_wg_done(gocc_waitgroup *wg);
 void gocc_wg_wait(gocc_waitgroup *wg);
 
 /* Once: gocc_once_do(&o, fn) runs fn exactly once; concurrent callers wait
  * until it has returned. */
 typedef struct gocc_once {
-    uint32_t done;
+    gocc_uint32 done;
     gocc_mutex m;
 } gocc_once;
 #define GOCC_ONCE_INIT {0, GOCC_MUTEX_INIT}
@@ -266,7 +323,7 @@ enum { GOCC_READ = 1, GOCC_WRITE = 2 };
  * timeout_ms milliseconds have passed (-1: no limit); -1 with errno on
  * error (EBADF: fd is not open, or was closed while waiting; EINVAL: no
  * events).  From a thread that is not a goroutine it blocks the thread. */
-int gocc_fd_wait(int fd, int events, int64_t timeout_ms);
+int gocc_fd_wait(int fd, int events, gocc_int64 timeout_ms);
 
 /* gocc_ready(fd, events): a new channel of int (capacity 1) that receives
  * the ready bits once fd is ready for one of events (or the events asked,
@@ -275,7 +332,7 @@ int gocc_fd_wait(int fd, int events, int64_t timeout_ms);
  * gocc_after's is; otherwise free it with gocc_chan_free (which stops the
  * wait).  No events panics. */
 #define gocc_ready(fd, events)                                                \
-    ((gocc_chan(int))(uintptr_t)gocc_ready_((fd), (events)))
+    ((gocc_chan(int))(gocc_uintptr)gocc_ready_((fd), (events)))
 
 /* gocc_listen(network, address): Go's net.Listen.  network: "tcp", "tcp4",
  * "tcp6" or "unix"; address: "host:port" ("[::1]:80" for IPv6; an empty
@@ -295,7 +352,8 @@ int gocc_listen(const char *network, const char *address);
  * EINVAL for a malformed address or an unknown network, ENXIO for a name
  * that does not resolve, EAGAIN when the resolver failed for now, or what
  * connect said. */
-int gocc_dial(const char *network, const char *address, int64_t timeout_ms);
+int gocc_dial(const char *network, const char *address,
+              gocc_int64 timeout_ms);
 
 /* ----------------------------------------------------------------- signals
  *
@@ -321,14 +379,17 @@ int gocc_dial(const char *network, const char *address, int64_t timeout_ms);
  * set the mask of every worker thread (goroutines move between them), so
  * a signal blocked in main stays blocked in the whole runtime and reaches
  * a thread that waits for it with sigwait, as in a plain C program. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wvariadic-macros"
 #define gocc_signal_notify(ch, ...)                                           \
     gocc_signal_notify_(((void)sizeof(gocc_sig_check_(ch)),                   \
                          gocc_chan_ptr_(ch)),                                 \
                         __VA_ARGS__)
+#pragma GCC diagnostic pop
 #define gocc_signal_stop(ch) gocc_signal_stop_(gocc_chan_ptr_(ch))
 /* ch must be a channel of int (unevaluated) */
 #define gocc_sig_check_(ch)                                                   \
-    char[_Generic((ch)(), int: 1)]
+    char[(__extension__ _Generic((ch)(), int: 1))]
 
 int gocc_signal_notify_(gocc_hchan *c, int signo, ...);
 void gocc_signal_stop_(gocc_hchan *c);
@@ -362,18 +423,18 @@ void gocc_errno_set(int v);
 
 /* ------------------------------------------- runtime entry points (macros) */
 
-gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n);
+gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, gocc_int64 n);
 void gocc_chan_send_(gocc_hchan *c, const void *elem);
-bool gocc_chan_recv_(gocc_hchan *c, void *elem);
+gocc_bool gocc_chan_recv_(gocc_hchan *c, void *elem);
 void *gocc_chan_recvp_(gocc_hchan *c, void *elem);
 void *gocc_chan_recv_release_(gocc_hchan *c, void *elem);
-bool gocc_chan_trysend_(gocc_hchan *c, const void *elem);
-bool gocc_chan_tryrecv_(gocc_hchan *c, void *elem, bool *ok);
+gocc_bool gocc_chan_trysend_(gocc_hchan *c, const void *elem);
+gocc_bool gocc_chan_tryrecv_(gocc_hchan *c, void *elem, gocc_bool *ok);
 void gocc_chan_close_(gocc_hchan *c);
 int gocc_chan_len_(gocc_hchan *c);
 int gocc_chan_cap_(gocc_hchan *c);
 void gocc_chan_free_(gocc_hchan *c);
-gocc_hchan *gocc_after_(int64_t ms);
+gocc_hchan *gocc_after_(gocc_int64 ms);
 gocc_hchan *gocc_ready_(int fd, int events);
 
 #ifdef __cplusplus

@@ -137,14 +137,25 @@ void chan_buf_take(gocc_hchan *c, void *elem) {
     store_relaxed(&c->qcount, c->qcount - 1);
 }
 
-gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, long long n) {
-    if (n < 0 || (elemsize && (unsigned long long)n > (SIZE_MAX / 2) / elemsize))
-        gocc_panic("makechan: size out of range");
+/* Go's maxAlloc, the largest allocation its heap can make: 2^48 bytes on
+ * 64-bit Linux (heapAddrBits on amd64 and arm64); half the address space
+ * elsewhere. */
+#define MAX_ALLOC (sizeof(void *) >= 8 ? (size_t)1 << 48 : SIZE_MAX / 2)
+
+/* As Go's makechan: a negative size, or a buffer of n elements whose size
+ * overflows or exceeds MAX_ALLOC less the header (and its rounding), is
+ * "makechan: size out of range", never "out of memory"; any size is in
+ * range for elements of size 0.  Only an allocation within the limit
+ * that fails panics "makechan: out of memory". */
+gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, int64_t n) {
     if (elemsize > UINT32_MAX)
         gocc_panic("makechan: element too large");
     size_t hdr = sizeof(gocc_hchan);
     size_t align = elemalign > 64 ? elemalign : 64;
     hdr = (hdr + align - 1) & ~(align - 1);
+    if (n < 0 || (elemsize && (unsigned long long)n >
+                                  (MAX_ALLOC - hdr - align) / elemsize))
+        gocc_panic("makechan: size out of range");
     size_t total = hdr + (size_t)n * elemsize;
     gocc_hchan *c = aligned_alloc(align, (total + align - 1) & ~(align - 1));
     if (c)

@@ -32,6 +32,15 @@
 
 struct pollfd;
 
+/* gocc.h spells the API's types with the compiler's builtins, to include
+ * no libc header; they must be <stdint.h>'s and <stdbool.h>'s very types */
+_Static_assert(__builtin_types_compatible_p(gocc_int64, int64_t) &&
+                   __builtin_types_compatible_p(gocc_uint64, uint64_t) &&
+                   __builtin_types_compatible_p(gocc_uint32, uint32_t) &&
+                   __builtin_types_compatible_p(gocc_uintptr, uintptr_t) &&
+                   __builtin_types_compatible_p(gocc_bool, bool),
+               "gocc.h's integer types differ from <stdint.h>'s");
+
 #define GOCC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GOCC_NOINLINE __attribute__((noinline))
@@ -103,6 +112,12 @@ typedef struct gocc_g {
     void *asan_fake_stack;
     int64_t pooled_at;          /* when it entered the global pool (ns) */
     bool own_guard;             /* its guard region is its own (not a slab's) */
+    /* goroutine 1's unit (stack_alloc_main): a mapping of its own, sized
+     * as a C program's main stack; never pooled, never scavenged */
+    bool solo;
+    size_t guard_len;           /* bytes of PROT_NONE below stack_lo that
+                                 * the SIGSEGV handler reports as an
+                                 * overflow (a slab unit: the slab's) */
 } gocc_g;
 
 /* ---------------------------------------------------------------- waiters */
@@ -332,6 +347,10 @@ int iohook_fcntl(int fd, int cmd, long arg);
 /* --------------------------------------------------------------- stack.c */
 
 gocc_g *stack_alloc_g(gocc_m *m);
+/* Goroutine 1's G and stack: the size of a C program's main stack
+ * (stack.c, main_stack_size), reserved with a guard region below and
+ * committed as it is touched.  Called once, by gocc_main. */
+gocc_g *stack_alloc_main(void);
 void stack_free_g(gocc_m *m, gocc_g *g);
 void stack_init(void);
 void stack_thread_init(gocc_m *m);

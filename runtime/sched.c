@@ -1219,9 +1219,14 @@ _Noreturn int gocc_main(int (*fn)(int, char **), int argc, char **argv) {
     a.argc = argc;
     a.argv = argv;
     main_as_worker = true;
-    /* goroutine 1 is queued before the workers start, so it is first */
     sched_ensure_started();
-    gocc_go(main_entry, &a);
+    /* goroutine 1 gets the stack a C program's main gets (stack.c), not a
+     * pool unit; it is queued before any other goroutine exists, so it
+     * runs first */
+    gocc_g *g = stack_alloc_main();
+    g_prepare(g, main_entry, &a, 0);
+    g->id = atomic_fetch_add(&sched.next_goid, 1);
+    runq_put(sched.ms[0], g, true);
     schedule(sched.ms[0]);
     abort();
 }

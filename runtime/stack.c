@@ -31,6 +31,12 @@
  * Fresh units come in batches of 64 from one mmap each (new_unit, where
  * the order in which their pages come in is explained).
  *
+ * Goroutine 1 (main) is the exception: its unit is a mapping of its own,
+ * as large as a C program's main stack, with a 1 MiB guard region below
+ * (stack_alloc_main).  Invariant: such a unit is marked solo and never
+ * enters a free list, so the pool and the scavenger only ever hold units
+ * of pool.unit bytes.
+ *
  * RSS: a parked goroutine costs one page (its G and top frames share the
  * unit's top page), which is prefaulted with MADV_POPULATE_WRITE, 16 pages
  * to a system call.
@@ -63,6 +69,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <ucontext.h>
@@ -83,6 +90,17 @@
  * (no memory), so a large frame cannot step over it into the mapping
  * below. */
 #define GUARD_PAGES 16
+/* Goroutine 1 (main): the stack a C program's main gets, RLIMIT_STACK's
+ * soft limit; MAIN_STACK_UNLIMITED when that is unlimited (Go's limit on
+ * a goroutine stack, 1 GB on 64-bit systems: address space only, pages
+ * come as they are touched), MAIN_STACK_FALLBACK when the system refuses
+ * to reserve the size asked.  Below it a guard region of MAIN_GUARD, as
+ * Linux leaves below a thread's main stack (stack_guard_gap), so that a
+ * frame of up to a megabyte cannot step over it. */
+#define MAIN_STACK_FALLBACK ((size_t)8 << 20)
+#define MAIN_STACK_UNLIMITED                                                  \
+    (sizeof(void *) >= 8 ? (size_t)1 << 30 : (size_t)64 << 20)
+#define MAIN_GUARD ((size_t)1 << 20)
 
 /* A batch of BATCH fresh units, handed out bottom up.  step is the
  * distance between units (the unit, plus its guard in a guarded batch). */
@@ -101,6 +119,7 @@ static struct {
     size_t page;
     size_t guard;               /* bytes of PROT_NONE below a guarded stack */
     size_t unit;                /* bytes per G+stack (multiple of page) */
+    size_t stacksize;           /* GOCC_STACKSIZE, or 64 KiB */
     long guard_budget;          /* guarded stacks we may still create */
     struct batch batch;         /* the units being handed out */
     struct batch spare;         /* the next batch, if two workers mapped
@@ -139,6 +158,7 @@ void stack_init(void) {
         else
             size = (size_t)v;
     }
+    pool.stacksize = size;
     pool.unit = (size + g_size() + pool.page - 1) & ~(pool.page - 1);
     long maps = 65530;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
@@ -165,6 +185,7 @@ static gocc_g *unit_init(char *base, size_t len, size_t guard, bool guarded) {
     g->stack_lo = base + guard;
     g->guarded = guarded;
     g->own_guard = guard > 0;
+    g->guard_len = pool.guard;
     if (!guarded)
         memcpy(g->stack_lo - 8, &(uint64_t){CANARY}, 8);
 #ifdef HAVE_VALGRIND
@@ -358,6 +379,60 @@ static gocc_g *unit_reinit(uintptr_t rec) {
     return unit_init(lo - guard, pool.unit + guard, guard, rec & REC_GUARDED);
 }
 
+/* The size of goroutine 1's stack: RLIMIT_STACK's soft limit, as a C
+ * program's main thread gets (MAIN_STACK_UNLIMITED if it is unlimited),
+ * but at least the goroutines' size (GOCC_STACKSIZE or 64 KiB), so that
+ * GOCC_STACKSIZE can also make main's stack larger. */
+static size_t main_stack_size(void) {
+    struct rlimit rl;
+    size_t size = MAIN_STACK_FALLBACK;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0) {
+        if (rl.rlim_cur == RLIM_INFINITY ||
+            rl.rlim_cur > (rlim_t)MAIN_STACK_UNLIMITED)
+            size = MAIN_STACK_UNLIMITED;
+        else
+            size = (size_t)rl.rlim_cur;
+    }
+    return size > pool.stacksize ? size : pool.stacksize;
+}
+
+/* Reserve main's unit: [guard | stack | G], the stack and G rounded up
+ * to pages.  Nothing is committed but the top page (the G): MAP_NORESERVE
+ * takes no swap reservation, and MADV_NOHUGEPAGE keeps a touch of the top
+ * from bringing in a 2 MiB huge page (THP "always").  NULL if the system
+ * refuses the address space. */
+static char *map_main(size_t len) {
+    char *p = mmap(NULL, MAIN_GUARD + len, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    if (mprotect(p + MAIN_GUARD, len, PROT_READ | PROT_WRITE) != 0) {
+        munmap(p, MAIN_GUARD + len);
+        return NULL;
+    }
+#ifdef MADV_NOHUGEPAGE
+    madvise(p + MAIN_GUARD, len, MADV_NOHUGEPAGE);
+#endif
+    return p;
+}
+
+gocc_g *stack_alloc_main(void) {
+    size_t size = main_stack_size();
+    size_t len = (size + g_size() + pool.page - 1) & ~(pool.page - 1);
+    char *p = map_main(len);
+    if (!p && size > MAIN_STACK_FALLBACK) {
+        size = MAIN_STACK_FALLBACK;
+        len = (size + g_size() + pool.page - 1) & ~(pool.page - 1);
+        p = map_main(len);
+    }
+    if (!p)
+        gocc_throw("out of memory allocating the main goroutine's stack");
+    gocc_g *g = unit_init(p, MAIN_GUARD + len, MAIN_GUARD, true);
+    g->solo = true;
+    g->guard_len = MAIN_GUARD;
+    return g;
+}
+
 static void nfree_add(int d) {
     store_relaxed(&pool.nfree, pool.nfree + d);
 }
@@ -396,6 +471,9 @@ gocc_g *stack_alloc_g(gocc_m *m) {
 
 void stack_free_g(gocc_m *m, gocc_g *g) {
     fiber_destroy(g);   /* a fresh TSan fiber per goroutine: see fiber.c */
+    if (GOCC_UNLIKELY(g->solo))
+        return;         /* main's unit is no pool unit; main's return exits
+                           the process, so it is never freed in practice */
     g->schedlink = m->gfree;
     m->gfree = g;
     if (++m->ngfree <= MCACHE)
@@ -543,7 +621,7 @@ static void segv_handler(int sig, siginfo_t *si, void *uc) {
     char *a = si->si_addr;
     char *sp = fault_sp(uc);
     if (g && g->kind == G_GOROUTINE &&
-        ((a >= g->stack_lo - pool.guard && a < g->stack_lo + pool.page) ||
+        ((a >= g->stack_lo - g->guard_len && a < g->stack_lo + pool.page) ||
          (sp && sp < g->stack_lo + 256)))
         gocc_fatal_stack_overflow(g->id);
     /* not ours: put back whatever handled it before (a sanitizer's, the

@@ -16,7 +16,10 @@
  * is written on one line with comments dropped.
  *
  * Generated names all start with gocc_ (the runtime's prefix, which user
- * code does not use).
+ * code does not use).  Generated code names nothing but what <gocc.h>
+ * declares and NULL (which it has from <stddef.h>): no bool, true, false
+ * or int64_t, which the program may not have or may define itself
+ * (gocc_bool, 0 and 1 instead; tests/header/prog.gc).
  */
 #include "tr.h"
 
@@ -705,7 +708,7 @@ static void emit_recvok(emitter *e, const site *s) {
     }
     printf_(e, "{ gocc_elem_t(");
     emit_r(e, s->z);
-    printf_(e, ") gocc_rv%d; bool gocc_ok%d = gocc_recv_ok(", s->id, s->id);
+    printf_(e, ") gocc_rv%d; gocc_bool gocc_ok%d = gocc_recv_ok(", s->id, s->id);
     emit_r(e, s->z);
     printf_(e, ", &gocc_rv%d); ", s->id);
     emit_r(e, s->x);
@@ -862,7 +865,7 @@ static void emit_select(emitter *e, const site *s) {
     snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
     if (n == 0) {
         printf_(e, "{ switch (gocc_select(NULL, 0, %s)) {",
-                has_default ? "true" : "false");
+                has_default ? "1" : "0");
     } else {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
         int k = 0;
@@ -912,7 +915,7 @@ static void emit_select(emitter *e, const site *s) {
             k++;
         }
         printf_(e, "%sswitch (gocc_select(gocc_sc%d, %d, %s)) {", ind, id, n,
-                has_default ? "true" : "false");
+                has_default ? "1" : "0");
     }
     int k = 0;
     for (int i = 0; i < s->ncases; i++) {

@@ -3,6 +3,8 @@
 // expect: double
 #include <gocc.h>
 
+#include <stdbool.h>
+
 int f(gocc_chan(int) c) {
 #ifdef GOCC_GOOD
     int v;

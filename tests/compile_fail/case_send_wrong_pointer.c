@@ -4,6 +4,8 @@
 // expect: float
 #include <gocc.h>
 
+#include <stdbool.h>
+
 int f(gocc_chan(short) c) {
 #ifdef GOCC_GOOD
     short v = 1;

@@ -4,6 +4,8 @@
 // expect: long
 #include <gocc.h>
 
+#include <stdbool.h>
+
 bool f(gocc_chan(int) c) {
 #ifdef GOCC_GOOD
     int v;

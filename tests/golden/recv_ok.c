@@ -8,9 +8,9 @@
 int recvok(gocc_chan(int) c) {
     int v;
     bool ok;
-    { gocc_elem_t(c) gocc_rv1; bool gocc_ok1 = gocc_recv_ok(c, &gocc_rv1); v = gocc_rv1; ok = gocc_ok1; }
+    { gocc_elem_t(c) gocc_rv1; gocc_bool gocc_ok1 = gocc_recv_ok(c, &gocc_rv1); v = gocc_rv1; ok = gocc_ok1; }
     long lv;
     int iok;
-    { gocc_elem_t(c) gocc_rv2; bool gocc_ok2 = gocc_recv_ok(c, &gocc_rv2); lv = gocc_rv2; iok = gocc_ok2; }
+    { gocc_elem_t(c) gocc_rv2; gocc_bool gocc_ok2 = gocc_recv_ok(c, &gocc_rv2); lv = gocc_rv2; iok = gocc_ok2; }
     return v + ok + (int)lv + iok;
 }

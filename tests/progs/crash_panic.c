@@ -7,6 +7,7 @@
  */
 #include <gocc.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,16 @@ static int run(int argc, char **argv) {
         gocc_close(nil);
     } else if (!strcmp(m, "makechan")) {
         volatile long n = -1;
+        say_goid();
+        gocc_chan(int) bad = gocc_make(int, n);
+        (void)bad;
+    } else if (!strcmp(m, "makechan_overflow")) {
+        volatile long n = 1L << 62;     /* 2^65 bytes: the product overflows */
+        say_goid();
+        gocc_chan(long) bad = gocc_make(long, n);
+        (void)bad;
+    } else if (!strcmp(m, "makechan_limit")) {
+        volatile long n = 1L << 59;     /* 2^61 bytes, past Go's 2^48 */
         say_goid();
         gocc_chan(int) bad = gocc_make(int, n);
         (void)bad;

@@ -10,6 +10,7 @@
  */
 #include <gocc.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum { NPROD = 4, PER = 25, ROUNDS = 40 };

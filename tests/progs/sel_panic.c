@@ -11,6 +11,7 @@
  */
 #include <gocc.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * on two channels.  With the same seed two runs print the same.
  */
 #include <gocc.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef gocc_chan(int) ichan;

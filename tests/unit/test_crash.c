@@ -5,8 +5,9 @@
  *     [running]:" (the id of the goroutine that panicked) to stderr and
  *     exit 2: send on a closed channel (also for a sender already blocked
  *     when the channel is closed, and a select send), close of a closed or
- *     nil channel, makechan with a negative size, a negative WaitGroup
- *     counter, gocc_panic;
+ *     nil channel, makechan with a negative size or a buffer past Go's
+ *     allocation limit (2^48 bytes) or whose size overflows, a negative
+ *     WaitGroup counter, gocc_panic;
  *   - a deadlock (main blocked on a channel nobody sends on, a cycle, a
  *     wait group never done, a nil channel, select {}, a mutex locked
  *     twice) prints "fatal error: all goroutines are asleep - deadlock!"
@@ -15,6 +16,10 @@
  *     still send;
  *   - a stack overflow, guarded or past the guarded-stack budget, prints
  *     "fatal error: stack overflow in goroutine <id>" and exits 2;
+ *   - main (goroutine 1) gets RLIMIT_STACK's soft limit as its stack (1 GB
+ *     when unlimited), or GOCC_STACKSIZE if larger; running off it is
+ *     reported as an overflow of goroutine 1; other goroutines keep 64 KiB
+ *     (tests/progs/main_stack.c);
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -105,6 +110,8 @@ static void test_panic_close_nil(void **s) {
 static void test_panic_makechan(void **s) {
     (void)s;
     check_panic("makechan", "makechan: size out of range", 1);
+    check_panic("makechan_overflow", "makechan: size out of range", 1);
+    check_panic("makechan_limit", "makechan: size out of range", 1);
 }
 
 static void test_panic_negative_wg(void **s) {
@@ -233,6 +240,79 @@ static void test_stack_overflow_unguarded(void **s) {
     free(r);
 }
 
+/* main_stack LIMIT MODE KIB (tests/progs/main_stack.c) with env (NULL or
+ * one "NAME=value"); skips when the hard limit does not allow LIMIT. */
+static child_result *run_main_stack(const char *limit, const char *mode,
+                                    const char *kib, const char *env) {
+    char *argv[] = {(char *)PROG("main_stack"), (char *)limit, (char *)mode,
+                    (char *)kib, NULL};
+    char *envp[] = {(char *)env, NULL};
+    child_result *r = run_child(argv, envp, 60);
+    if (r->exited && r->status == 77) {
+        print_message("cannot run with RLIMIT_STACK %s KiB\n", limit);
+        free(r);
+        skip();
+    }
+    return r;
+}
+
+static void expect_ok(child_result *r, const char *line) {
+    expect_exit(r, 0);
+    expect_in(r->out, line);
+    free(r);
+}
+
+/* main gets RLIMIT_STACK: 4 MiB deep under the default 8 MiB. */
+static void test_main_stack_rlimit(void **s) {
+    (void)s;
+    expect_ok(run_main_stack("8192", "deep", "4096", NULL),
+              "main 4096 KiB ok\n");
+}
+
+/* An unlimited RLIMIT_STACK gives main more than the 8 MiB default.
+ * Not under TSan: its start-up executes a program whose limit is
+ * unlimited again with a 32 MiB limit (main_stack then exits 77). */
+static void test_main_stack_unlimited(void **s) {
+    (void)s;
+    SKIP_UNDER_TSAN("TSan cannot start with an unlimited RLIMIT_STACK");
+    expect_ok(run_main_stack("unlimited", "deep", "16384", NULL),
+              "main 16384 KiB ok\n");
+}
+
+/* Running off RLIMIT_STACK (1 MiB here) is goroutine 1's overflow. */
+static void test_main_stack_overflow(void **s) {
+    (void)s;
+    child_result *r = run_main_stack("1024", "overflow", "0", NULL);
+    expect_exit(r, 2);
+    expect_in(r->err, "fatal error: stack overflow in goroutine 1\n");
+    expect_in(r->out, "main past 768 KiB\n");
+    assert_null(strstr(r->out, "main past 1280 KiB"));
+    free(r);
+}
+
+/* GOCC_STACKSIZE larger than RLIMIT_STACK sizes main's stack too, and
+ * every other goroutine's. */
+static void test_main_stack_gocc_stacksize(void **s) {
+    (void)s;
+    expect_ok(run_main_stack("1024", "deep", "8192",
+                             "GOCC_STACKSIZE=16777216"),
+              "main 8192 KiB ok\n");
+    expect_ok(run_main_stack("1024", "goroutine", "8192",
+                             "GOCC_STACKSIZE=16777216"),
+              "goroutine 8192 KiB ok\n");
+}
+
+/* Other goroutines keep the 64 KiB default whatever main has. */
+static void test_goroutine_stack_default(void **s) {
+    (void)s;
+    expect_ok(run_main_stack("8192", "goroutine", "32", NULL),
+              "goroutine 32 KiB ok\n");
+    child_result *r = run_main_stack("8192", "goroutine", "256", NULL);
+    expect_exit(r, 2);
+    expect_in(r->err, "fatal error: stack overflow in goroutine 2\n");
+    free(r);
+}
+
 /* ----------------------------------------------------------- ending runs */
 
 static double elapsed_s(const struct timespec *t0) {
@@ -282,6 +362,11 @@ int main(void) {
         cmocka_unit_test(test_no_deadlock_foreign_thread),
         cmocka_unit_test(test_stack_overflow_guarded),
         cmocka_unit_test(test_stack_overflow_unguarded),
+        cmocka_unit_test(test_main_stack_rlimit),
+        cmocka_unit_test(test_main_stack_unlimited),
+        cmocka_unit_test(test_main_stack_overflow),
+        cmocka_unit_test(test_main_stack_gocc_stacksize),
+        cmocka_unit_test(test_goroutine_stack_default),
         cmocka_unit_test(test_main_return_status),
         cmocka_unit_test(test_exit_from_goroutine),
     };
