@@ -27,66 +27,13 @@
 
 #include "support.h"
 
-#ifndef GOCC_BIN
-#define GOCC_BIN ""
-#endif
-
-enum { TIMEOUT_S = 120, MAX_ARGS = 32 };
-
 static char dir[] = "/tmp/gocc-driver-XXXXXX";
-static const char *bin;
+
+#include "driver_support.h"
 
 static bool has_prefix_str(const char *s, const char *p) {
     return strncmp(s, p, strlen(p)) == 0;
 }
-
-/* path_in: "<dir>/<name>" in a static ring of buffers. */
-static const char *path_in(const char *name) {
-    static char bufs[8][512];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
-    return b;
-}
-
-static void write_file(const char *name, const char *text) {
-    FILE *f = fopen(path_in(name), "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-/* read_file: the whole file into a static buffer ("" if unreadable). */
-static const char *read_file(const char *path) {
-    static char buf[1 << 16];
-    buf[0] = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return buf;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
-    fclose(f);
-    return buf;
-}
-
-/* gocc_env: run gocc with the given extra environment (NULL-terminated,
- * may be NULL: then CC is the build's compiler) and NULL-terminated args. */
-static child_result *gocc_env(char *const *env, ...) {
-    char *argv[MAX_ARGS];
-    int n = 0;
-    argv[n++] = (char *)bin;
-    va_list ap;
-    va_start(ap, env);
-    for (char *a; n < MAX_ARGS - 1 && (a = va_arg(ap, char *));)
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    static char cc[512];
-    snprintf(cc, sizeof cc, "CC=%s", GOCC_C_COMPILER);
-    char *def[] = {cc, NULL};
-    return run_child(argv, env ? env : def, TIMEOUT_S);
-}
-#define gocc(...) gocc_env(NULL, __VA_ARGS__, (char *)NULL)
 
 /* ok: r exited 0 (printing it otherwise); frees nothing. */
 static void assert_ok(const child_result *r) {
