@@ -954,7 +954,8 @@ static int block_decls(sema *S, int blk) {
             abort();
         s->decls[s->ndecls++] = r;
     }
-    qsort(s->decls, (size_t)s->ndecls, sizeof *s->decls, cmp_range);
+    if (s->ndecls > 1)
+        qsort(s->decls, (size_t)s->ndecls, sizeof *s->decls, cmp_range);
     int n = 0;
     for (int i = 0; i < s->ndecls; i++)
         if (n == 0 || s->decls[i].a > s->decls[n - 1].b)
