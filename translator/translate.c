@@ -178,19 +178,40 @@ void tr_number_sites(tr_unit *u) {
     free(pergo);
 }
 
+/* Is token i inside an #if group (hiredis' `#ifdef SDS_TEST_MAIN int
+ * main...`)? */
+static bool in_conditional(const tr_unit *u, int i) {
+    int depth = 0;
+    for (int k = 0; k < i; k++) {
+        if (u->toks[k].kind != TOK_PP)
+            continue;
+        bool unlikely;
+        pp_dir d = tr_directive(u, k, &unlikely);
+        if (d == PP_IF)
+            depth++;
+        else if (d == PP_ENDIF && depth > 0)
+            depth--;
+    }
+    return depth > 0;
+}
+
 /* Does any site ask the libclang pass a question?  Channel types, make,
  * receives used as values and main's name are lowered from the text
  * alone; everything else needs types (send and close/len/cap candidates,
  * go statements, select, ranges, receives with status, dropped receives
- * that may be of a non-channel).  Two definitions of main need it too:
- * only the live one gets GOCC_MAIN.  Without it, constructs in branches
+ * that may be of a non-channel).  A main under #if, or two of them, need
+ * it too: only a live main gets GOCC_MAIN.  Without it, constructs in branches
  * the preprocessor skips are lowered as well, which the compiler then
  * skips: the output differs only there.  Plain C files (most of a real
  * code base renamed .gc) then cost no libclang parse at all. */
 static bool needs_types(const tr_unit *u) {
     int mains = 0;
     for (int f = 0; f < u->nfuncs; f++)
-        mains += u->funcs[f].is_main;
+        if (u->funcs[f].is_main) {
+            mains++;
+            if (in_conditional(u, u->funcs[f].start))
+                return true;   /* live or not: libclang knows */
+        }
     if (mains > 1)
         return true;
     for (int i = 0; i < u->nsites; i++) {
