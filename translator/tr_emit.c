@@ -99,6 +99,7 @@ typedef struct emitter {
     bool norecord;        /* SHADOW: a second copy, positions not recorded */
     bool *inject;         /* per token: #include <gocc.h> goes before it
                              (cleared once written) */
+    bool included;        /* an `#include <gocc.h>` has been written */
     /* FINAL: the #line bookkeeping (see note_line, cond_line) */
     bool gen_on_line;     /* generated text on the current output line */
     int cond_depth;       /* conditional (#if) depth of the output so far */
@@ -278,6 +279,42 @@ static bool main_void(const tr_unit *u, const func *f);
 static void emit_func_pre(emitter *e, int fi);
 static void emit_func_post(emitter *e, int fi);
 
+/* pre_point: where what goes before function f (its go structs and
+ * trampolines, main's prototype) is written: before its first token,
+ * unless that token lies in #if groups that end inside the function
+ * (`#ifdef X` / `static` / `#endif` before the name, or SQLite's
+ * `#if ...` / `int main(...) {` / `#else` / `int wmain(...) {` / `#endif`):
+ * then before the `#if` of the outermost of those, so that it is compiled
+ * whichever branch is. */
+static int pre_point(const tr_unit *u, const func *f) {
+    int *open = malloc(((size_t)f->start + 1) * sizeof *open);
+    if (!open)
+        return f->start;
+    int nopen = 0;
+    for (int i = 0; i < f->start; i++) {
+        if (u->toks[i].kind != TOK_PP)
+            continue;
+        pp_dir d = pp_cond_of(u, i);
+        if (d == PP_IF)
+            open[nopen++] = i;
+        else if (d == PP_ENDIF && nopen > 0)
+            nopen--;
+    }
+    int depth = 0, closed = 0;   /* groups open at start that end inside */
+    for (int i = f->start; i <= f->rbrace && closed < nopen; i++) {
+        if (u->toks[i].kind != TOK_PP)
+            continue;
+        pp_dir d = pp_cond_of(u, i);
+        if (d == PP_IF)
+            depth++;
+        else if (d == PP_ENDIF && --depth < -closed)
+            closed = -depth;
+    }
+    int at = closed > 0 ? open[nopen - closed] : f->start;
+    free(open);
+    return at;
+}
+
 /* Emit tokens [a, b], lowering every site that starts and ends inside. */
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
@@ -287,8 +324,15 @@ static void emit_range(emitter *e, int a, int b) {
                 put(e, "\n", 1);
             puts_(e, "#include <gocc.h>\n");
             e->inject[i] = false;
+            e->included = true;
         }
         if (e->func_start[i] >= 0 && e->mode == EMIT_FINAL && !e->moved) {
+            if (!e->included) {   /* pre_point came before the first one */
+                if (!at_bol(e))
+                    put(e, "\n", 1);
+                puts_(e, "#include <gocc.h>\n");
+                e->included = true;
+            }
             emit_main_proto(e, e->func_start[i]);
             emit_func_pre(e, e->func_start[i]);
         }
@@ -1140,7 +1184,7 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     }
     include_points(u, e.inject);
     for (int f = 0; f < u->nfuncs; f++) {
-        e.func_start[u->funcs[f].start] = f;
+        e.func_start[pre_point(u, &u->funcs[f])] = f;
         e.func_end[u->funcs[f].rbrace] = f;
     }
     /* each function's go sites, in site order (a counting sort) */

@@ -1018,8 +1018,10 @@ static void mark_inactive(sema *S, CXTranslationUnit tu) {
             if (off >= a && off <= b)
                 u->sites[i].inactive = true;
         }
+        /* a function is live when its body's end is: its header may be
+         * one of several under #if/#else (tr_cond.c) */
         for (int k = 0; k < u->nfuncs; k++) {
-            int off = S->ss[u->funcs[k].lbrace];
+            int off = S->ss[u->funcs[k].rbrace];
             if (off >= a && off <= b)
                 u->funcs[k].inactive = true;
         }
