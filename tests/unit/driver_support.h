@@ -67,4 +67,35 @@ static child_result *gocc_env(char *const *env, ...) {
 }
 #define gocc(...) gocc_env(NULL, __VA_ARGS__, (char *)NULL)
 
+/* scratch_begin: find the gocc binary ($GOCC_BIN, else the build's) and
+ * make the scratch directory.  1 when ready, 0 when there is no binary
+ * (the tests skip), -1 when the directory cannot be made. */
+static int scratch_begin(void) {
+    const char *e = getenv("GOCC_BIN");
+    bin = e && *e ? e : GOCC_BIN;
+    if (!*bin)
+        return 0;
+    return mkdtemp(dir) ? 1 : -1;
+}
+
+/* teardown: remove the scratch directory (made writable first: tests
+ * make read-only parts in it). */
+static int teardown(void **s) {
+    (void)s;
+    if (!*bin)
+        return 0;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Skip the test when no gocc binary was given. */
+#define NEED_BIN()                                                            \
+    do {                                                                      \
+        if (!*bin) {                                                          \
+            print_message("no gocc binary (GOCC_BIN): skipped\n");            \
+            skip();                                                           \
+        }                                                                     \
+    } while (0)
+
 #endif

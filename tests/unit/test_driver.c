@@ -61,12 +61,9 @@ static const char HI_GC[] = "#include <stdio.h>\n"
 
 static int setup(void **s) {
     (void)s;
-    const char *e = getenv("GOCC_BIN");
-    bin = e && *e ? e : GOCC_BIN;
-    if (!*bin)
-        return 0;
-    if (!mkdtemp(dir))
-        return -1;
+    int r = scratch_begin();
+    if (r <= 0)
+        return r;
     write_file("hi.h", "#define HI \"hi\"\n");
     write_file("hi.gc", HI_GC);
     write_file("id.c", "#include <gocc.h>\n"
@@ -81,23 +78,6 @@ static int setup(void **s) {
     chmod(path_in("fail.sh"), 0755);
     return mkdir(path_in("tmp"), 0700);
 }
-
-static int teardown(void **s) {
-    (void)s;
-    if (!*bin)
-        return 0;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-#define NEED_BIN()                                                            \
-    do {                                                                      \
-        if (!*bin) {                                                          \
-            print_message("no gocc binary (GOCC_BIN): skipped\n");            \
-            skip();                                                           \
-        }                                                                     \
-    } while (0)
 
 static void test_info_options(void **s) {
     (void)s;

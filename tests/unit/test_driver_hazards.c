@@ -104,34 +104,14 @@ static void write_chain(void) {
 
 static int setup(void **s) {
     (void)s;
-    const char *e = getenv("GOCC_BIN");
-    bin = e && *e ? e : GOCC_BIN;
-    if (!*bin)
-        return 0;
-    if (!mkdtemp(dir))
-        return -1;
+    int r = scratch_begin();
+    if (r <= 0)
+        return r;
     write_file("hi.gc", HI_GC);
     write_file("bad.gc", "void f(void) { chan<int> c = make(chan<int>,); }\n");
     write_big();
     return 0;
 }
-
-static int teardown(void **s) {
-    (void)s;
-    if (!*bin)
-        return 0;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'; rm -rf '%s'", dir, dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-#define NEED_BIN()                                                            \
-    do {                                                                      \
-        if (!*bin) {                                                          \
-            print_message("no gocc binary (GOCC_BIN): skipped\n");            \
-            skip();                                                           \
-        }                                                                     \
-    } while (0)
 
 /* In the TSan build the gocc command itself is built with TSan, whose
  * runtime defers a signal's handler until the thread next enters a call
