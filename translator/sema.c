@@ -5,14 +5,66 @@
  * from `clang -print-resource-dir` at configure time) before the user's
  * arguments, so that <stddef.h>, <stdbool.h> and friends resolve as they
  * do for the clang that built the project.
+ *
+ * libclang itself is loaded here, on first use (clang_api.h says why):
+ * the library configure found (GOCC_LIBCLANG, its real file, then the
+ * path as found), else its soname (GOCC_LIBCLANG_SONAME) through the
+ * loader's search path.
  */
 #define _POSIX_C_SOURCE 200809L   /* strdup */
 #include "sema.h"
 
-#include <clang-c/Index.h>
+#define GOCC_CLANG_DEFINE
+#include "clang_api.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if !defined(GOCC_LIBCLANG) || !defined(GOCC_LIBCLANG_SONAME)
+#error "GOCC_LIBCLANG and GOCC_LIBCLANG_SONAME must be defined by the build"
+#endif
+
+/* ------------------------------------------------------ loading libclang */
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static char load_error[512];      /* empty when loaded */
+
+static void load_clang(void) {
+    const char *tries[] = {GOCC_LIBCLANG, GOCC_LIBCLANG_FOUND,
+                           GOCC_LIBCLANG_SONAME};
+    void *h = NULL;
+    char why[256] = "";
+    for (size_t i = 0; i < sizeof tries / sizeof *tries && !h; i++) {
+        h = dlopen(tries[i], RTLD_NOW | RTLD_LOCAL);
+        const char *e = h ? NULL : dlerror();
+        if (i == 0 && e)   /* the first failure says most */
+            snprintf(why, sizeof why, "%s", e);
+    }
+    if (!h) {
+        snprintf(load_error, sizeof load_error,
+                 "cannot load libclang (%s): %s", GOCC_LIBCLANG, why);
+        return;
+    }
+    /* POSIX's way to store a dlsym result in a function pointer */
+#define GOCC_CLANG_LOAD(f)                                                   \
+    if (!load_error[0] && !(*(void **)&gocc_p_##f = dlsym(h, #f)))           \
+        snprintf(load_error, sizeof load_error,                              \
+                 "cannot load libclang (%s): no %s", GOCC_LIBCLANG, #f);
+    GOCC_CLANG_FUNCS(GOCC_CLANG_LOAD)
+#undef GOCC_CLANG_LOAD
+}
+
+int sema_load_clang(char *err, size_t errlen) {
+    pthread_once(&load_once, load_clang);
+    if (!load_error[0])
+        return 0;
+    if (err && errlen)
+        snprintf(err, errlen, "%s", load_error);
+    return -1;
+}
 
 #ifndef GOCC_CLANG_RESOURCE_DIR
 #error "GOCC_CLANG_RESOURCE_DIR must be defined by the build"
@@ -90,6 +142,8 @@ int sema_clang_args(const char **argv, const char *const *args, int nargs) {
 int sema_parse(const char *path, const char *const *args, int nargs,
                sema_result *r) {
     memset(r, 0, sizeof *r);
+    if (sema_load_clang(r->first_error, sizeof r->first_error) < 0)
+        return -1;
     const char **argv = malloc(((size_t)nargs + 3) * sizeof *argv);
     if (!argv)
         return -1;

@@ -25,7 +25,7 @@
 #include "tr.h"
 #include "translate.h"
 
-#include <clang-c/Index.h>
+#include "clang_api.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -1035,6 +1035,11 @@ static void mark_inactive(sema *S, CXTranslationUnit tu) {
 int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             const int *shadow_start, const int *shadow_end,
             const char *const *args, int nargs, tr_deps *deps) {
+    char why[512];
+    if (sema_load_clang(why, sizeof why) < 0) {
+        tr_error(u, u->first_sig >= 0 ? u->first_sig : 0, "%s", why);
+        return -2;
+    }
     sema S = {0};
     S.u = u;
     S.ss = shadow_start;
