@@ -182,6 +182,12 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             const int *shadow_start, const int *shadow_end,
             const char *const *args, int nargs, tr_deps *deps);
 
+/* tr_text.c: answer the sites' questions from the file's text when it is
+ * sure of every one (0), else change nothing and return -1 with why. */
+int tr_text(tr_unit *u, const char **why, int *why_tok);
+void tr_text_clear(tr_unit *u);   /* forget its answers */
+void tr_warn_capture_address(tr_unit *u, int tok, const char *name);
+
 /* translate.c */
 void tr_number_sites(tr_unit *u);
 void tr_unit_free(tr_unit *u);   /* frees everything the unit owns */

@@ -779,18 +779,9 @@ static int answer_captures(sema *S) {
         /* taking the address of a captured variable points at the copy */
         if (tok >= 0 && !inside_block(S, us->block, doff) &&
             sc != CX_SC_Static && sc != CX_SC_Extern) {
-            int p = tok_prev(u, tok);
-            int pp = tok_prev(u, p);
-            if (tok_is(u, p, "&") &&
-                !(pp >= 0 && (u->toks[pp].kind == TOK_IDENT ||
-                              u->toks[pp].kind == TOK_NUMBER ||
-                              tok_is(u, pp, ")") || tok_is(u, pp, "]")))) {
-                CXString nm = clang_getCursorSpelling(us->decl);
-                tr_warning(u, p, "'&%s' in a go block is the address of the "
-                                 "goroutine's own copy of '%s'",
-                           clang_getCString(nm), clang_getCString(nm));
-                clang_disposeString(nm);
-            }
+            CXString nm = clang_getCursorSpelling(us->decl);
+            tr_warn_capture_address(u, tok, clang_getCString(nm));
+            clang_disposeString(nm);
         }
     }
     return 0;

@@ -204,7 +204,7 @@ static bool in_conditional(const tr_unit *u, int i) {
  * the preprocessor skips are lowered as well, which the compiler then
  * skips: the output differs only there.  Plain C files (most of a real
  * code base renamed .gc) then cost no libclang parse at all. */
-static bool needs_types(const tr_unit *u) {
+static bool main_needs_clang(const tr_unit *u) {
     int mains = 0;
     for (int f = 0; f < u->nfuncs; f++)
         if (u->funcs[f].is_main) {
@@ -212,7 +212,11 @@ static bool needs_types(const tr_unit *u) {
             if (in_conditional(u, u->funcs[f].start))
                 return true;   /* live or not: libclang knows */
         }
-    if (mains > 1)
+    return mains > 1;
+}
+
+static bool needs_types(const tr_unit *u) {
+    if (main_needs_clang(u))
         return true;
     for (int i = 0; i < u->nsites; i++) {
         const site *s = &u->sites[i];
@@ -258,6 +262,72 @@ static int run_sema(tr_unit *u, const tr_options *o, tr_deps *deps,
     return s;
 }
 
+/* ------------------------------------------------ GOCC_SEMA=check
+ * The text pass's answers, kept to compare with libclang's: one line of
+ * text per site, "" for sites without a question. */
+typedef struct answers {
+    int n;
+    char **line;
+} answers;
+
+static char *answer_line(const site *s) {
+    strbuf sb = {0};
+    sb_printf(&sb, "chan=%d direct=%d", s->is_chan, s->direct);
+    if (s->fn_type)
+        sb_printf(&sb, " fn=%s", s->fn_type);
+    for (int k = 0; s->arg_types && k < s->nargs; k++)
+        sb_printf(&sb, " arg%d=%s", k, s->arg_types[k] ? s->arg_types[k] : "?");
+    for (int k = 0; k < s->ncaps; k++)
+        sb_printf(&sb, " cap=%s:%s%s%s", s->caps[k].name, s->caps[k].type,
+                  s->caps[k].by_pointer ? ":ptr" : "",
+                  s->caps[k].is_array ? ":array" : "");
+    if (s->ndecls)
+        sb_printf(&sb, " decls=%d", s->ndecls);
+    return sb.p;
+}
+
+static answers *save_answers(const tr_unit *u) {
+    answers *a = calloc(1, sizeof *a);
+    a->n = u->nsites;
+    a->line = calloc((size_t)u->nsites + 1, sizeof *a->line);
+    for (int i = 0; i < u->nsites; i++)
+        a->line[i] = answer_line(&u->sites[i]);
+    return a;
+}
+
+static void free_answers(answers *a) {
+    if (!a)
+        return;
+    for (int i = 0; i < a->n; i++)
+        free(a->line[i]);
+    free(a->line);
+    free(a);
+}
+
+/* 0 when libclang's answers (now in u) are the text pass's (in a). */
+static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
+    int bad = 0;
+    for (int i = 0; i < u->nsites; i++) {
+        char *l = answer_line(&u->sites[i]);
+        const char *m = i < a->n ? a->line[i] : "(no site)";
+        if (strcmp(l, m)) {
+            const token *t = &u->toks[u->sites[i].a];
+            fprintf(err, "%s:%u:%u: error: GOCC_SEMA=check: the text pass "
+                         "answers '%s', libclang '%s'\n",
+                    u->path, t->line, t->col, m, l);
+            bad = -1;
+        }
+        free(l);
+    }
+    return bad;
+}
+
+static void note_why(const tr_unit *u, const char *why, int tok, FILE *err) {
+    const token *t = &u->toks[tok >= 0 ? tok : 0];
+    fprintf(err, "%s:%u:%u: note: GOCC_SEMA=check: types from libclang: %s\n",
+            u->path, t->line, t->col, why);
+}
+
 static int translate(const char *path, const tr_options *o, FILE *out,
                      tr_deps *deps, FILE *err) {
     tr_unit u = {0};
@@ -284,14 +354,36 @@ static int translate(const char *path, const tr_options *o, FILE *out,
         rc = 1;
         goto done;
     }
-    /* the libclang pass is needed only when some site asks */
+    /* the libclang pass is needed only when some site asks a question
+     * the file's text does not answer (tr_text.c) */
     if (deps || needs_types(&u)) {
+        const char *mode = getenv("GOCC_SEMA");
+        bool check = mode && !strcmp(mode, "check");
+        bool text = !deps && !main_needs_clang(&u) &&
+                    !(mode && !strcmp(mode, "clang"));
+        const char *why = NULL;
+        int why_tok = -1;
+        int t = text ? tr_text(&u, &why, &why_tok) : -1;
+        if (t == 0 && !check)
+            goto answered;
+        if (check && why)
+            note_why(&u, why, why_tok, err);
+        answers *mine = check && t == 0 ? save_answers(&u) : NULL;
+        if (mine)
+            tr_text_clear(&u);
         int s = run_sema(&u, o, deps, err);
         if (s < 0) {
+            free_answers(mine);
             rc = s == -2 ? 2 : 1;
             goto done;
         }
+        if (mine && compare_answers(&u, mine, err) < 0)
+            rc = 1;   /* err_tok is -1: compare_answers said it */
+        free_answers(mine);
+        if (rc)
+            goto done;
     }
+answered:
     tr_number_sites(&u);
     strbuf c = {0};
     tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);

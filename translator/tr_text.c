@@ -1,0 +1,1469 @@
+/*
+ * tr_text.c - answer the sites' type questions from the file's own text,
+ * when the text makes the answer certain.
+ *
+ * libclang answers every question (tr_sema.c), but loading it and parsing
+ * a file's headers costs more than compiling a small file.  Most questions
+ * in real .gc files have answers written in the file itself: `ch <- v`
+ * where `chan<int> ch` is declared a few lines up, `close(fd)` where
+ * `int fd` is, `go worker(i, jobs)` where worker's prototype is in the
+ * file, a go block that uses locals declared with plain declarations.
+ * This pass finds those declarations by scanning the function's block
+ * items (declarations, statements, the scopes they open) and prints types
+ * exactly as tr_sema.c prints them.  It answers all of a file's sites or
+ * none: one site it is not sure of and libclang answers the whole file,
+ * so the two never mix in one translation.
+ *
+ * "Sure" is narrow on purpose.  The pass gives up on: any #if in the file
+ * (the active branch is the preprocessor's business); an identifier the
+ * file #defines, where it matters; a quoted #include when a type name
+ * could be a channel typedef from it; a declarator other than `*...*
+ * name`; qualifiers where they change the printed type; block-scope
+ * static, extern, typedef, struct/union/enum definitions (local types
+ * need tr_sema.c's declaration copying); nested go blocks; a go call
+ * through anything but a function the file declares with a prototype; a
+ * select around the use.  What it does not see: a header macro that
+ * declares a local variable (pthread_cleanup_push does) which a go block
+ * then uses: the capture is missed and the C compiler reports the name
+ * as undeclared in the goroutine's function.
+ *
+ * GOCC_SEMA=check (translate.c) runs both passes and compares: the test
+ * suite runs it on every .gc file it has.
+ */
+#define _DEFAULT_SOURCE   /* strdup */
+#include "tr.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct text {
+    tr_unit *u;
+    char **macros;       /* names the file #defines */
+    int nmacros;
+    bool quoted_include; /* a #include "..." (types we cannot see) */
+    int *chan_at;        /* per token: the SITE_CHAN starting there, or -1 */
+    const char *why;     /* why the pass gave up */
+    int why_tok;
+    int *prev_same;      /* per identifier token: the previous one spelled
+                            the same, or -1 */
+    int *items;          /* file-scope items: start, end pairs, in order */
+    int nitems;
+    int *fsorted;        /* function indices by body start */
+    int *unsafe_before;  /* per identifier token: the latest earlier one
+                            spelled the same that may be a declarator
+                            (could_declare), or -1 */
+    int *site_at;        /* per token: a site starting there, or -1 */
+    int *next_site;      /* per site: the next one with the same start */
+    long long steps, budget;   /* work done, and the most allowed */
+} text;
+
+/* A declaration found in the text. */
+typedef struct tdecl {
+    int name;            /* its declarator's name token, -1 none */
+    int spec_a, spec_b;  /* its declaration specifiers */
+    int nptr;            /* `*`s before the name */
+    int fnptr_lp;        /* `(*name)(params)`: the params' `(`, else 0 */
+    int arrptr_lb;       /* `(*name)[N]`: the `[`, else 0 */
+    bool array, func;    /* `[` or `(` after the name */
+    bool storage;        /* static or extern */
+    bool quals;          /* const or volatile among the specifiers */
+    bool in_func;        /* block scope or a parameter */
+} tdecl;
+
+enum { UNSURE = -1, DONE = -2 };
+
+static int give_up(text *T, int tok, const char *why) {
+    if (!T->why) {
+        T->why = why;
+        T->why_tok = tok;
+    }
+    return UNSURE;
+}
+
+/* ---------------------------------------------------------- the tokens */
+
+static bool is_tok(const text *T, int i, const char *s) { return tok_is(T->u, i, s); }
+
+static bool is_ident(const text *T, int i) {
+    return i >= 0 && i < T->u->ntoks && T->u->toks[i].kind == TOK_IDENT;
+}
+
+static bool same_name(const text *T, int i, int j) {
+    const token *a = &T->u->toks[i], *b = &T->u->toks[j];
+    return a->len == b->len && !memcmp(T->u->src + a->off, T->u->src + b->off, a->len);
+}
+
+static bool in_list(const text *T, int i, const char *const *list) {
+    for (int k = 0; list[k]; k++)
+        if (is_tok(T, i, list[k]))
+            return true;
+    return false;
+}
+
+static const char *const type_words[] = {
+    "void", "char", "short", "int", "long", "float", "double", "signed",
+    "unsigned", "_Bool", NULL};
+static const char *const qual_words[] = {
+    "const", "volatile", "restrict", "__restrict", "__restrict__", NULL};
+static const char *const storage_words[] = {
+    "static", "extern", "register", "auto", "inline", "__inline",
+    "__inline__", "_Noreturn", "_Thread_local", "__thread", "__extension__",
+    NULL};
+static const char *const keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if",
+    "inline", "int", "long", "register", "restrict", "return", "short",
+    "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+    "unsigned", "void", "volatile", "while", "_Alignas", "_Alignof",
+    "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
+    "_Static_assert", "_Thread_local", "__attribute__", "__typeof__",
+    "typeof", "__extension__", "asm", "__asm__", NULL};
+
+static bool is_keyword(const text *T, int i) { return in_list(T, i, keywords); }
+
+static bool is_macro(const text *T, int i) {
+    for (int k = 0; k < T->nmacros; k++)
+        if (is_tok(T, i, T->macros[k]))
+            return true;
+    return false;
+}
+
+static bool is_file_typedef(const text *T, int i) {
+    for (int k = 0; k < T->u->ntypedefs; k++)
+        if (is_tok(T, i, T->u->typedefs[k]))
+            return true;
+    return false;
+}
+
+/* The token after a balanced group that opens at i (or i + 1). */
+static int after_group(const text *T, int i) {
+    int m = T->u->match[i];
+    return m < 0 ? -1 : tok_next(T->u, m);
+}
+
+/* The end (`;` or `,` or closer) of an expression starting at i, skipping
+ * balanced brackets: the first of stops at depth 0, or -1. */
+static int expr_end(text *T, int i, int limit, bool comma_stops) {
+    while (i >= 0 && i < limit) {
+        T->steps++;
+        const token *t = &T->u->toks[i];
+        if (t->kind == TOK_PUNCT) {
+            if (is_tok(T, i, "(") || is_tok(T, i, "[") || is_tok(T, i, "{")) {
+                i = after_group(T, i);
+                continue;
+            }
+            if (is_tok(T, i, ";") || (comma_stops && is_tok(T, i, ",")) ||
+                is_tok(T, i, ")") || is_tok(T, i, "]") || is_tok(T, i, "}"))
+                return i;
+        }
+        i = tok_next(T->u, i);
+    }
+    return -1;
+}
+
+/* Does the name of token n occur in [a, b]? */
+static bool occurs(text *T, int a, int b, int n) {
+    for (int i = a; i >= 0 && i <= b && i < T->u->ntoks - 1; i = tok_next(T->u, i)) {
+        T->steps++;
+        if (is_ident(T, i) && same_name(T, i, n))
+            return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------- declarations */
+
+/* Could a block item starting at i be a declaration? */
+static bool decl_start(const text *T, int i) {
+    if (in_list(T, i, type_words) || in_list(T, i, qual_words) ||
+        in_list(T, i, storage_words) || is_tok(T, i, "typedef") ||
+        is_tok(T, i, "struct") || is_tok(T, i, "union") ||
+        is_tok(T, i, "enum") || is_tok(T, i, "_Atomic") ||
+        is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas"))
+        return true;
+    if (T->chan_at[i] >= 0)
+        return true;
+    if (!is_ident(T, i) || is_keyword(T, i))
+        return false;
+    int j = tok_next(T->u, i);
+    if (is_ident(T, j) && !is_keyword(T, j))
+        return true;                       /* T x */
+    if (in_list(T, j, qual_words))
+        return true;                       /* T const x */
+    if (!is_tok(T, j, "*"))
+        return false;
+    while (is_tok(T, j, "*"))
+        j = tok_next(T->u, j);
+    if (!is_ident(T, j) || is_keyword(T, j))
+        return false;
+    j = tok_next(T->u, j);                 /* T *x = ..., T *x; */
+    return is_tok(T, j, "=") || is_tok(T, j, ";") || is_tok(T, j, ",") ||
+           is_tok(T, j, "[");
+}
+
+/* Parse the specifiers at i into d; returns the token after them, or
+ * UNSURE.  local: inside a function (definitions there are local types). */
+static int parse_spec(text *T, int i, tdecl *d, bool local) {
+    bool typed = false;
+    d->spec_a = i;
+    d->storage = d->quals = false;
+    for (;;) {
+        if (in_list(T, i, type_words)) {
+            typed = true;
+        } else if (in_list(T, i, qual_words)) {
+            d->quals = true;
+        } else if (in_list(T, i, storage_words)) {
+            if (is_tok(T, i, "static") || is_tok(T, i, "extern") ||
+                is_tok(T, i, "_Thread_local") || is_tok(T, i, "__thread"))
+                d->storage = true;
+        } else if (is_tok(T, i, "typedef")) {
+            if (local)
+                return give_up(T, i, "a typedef inside the function");
+            d->storage = true;
+        } else if (is_tok(T, i, "struct") || is_tok(T, i, "union") ||
+                   is_tok(T, i, "enum")) {
+            int j = tok_next(T->u, i);
+            if (is_ident(T, j))
+                j = tok_next(T->u, j);
+            if (is_tok(T, j, "{")) {
+                if (local)
+                    return give_up(T, i, "a type defined inside the function");
+                j = after_group(T, j);
+            }
+            if (j < 0)
+                return UNSURE;
+            typed = true;
+            d->spec_b = tok_prev(T->u, j);
+            i = j;
+            continue;
+        } else if (T->chan_at[i] >= 0) {
+            int b = T->u->sites[T->chan_at[i]].b;
+            typed = true;
+            d->spec_b = b;
+            i = tok_next(T->u, b);
+            continue;
+        } else if (is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas") ||
+                   is_tok(T, i, "_Atomic")) {
+            return give_up(T, i, "an attribute or _Atomic in a declaration");
+        } else if (is_ident(T, i) && !is_keyword(T, i) && !typed) {
+            typed = true;                  /* a typedef name */
+        } else {
+            break;
+        }
+        d->spec_b = i;
+        i = tok_next(T->u, i);
+    }
+    return typed ? i : give_up(T, i, "a declaration without a type");
+}
+
+/* Parse declarators from i (after the specifiers) to the `;` (or, with
+ * param, to the `,` or `)` ending one parameter).  The last declarator of
+ * the name of n before t goes to *found.  Returns the token after the
+ * declaration, DONE when t lies inside it, or UNSURE. */
+static int parse_declarators(text *T, int i, const tdecl *spec, int n, int t,
+                             tdecl *found, bool param, bool local) {
+    for (;;) {
+        tdecl d = *spec;
+        d.in_func = local;
+        d.name = -1;
+        d.nptr = 0;
+        d.array = d.func = false;
+        int start = i;
+        while (is_tok(T, i, "*")) {
+            d.nptr++;
+            i = tok_next(T->u, i);
+            if (in_list(T, i, qual_words)) {   /* `* const`: printed otherwise */
+                int e = expr_end(T, i, T->u->ntoks - 1, true);
+                if (e < 0 || (n >= 0 && occurs(T, start, e, n)))
+                    return give_up(T, i, "a qualified pointer declarator");
+                i = e;
+                goto next;
+            }
+        }
+        if (is_ident(T, i) && !is_keyword(T, i)) {
+            d.name = i;
+            i = tok_next(T->u, i);
+            if (is_tok(T, i, "[")) {
+                d.array = true;
+                while (is_tok(T, i, "["))
+                    i = after_group(T, i);
+            } else if (is_tok(T, i, "(")) {
+                d.func = true;
+                i = after_group(T, i);
+            }
+            if (i < 0)
+                return UNSURE;
+        } else if (is_tok(T, i, "(") && is_tok(T, tok_next(T->u, i), "*") &&
+                   is_ident(T, tok_next(T->u, tok_next(T->u, i))) &&
+                   is_tok(T, tok_next(T->u, tok_next(T->u, tok_next(T->u, i))), ")") &&
+                   (is_tok(T, after_group(T, i), "(") || is_tok(T, after_group(T, i), "["))) {
+            /* `(*name)(params)` or `(*name)[N]`: a pointer to a function
+             * or to an array */
+            int nm = tok_next(T->u, tok_next(T->u, i));
+            int suf = after_group(T, i);
+            d.name = nm;
+            if (is_tok(T, suf, "("))
+                d.fnptr_lp = suf;
+            else
+                d.arrptr_lb = suf;
+            i = after_group(T, suf);
+            if (i < 0)
+                return UNSURE;
+            if (d.arrptr_lb && is_tok(T, i, "["))
+                d.arrptr_lb = -1;          /* more dimensions: not printed */
+        } else if (!(param && (is_tok(T, i, ",") || is_tok(T, i, ")")))) {
+            /* a bit-field, `(*f[2])(int)`...: sure only when n is not in it */
+            int e = expr_end(T, i, T->u->ntoks - 1, true);
+            if (e < 0 || (n >= 0 && occurs(T, start, e, n)))
+                return give_up(T, i, "a declarator gocc's text pass does not read");
+            i = e;
+            goto next;
+        }
+        if (d.name >= 0 && ((n >= 0 && same_name(T, d.name, n)) || n == -2) &&
+            d.name <= t)                   /* t itself: a declaration, not a use */
+            *found = d;
+        if (!is_tok(T, i, "=") && !is_tok(T, i, ",") && !is_tok(T, i, ";") &&
+            !is_tok(T, i, ")") && !(d.func && is_tok(T, i, "{"))) {
+            /* an attribute, asm label, bit-field...: harmless unless it
+             * is the name's own declarator */
+            int e = expr_end(T, i, T->u->ntoks - 1, true);
+            if (e < 0 || (d.name >= 0 && n >= 0 && same_name(T, d.name, n)))
+                return give_up(T, i, "a declarator gocc's text pass does not read");
+            i = e;
+        }
+        if (is_tok(T, i, "=")) {
+            int e = expr_end(T, tok_next(T->u, i), T->u->ntoks - 1, true);
+            if (e < 0)
+                return UNSURE;
+            if (t > i && t < e)
+                return DONE;
+            i = e;
+        }
+    next:
+        if (param)
+            return i;                      /* at the `,` or `)` */
+        if (is_tok(T, i, ",")) {
+            i = tok_next(T->u, i);
+            continue;
+        }
+        if (d.func && is_tok(T, i, "{")) {   /* a function definition */
+            if (local)
+                return give_up(T, i, "a nested function");
+            return after_group(T, i);
+        }
+        if (!is_tok(T, i, ";"))
+            return give_up(T, i, "a declaration gocc's text pass does not read");
+        return t > start && t <= i ? DONE : tok_next(T->u, i);
+    }
+}
+
+/* A whole declaration at i (a block item or a file-scope one). */
+static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
+    tdecl spec = {0};
+    int j = parse_spec(T, i, &spec, local);
+    if (j < 0)
+        return j;
+    if (is_tok(T, j, ";"))                  /* `struct s { ... };` */
+        return t > i && t <= j ? DONE : tok_next(T->u, j);
+    if (local && spec.storage && n >= 0 && occurs(T, j, expr_end(T, j, T->u->ntoks - 1, false), n))
+        return give_up(T, i, "a block-scope static or extern");
+    return parse_declarators(T, j, &spec, n, t, found, false, local);
+}
+
+/* ------------------------------------------------------------- scopes */
+
+/* The last token of the file-scope item at i: its `;`, or a function
+ * body's `}`. */
+static int file_item_end(text *T, int i) {
+    int prev = -1;
+    while (i >= 0 && i < T->u->ntoks - 1) {
+        if (is_tok(T, i, "{") && is_tok(T, prev, ")"))
+            return T->u->match[i];
+        if (is_tok(T, i, "(") || is_tok(T, i, "[") || is_tok(T, i, "{")) {
+            prev = T->u->match[i];
+            i = after_group(T, i);
+            continue;
+        }
+        if (is_tok(T, i, ";"))
+            return i;
+        prev = i;
+        i = tok_next(T->u, i);
+    }
+    return -1;
+}
+
+static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
+                      bool local);
+
+static const site *site_at(const text *T, int i, site_kind k) {
+    for (int s = T->site_at[i]; s >= 0; s = T->next_site[s])
+        if (T->u->sites[s].kind == k)
+            return &T->u->sites[s];
+    return NULL;
+}
+
+/* The statement an `if`/`for`/`while` header controls starts at i: its
+ * last token when simple (no control keyword before its `;`), else -1. */
+static int simple_stmt_end(text *T, int i) {
+    if (is_tok(T, i, "{"))
+        return T->u->match[i];
+    static const char *const ctl[] = {"if", "for", "while", "do", "switch",
+                                      "go", "select", "else", NULL};
+    int e = expr_end(T, i, T->u->ntoks - 1, false);
+    for (int k = i; k >= 0 && k < e; k = tok_next(T->u, k))
+        if (in_list(T, k, ctl))
+            return -1;
+    return e >= 0 && is_tok(T, e, ";") ? e : -1;
+}
+
+/* A declaration `spec *...* name` filling [r] exactly (a range variable,
+ * a select case's `T v = <-c`): into *found when it declares n. */
+static int simple_decl(text *T, range r, int n, tdecl *found) {
+    tdecl d = {0};
+    int j = parse_spec(T, r.a, &d, true);
+    if (j < 0)
+        return UNSURE;
+    d.in_func = true;
+    while (is_tok(T, j, "*")) {
+        d.nptr++;
+        j = tok_next(T->u, j);
+    }
+    if (j != r.b || !is_ident(T, j))
+        return give_up(T, j, "a declaration gocc's text pass does not read");
+    d.name = j;
+    if (n >= 0 && same_name(T, j, n))
+        *found = d;
+    return 0;
+}
+
+/* A select: a use in a case's body sees the case's declaration. */
+static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
+    for (int k = 0; k < sel->ncases; k++) {
+        const sel_case *c = &sel->cases[k];
+        if (t >= c->kw && t <= c->colon)
+            return DONE;
+        if (c->body.a > c->body.b || t < c->body.a || t > c->body.b)
+            continue;
+        if (c->decl && simple_decl(T, c->lhs, n, found) < 0)
+            return UNSURE;
+        return scan_items(T, c->body.a, c->body.b + 1, n, t, found, true);
+    }
+    return give_up(T, sel->a, "a select gocc's text pass does not read");
+}
+
+/* A `for`: the init clause's declarations are visible in the header and
+ * the statement it controls only. */
+static int scan_for(text *T, int i, int end, int n, int t, tdecl *found) {
+    int lp = tok_next(T->u, i);
+    if (!is_tok(T, lp, "("))
+        return UNSURE;
+    int rp = T->u->match[lp];
+    int body = tok_next(T->u, rp);
+    tdecl inner = *found;
+    const site *fr = site_at(T, i, SITE_FORRANGE);
+    int init = tok_next(T->u, lp);
+    if (fr) {
+        /* for (D : X): D as a declaration; X is outside its scope */
+        if (decl_start(T, fr->x.a) && t > rp &&
+            simple_decl(T, fr->x, n, &inner) < 0)
+            return UNSURE;
+    } else if (decl_start(T, init)) {
+        int r = parse_decl(T, init, n, t, &inner, true);
+        if (r == DONE) {
+            *found = inner;
+            return DONE;
+        }
+        if (r < 0)
+            return r;
+    }
+    bool declares = inner.name != found->name;
+    if (t > i && t <= rp) {                 /* in the header */
+        *found = inner;
+        return DONE;
+    }
+    int last = simple_stmt_end(T, body);
+    if (last < 0) {
+        if (!declares)
+            return body;                    /* nothing to scope: next item */
+        if (t < body)
+            return body;
+        return give_up(T, body, "a for loop's scope gocc's text pass does not follow");
+    }
+    if (t >= body && t <= last) {
+        *found = inner;
+        if (is_tok(T, body, "{"))
+            return scan_items(T, tok_next(T->u, body), last, n, t, found, true);
+        return DONE;
+    }
+    return tok_next(T->u, last);
+    (void)end;
+}
+
+/* One block item at i.  Returns the next item's token, DONE or UNSURE. */
+static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
+                     bool local) {
+    tr_unit *u = T->u;
+    if (is_tok(T, i, ";"))
+        return tok_next(u, i);
+    if (is_tok(T, i, "{")) {
+        int m = u->match[i];
+        if (t > i && t < m)
+            return scan_items(T, tok_next(u, i), m, n, t, found, local);
+        return tok_next(u, m);
+    }
+    if (!local) {
+        int e = file_item_end(T, i);
+        if (e >= 0 && !(t >= i && t <= e) && !occurs(T, i, e, n))
+            return tok_next(u, e);         /* not about the name */
+        return parse_decl(T, i, n, t, found, false);
+    }
+    if (is_tok(T, i, "if") || is_tok(T, i, "while") || is_tok(T, i, "switch")) {
+        int lp = tok_next(u, i);
+        if (!is_tok(T, lp, "("))
+            return UNSURE;
+        if (t > i && t <= u->match[lp])
+            return DONE;
+        return tok_next(u, u->match[lp]);
+    }
+    if (is_tok(T, i, "for"))
+        return scan_for(T, i, end, n, t, found);
+    if (is_tok(T, i, "do") || is_tok(T, i, "else"))
+        return tok_next(u, i);
+    if (is_tok(T, i, "case")) {
+        for (int k = i; k >= 0 && k < end; k = tok_next(u, k)) {
+            if (is_tok(T, k, "?"))
+                return UNSURE;
+            if (is_tok(T, k, ":"))
+                return t > i && t < k ? DONE : tok_next(u, k);
+        }
+        return UNSURE;
+    }
+    if (is_ident(T, i) && is_tok(T, tok_next(u, i), ":"))   /* a label, default: */
+        return tok_next(u, tok_next(u, i));
+    const site *g = site_at(T, i, SITE_GOBLOCK);
+    if (g) {
+        if (t > g->body.a && t < g->body.b)
+            return scan_items(T, tok_next(u, g->body.a), g->body.b, n, t, found, true);
+        return tok_next(u, g->b);
+    }
+    const site *gc = site_at(T, i, SITE_GOCALL);
+    if (gc)                                /* `go f(x);`: no declaration */
+        return t >= i && t <= gc->b ? DONE : tok_next(u, gc->b);
+    const site *sel = site_at(T, i, SITE_SELECT);
+    if (sel) {
+        if (t > i && t <= sel->b)
+            return scan_select(T, sel, n, t, found);
+        return tok_next(u, sel->b);
+    }
+    if (decl_start(T, i)) {
+        int e = expr_end(T, i, end, false);
+        if (e >= 0 && is_tok(T, e, ";") && !(t >= i && t <= e) && !occurs(T, i, e, n))
+            return tok_next(u, e);         /* not about the name */
+        return parse_decl(T, i, n, t, found, true);
+    }
+    /* an expression statement, return, goto, break, continue, go call */
+    int e = expr_end(T, i, end, false);
+    if (e < 0 || !is_tok(T, e, ";"))
+        return give_up(T, i, "a statement gocc's text pass does not read");
+    if (t >= i && t <= e)
+        return DONE;
+    if (n >= 0 && occurs(T, i, e, n))
+        for (int k = i; k < e; k = tok_next(u, k))
+            if (is_ident(T, k) && is_macro(T, k))
+                return give_up(T, k, "a macro the file defines, used near the name");
+    return tok_next(u, e);
+}
+
+/* The block items in [i, end): stop in the item holding t. */
+static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
+                      bool local) {
+    while (i >= 0 && i < end && i <= t) {
+        if (++T->steps > T->budget)
+            return give_up(T, i, "more work than the file's size allows");
+        i = scan_item(T, i, end, n, t, found, local);
+        if (i == DONE)
+            return DONE;
+        if (i == UNSURE)
+            return UNSURE;
+    }
+    return i < 0 ? UNSURE : DONE;
+}
+
+/* Could the identifier at p be a declarator's name?  Not after `;`,
+ * `{`, `=`, `[`, an operator other than `*`, `return`, or the `)` of an
+ * if/while/for/switch header, a cast or a nested expression (the tokens
+ * that can precede a declarator's name are a type's last token, `*`, `,`,
+ * `(`, `}` and `)` of __attribute__, typeof or a macro). */
+static bool could_declare(const text *T, int p) {
+    static const char *const ops[] = {
+        ";", "{", "=", "[", "]", ".", "->", "+", "-", "/", "%", "&", "|",
+        "^", "!", "~", "<", "<=", ">=", "==", "!=", "&&", "||", "?", "+=",
+        "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "<<", "++",
+        "--", "return", "case", "goto", "sizeof", NULL};
+    int q = tok_prev(T->u, p);
+    if (q < 0)
+        return true;
+    if (in_list(T, q, ops))
+        return false;
+    if (is_tok(T, q, ")") && T->u->match[q] >= 0) {
+        int o = tok_prev(T->u, T->u->match[q]);
+        return !(is_tok(T, o, "if") || is_tok(T, o, "while") || is_tok(T, o, "for") ||
+                 is_tok(T, o, "switch") || (o >= 0 && !is_ident(T, o)));
+    }
+    return true;
+}
+
+/* The function whose body holds token t, or -1. */
+static int func_of(const text *T, int t) {
+    int lo = 0, hi = T->u->nfuncs - 1, best = -1;
+    while (lo <= hi) {                 /* the last body starting before t */
+        int mid = (lo + hi) / 2;
+        if (T->u->funcs[T->fsorted[mid]].lbrace < t) {
+            best = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if (best < 0)
+        return -1;
+    int f = T->fsorted[best];
+    return t < T->u->funcs[f].rbrace ? f : -1;
+}
+
+/* The parameter list's `(` of function f, or -1 (K&R definitions too). */
+static int params_of(const text *T, int f) {
+    int lp = tok_next(T->u, T->u->funcs[f].name);
+    if (!is_tok(T, lp, "(") || tok_next(T->u, T->u->match[lp]) != T->u->funcs[f].lbrace)
+        return -1;
+    return lp;
+}
+
+/* Parse a prototype's parameter list at lp.  With n, the parameter of
+ * that name goes to *found; with out (np set), each parameter's decl.
+ * Returns 0, 1 when variadic, UNSURE. */
+static int parse_params(text *T, int lp, int n, tdecl *found, tdecl *out,
+                        int *np, int maxp) {
+    int rp = T->u->match[lp];
+    int i = tok_next(T->u, lp);
+    int count = 0;
+    if (is_tok(T, i, "void") && tok_next(T->u, i) == rp)
+        i = rp;
+    while (i < rp) {
+        if (is_tok(T, i, "..."))
+            return give_up(T, i, "a variadic function");
+        tdecl spec = {0};
+        int j = parse_spec(T, i, &spec, true);
+        if (j < 0)
+            return UNSURE;
+        tdecl d = spec;
+        d.name = -1;
+        j = parse_declarators(T, j, &spec, n, rp + 1, found, true, true);
+        if (j < 0)
+            return UNSURE;
+        int e = j;
+        if (!is_tok(T, e, ",") && !is_tok(T, e, ")"))
+            return give_up(T, e, "a parameter gocc's text pass does not read");
+        /* re-read the declarator for out */
+        tdecl one = {.name = -1};
+        int k = parse_declarators(T, tok_next(T->u, spec.spec_b), &spec, -2, rp + 1,
+                                  &one, true, true);
+        if (k != e)
+            return UNSURE;
+        d = one.name >= 0 ? one : spec;
+        if (one.name < 0) {                /* unnamed: `int`, `char *` */
+            d.nptr = 0;
+            for (int q = tok_next(T->u, spec.spec_b); q < e; q = tok_next(T->u, q)) {
+                if (!is_tok(T, q, "*"))
+                    d.array = true;        /* `int []`, `int (*)(void)`: not read */
+                d.nptr++;
+            }
+        }
+        d.in_func = true;
+        if (out) {
+            if (count >= maxp)
+                return UNSURE;
+            out[count] = d;
+        }
+        count++;
+        i = is_tok(T, e, ",") ? tok_next(T->u, e) : e;
+    }
+    if (np)
+        *np = count;
+    return 0;
+}
+
+/* Where is the name of token t, used at t, declared?  1 with *d: in the
+ * function around t (a local or a parameter); 0: not in it; UNSURE. */
+static int find_local(text *T, int t, tdecl *d) {
+    int f = func_of(T, t);
+    if (f < 0)
+        return give_up(T, t, "a use outside any function");
+    const func *fn = &T->u->funcs[f];
+    tdecl found = {.name = -1};
+    int lp = params_of(T, f);
+    if (lp < 0)
+        return give_up(T, fn->name, "a function header gocc's text pass does not read");
+    if (parse_params(T, lp, t, &found, NULL, NULL, 0) < 0)
+        return UNSURE;
+    /* the body declares the name only where it is spelled as a possible
+     * declarator: with none before t (an else-if chain of `c <- i`),
+     * the parameter or nothing, without a scan */
+    bool plain = !could_declare(T, t) && T->unsafe_before[t] < fn->lbrace;
+    if (!plain &&
+        scan_items(T, tok_next(T->u, fn->lbrace), fn->rbrace, t, t, &found, true) == UNSURE)
+        return UNSURE;
+    if (found.name < 0)
+        return 0;
+    *d = found;
+    return 1;
+}
+
+/* The file-scope declaration of the name of t before function f. */
+static int find_global(text *T, int t, int f, tdecl *d) {
+    int start = T->u->funcs[f].start;
+    int last_item = -1;
+    /* the file-scope items that hold the name, latest first: the first
+     * that declares it is the declaration in force */
+    for (int p = T->prev_same[t]; p >= 0; p = T->prev_same[p]) {
+        T->steps++;
+        if (p >= start || func_of(T, p) >= 0)
+            continue;
+        int lo = 0, hi = T->nitems - 1, it = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) / 2;
+            if (T->items[2 * mid] <= p) {
+                it = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        if (it < 0 || p > T->items[2 * it + 1])
+            return give_up(T, p, "a file-scope declaration gocc's text pass does not read");
+        if (it == last_item)
+            continue;
+        last_item = it;
+        tdecl found = {.name = -1};
+        int r = parse_decl(T, T->items[2 * it], t, start, &found, false);
+        if (r == UNSURE)
+            return UNSURE;
+        if (found.name >= 0) {
+            *d = found;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Where is the name at t declared (function first, then file scope)? */
+static int find_decl(text *T, int t, tdecl *d) {
+    if (is_macro(T, t))
+        return give_up(T, t, "a name the file #defines");
+    int r = find_local(T, t, d);
+    if (r != 0)
+        return r;
+    r = find_global(T, t, func_of(T, t), d);
+    return r == 0 ? give_up(T, t, "a name declared outside the file") : r;
+}
+
+/* ------------------------------------------------------------ printing */
+
+static void put_tok(const text *T, strbuf *sb, int i) {
+    sb_put(sb, T->u->src + T->u->toks[i].off, T->u->toks[i].len);
+}
+
+/* The builtin type the keywords in [a, b] name, as libclang spells it. */
+static const char *builtin(const text *T, int a, int b) {
+    int sgn = 0, uns = 0, ch = 0, sh = 0, in = 0, lg = 0, fl = 0, db = 0, vd = 0, bo = 0;
+    for (int i = a; i >= 0 && i <= b; i = tok_next(T->u, i)) {
+        if (is_tok(T, i, "signed")) sgn++;
+        else if (is_tok(T, i, "unsigned")) uns++;
+        else if (is_tok(T, i, "char")) ch++;
+        else if (is_tok(T, i, "short")) sh++;
+        else if (is_tok(T, i, "int")) in++;
+        else if (is_tok(T, i, "long")) lg++;
+        else if (is_tok(T, i, "float")) fl++;
+        else if (is_tok(T, i, "double")) db++;
+        else if (is_tok(T, i, "void")) vd++;
+        else if (is_tok(T, i, "_Bool")) bo++;
+    }
+    if (sgn + uns > 1 || in > 1 || ch > 1 || sh > 1 || lg > 2)
+        return NULL;
+    int words = sgn + uns + ch + sh + in + lg + fl + db + vd + bo;
+    if (vd) return words == 1 ? "void" : NULL;
+    if (bo) return words == 1 ? "_Bool" : NULL;
+    if (fl) return words == 1 ? "float" : NULL;
+    if (db) return words == 1 ? "double" : words == 2 && lg == 1 ? "long double" : NULL;
+    if (ch) return in || sh || lg ? NULL : uns ? "unsigned char" : sgn ? "signed char" : "char";
+    if (sh) return lg ? NULL : uns ? "unsigned short" : "short";
+    if (lg == 2) return uns ? "unsigned long long" : "long long";
+    if (lg == 1) return uns ? "unsigned long" : "long";
+    return uns ? "unsigned int" : "int";
+}
+
+static char *print_type_name(text *T, int a, int b);
+
+/* The specifiers [a, b] (no storage class), as tr_sema.c prints them;
+ * *chan set when the type is a channel.  NULL: cannot be sure. */
+static char *print_spec(text *T, int a, int b, bool *chan, bool for_chan) {
+    strbuf sb = {0};
+    bool quals = false, kw = false;
+    int named = -1;
+    *chan = false;
+    for (int i = a; i >= 0 && i <= b; i = tok_next(T->u, i)) {
+        if (in_list(T, i, qual_words)) {
+            if (!is_tok(T, i, "const"))
+                goto unsure;
+            quals = true;
+        } else if (in_list(T, i, storage_words)) {
+            continue;
+        } else if (in_list(T, i, type_words)) {
+            kw = true;
+        } else if (is_tok(T, i, "struct") || is_tok(T, i, "union") ||
+                   is_tok(T, i, "enum")) {
+            int j = tok_next(T->u, i);
+            if (named >= 0 || !is_ident(T, j) || is_tok(T, tok_next(T->u, j), "{"))
+                goto unsure;               /* unnamed, or defined here */
+            sb_printf(&sb, "%s", "");
+            put_tok(T, &sb, i);
+            sb_puts(&sb, " ");
+            put_tok(T, &sb, j);
+            named = i;
+            i = j;
+        } else if (T->chan_at[i] >= 0) {
+            const site *c = &T->u->sites[T->chan_at[i]];
+            char *e = print_type_name(T, c->x.a, c->x.b);
+            if (!e || named >= 0)
+                goto unsure_e;
+            sb_printf(&sb, "gocc_chan(%s)", e);
+            free(e);
+            *chan = true;
+            named = i;
+            i = c->b;
+            continue;
+        unsure_e:
+            free(e);
+            goto unsure;
+        } else if (is_ident(T, i) && !is_keyword(T, i)) {
+            if (named >= 0 || is_macro(T, i) || is_tok(T, i, "bool"))
+                goto unsure;
+            /* a typedef name: a channel typedef would need its definition */
+            if (for_chan && (is_file_typedef(T, i) || T->quoted_include))
+                goto unsure;
+            put_tok(T, &sb, i);
+            named = i;
+        } else {
+            goto unsure;
+        }
+    }
+    if (kw) {
+        const char *bt = named >= 0 ? NULL : builtin(T, a, b);
+        if (!bt)
+            goto unsure;
+        sb_puts(&sb, bt);
+    } else if (named < 0) {
+        goto unsure;
+    }
+    if (quals) {
+        strbuf q = {0};
+        sb_printf(&q, "const %s", sb.p);
+        free(sb.p);
+        return q.p;
+    }
+    return sb.p;
+unsure:
+    free(sb.p);
+    return NULL;
+}
+
+/* add nptr pointers to a printed type */
+static char *add_pointers(char *t, int nptr) {
+    for (int k = 0; t && k < nptr; k++) {
+        char *p = tr_pointer_type(t);
+        free(t);
+        t = p;
+    }
+    return t;
+}
+
+/* A type name `spec *...*` in [a, b] (a channel's element type). */
+static char *print_type_name(text *T, int a, int b) {
+    int e = b;
+    int nptr = 0;
+    while (e > a && is_tok(T, e, "*")) {
+        nptr++;
+        e = tok_prev(T->u, e);
+    }
+    /* the spec must end at e: no other declarator parts */
+    for (int i = a; i >= 0 && i <= e; i = tok_next(T->u, i))
+        if (T->u->toks[i].kind == TOK_PUNCT && !is_tok(T, i, "<") &&
+            T->chan_at[i] < 0) {
+            /* punctuation inside a nested chan<...> is fine: skip it */
+            bool inside = false;
+            for (int k = a; k < i; k = tok_next(T->u, k))
+                if (T->chan_at[k] >= 0 && T->u->sites[T->chan_at[k]].b >= i)
+                    inside = true;
+            if (!inside)
+                return NULL;
+        }
+    bool chan;
+    char *s = print_spec(T, a, e, &chan, false);
+    return add_pointers(s, nptr);
+}
+
+/* The value of an array size: a decimal literal, or an enumerator of a
+ * file-scope enum whose initializers are decimal literals.  -1: unsure. */
+static long long array_size(text *T, int lb) {
+    int v = tok_next(T->u, lb);
+    if (tok_next(T->u, v) != T->u->match[lb])
+        return -1;
+    const token *t = &T->u->toks[v];
+    const char *p = T->u->src + t->off;
+    if (t->kind == TOK_NUMBER) {
+        long long n = 0;
+        for (uint32_t k = 0; k < t->len; k++) {
+            if (p[k] < '0' || p[k] > '9' || (k == 0 && p[k] == '0' && t->len > 1) || n > 1LL << 40)
+                return -1;
+            n = n * 10 + (p[k] - '0');
+        }
+        return n;
+    }
+    if (!is_ident(T, v) || is_macro(T, v))
+        return -1;
+    for (int i = T->u->first_sig; i >= 0 && i < v; i = tok_next(T->u, i)) {
+        if (!is_tok(T, i, "enum") || func_of(T, i) >= 0)
+            continue;
+        int lb2 = tok_next(T->u, i);
+        if (is_ident(T, lb2))
+            lb2 = tok_next(T->u, lb2);
+        if (!is_tok(T, lb2, "{"))
+            continue;
+        long long next = 0;
+        for (int k = tok_next(T->u, lb2); k < T->u->match[lb2]; ) {
+            if (!is_ident(T, k))
+                return -1;
+            int e = tok_next(T->u, k);
+            long long val = next;
+            if (is_tok(T, e, "=")) {
+                int num = tok_next(T->u, e);
+                const token *nt = &T->u->toks[num];
+                const char *np = T->u->src + nt->off;
+                if (nt->kind != TOK_NUMBER)
+                    return -1;
+                val = 0;
+                for (uint32_t q = 0; q < nt->len; q++) {
+                    if (np[q] < '0' || np[q] > '9' || (q == 0 && np[q] == '0' && nt->len > 1) || val > 1LL << 40)
+                        return -1;
+                    val = val * 10 + (np[q] - '0');
+                }
+                e = tok_next(T->u, num);
+            }
+            if (same_name(T, k, v))
+                return val;
+            next = val + 1;
+            if (is_tok(T, e, ","))
+                e = tok_next(T->u, e);
+            k = e;
+        }
+    }
+    return -1;
+}
+
+static char *decl_type(text *T, const tdecl *d, bool *chan, bool for_chan);
+
+/* A parameter's type as a function type has it: top-level const dropped
+ * (tr_sema.c's param_type does the same for the struct members). */
+static char *param_text(text *T, const tdecl *p) {
+    bool c;
+    char *t = decl_type(T, p, &c, false);
+    if (t && p->quals && p->nptr == 0 && !p->fnptr_lp && !p->arrptr_lb) {
+        if (!strncmp(t, "const ", 6))
+            memmove(t, t + 6, strlen(t + 6) + 1);
+        else
+            t = (free(t), NULL);
+    }
+    return t;
+}
+
+/* `R (P1, P2)` for the parameter list at lp, with R printed. */
+static char *func_type(text *T, char *ret, int lp) {
+    int np = 0;
+    tdecl ps[64];
+    if (!ret || parse_params(T, lp, -1, NULL, ps, &np, 64) < 0) {
+        free(ret);
+        return NULL;
+    }
+    strbuf fn = {0};
+    sb_printf(&fn, tr_type_simple(ret) ? "%s (" : "__typeof__(%s) (", ret);
+    free(ret);
+    for (int i = 0; i < np; i++) {
+        char *t = param_text(T, &ps[i]);
+        if (!t) {
+            free(fn.p);
+            return NULL;
+        }
+        sb_printf(&fn, "%s%s", i ? ", " : "", t);
+        free(t);
+    }
+    if (np == 0 && !is_tok(T, tok_next(T->u, lp), "void")) {
+        free(fn.p);                        /* `()`: no prototype */
+        return NULL;
+    }
+    sb_puts(&fn, np ? ")" : "void)");
+    return fn.p;
+}
+
+/* The type a declaration gives its name, printed; NULL when unsure. */
+static char *decl_type(text *T, const tdecl *d, bool *chan, bool for_chan) {
+    if (d->array || d->func || d->arrptr_lb < 0)
+        return NULL;
+    char *s = print_spec(T, d->spec_a, d->spec_b, chan, for_chan && d->nptr == 0 &&
+                         !d->fnptr_lp && !d->arrptr_lb);
+    if (d->nptr || d->fnptr_lp || d->arrptr_lb)
+        *chan = false;
+    s = add_pointers(s, d->nptr);
+    if (s && d->fnptr_lp) {
+        char *f = func_type(T, s, d->fnptr_lp);
+        s = f ? tr_pointer_type(f) : NULL;
+        free(f);
+    } else if (s && d->arrptr_lb) {
+        long long n = array_size(T, d->arrptr_lb);
+        strbuf a = {0};
+        if (n >= 0)
+            sb_printf(&a, tr_type_simple(s) ? "%s [%lld]" : "__typeof__(%s) [%lld]", s, n);
+        free(s);
+        s = a.p ? tr_pointer_type(a.p) : NULL;
+        free(a.p);
+    }
+    return s;
+}
+
+/* -------------------------------------------------------------- answers */
+
+/* The chan<T> among a declaration's specifiers, or NULL. */
+static const site *spec_chan(const text *T, const tdecl *d) {
+    for (int i = d->spec_a; i >= 0 && i <= d->spec_b; i = tok_next(T->u, i))
+        if (T->chan_at[i] >= 0)
+            return &T->u->sites[T->chan_at[i]];
+    return NULL;
+}
+
+/* Is the operand [x] a channel?  1 yes, 0 no, UNSURE. */
+static int operand_chan(text *T, range x) {
+    const site *r = site_at(T, x.a, SITE_RECV);
+    if (r && r->b == x.b) {
+        /* <-C: a channel when C's element type is one */
+        tdecl d;
+        if (r->x.a != r->x.b || find_decl(T, r->x.a, &d) < 0)
+            return give_up(T, x.a, "a receive gocc's text pass does not type");
+        const site *c = spec_chan(T, &d);
+        if (d.nptr || d.array || d.func || d.fnptr_lp || d.arrptr_lb || !c)
+            return give_up(T, x.a, "a receive gocc's text pass does not type");
+        if (T->chan_at[c->x.a] >= 0)
+            return T->u->sites[T->chan_at[c->x.a]].b == c->x.b ? 1 : 0;
+        bool ch;
+        char *e = print_spec(T, c->x.a, c->x.b, &ch, true);
+        bool known = e != NULL;
+        free(e);
+        return known ? 0 : give_up(T, x.a, "a receive gocc's text pass does not type");
+    }
+    if (x.a != x.b || !is_ident(T, x.a) || is_keyword(T, x.a))
+        return give_up(T, x.a, "an operand that is not a plain name");
+    tdecl d;
+    if (find_decl(T, x.a, &d) < 0)
+        return UNSURE;
+    bool chan;
+    char *t = decl_type(T, &d, &chan, true);
+    if (!t)
+        return give_up(T, x.a, "a declaration whose type gocc's text pass does not read");
+    free(t);
+    return chan;
+}
+
+/* A check-only operand (receive, range, select): must be a channel. */
+static int must_be_chan(text *T, range x) {
+    int r = operand_chan(T, x);
+    if (r == 0)
+        return give_up(T, x.a, "not a channel: libclang words the error");
+    return r;
+}
+
+/* X, OK = <-Z: Z must be a channel.  `direct` stays false: libclang finds
+ * X's extent as an rvalue conversion, never as the variable itself. */
+static int answer_recvok(text *T, site *s) {
+    if (must_be_chan(T, s->z) < 0)
+        return UNSURE;
+    s->direct = false;
+    return 0;
+}
+
+/* The file-scope prototype of the function named at token x. */
+static int answer_gocall(text *T, site *s) {
+    range x = s->x;
+    if (x.a != x.b || !is_ident(T, x.a))
+        return give_up(T, x.a, "a go call through an expression");
+    tdecl d;
+    if (is_macro(T, x.a))
+        return give_up(T, x.a, "a name the file #defines");
+    int r = find_local(T, x.a, &d);
+    if (r != 0)
+        return r < 0 ? UNSURE : give_up(T, x.a, "a go call through a local");
+    int f = func_of(T, x.a);
+    r = find_global(T, x.a, f, &d);
+    if (r <= 0 || !d.func || d.nptr)
+        return r < 0 ? UNSURE : give_up(T, x.a, "a callee gocc's text pass does not find");
+    int lp = tok_next(T->u, d.name);
+    int np = 0;
+    tdecl ps[64];
+    if (parse_params(T, lp, -1, NULL, ps, &np, 64) < 0)
+        return UNSURE;
+    if (np != s->nargs)
+        return give_up(T, x.a, "an argument count libclang words the error for");
+    bool chan;
+    char *ret = print_spec(T, d.spec_a, d.spec_b, &chan, false);
+    if (!ret || d.quals) {
+        free(ret);
+        return give_up(T, x.a, "a return type gocc's text pass does not print");
+    }
+    /* the declarator's own pointers: `char *f(...)` */
+    int k = tok_prev(T->u, d.name);
+    int rptr = 0;
+    while (is_tok(T, k, "*")) {
+        rptr++;
+        k = tok_prev(T->u, k);
+    }
+    ret = add_pointers(ret, rptr);
+    char *fn = func_type(T, ret, lp);
+    if (!fn)
+        return give_up(T, x.a, "a function type gocc's text pass does not print");
+    char **types = calloc((size_t)np + 1, sizeof *types);
+    for (int i = 0; i < np; i++) {
+        char *t = param_text(T, &ps[i]);
+        if (!t) {
+            for (int j = 0; j < i; j++)
+                free(types[j]);
+            free(types);
+            free(fn);
+            return give_up(T, ps[i].spec_a, "a parameter type gocc's text pass does not print");
+        }
+        types[i] = t;
+    }
+    s->arg_types = types;
+    s->fn_type = fn;
+    return 0;
+}
+
+static const char *const not_names[] = {"go", "select", "make", "chan", NULL};
+
+/* A go block's captures: each name its body uses that the function
+ * around it declares outside the body, in order of first use. */
+static int answer_goblock(text *T, site *s) {
+    tr_unit *u = T->u;
+    int f = func_of(T, s->a);
+    if (f < 0)
+        return give_up(T, s->a, "a go block outside a function");
+    /* local types need tr_sema.c's declaration copying */
+    for (int i = u->funcs[f].lbrace; i < u->funcs[f].rbrace; i = tok_next(u, i)) {
+        if (is_tok(T, i, "typedef"))
+            return give_up(T, i, "a typedef inside the function");
+        if (is_tok(T, i, "struct") || is_tok(T, i, "union") || is_tok(T, i, "enum")) {
+            int j = tok_next(u, i);
+            if (is_ident(T, j))
+                j = tok_next(u, j);
+            if (is_tok(T, j, "{"))
+                return give_up(T, i, "a type defined inside the function");
+        }
+    }
+    for (int k = 0; k < u->nsites; k++) {
+        const site *o = &u->sites[k];
+        if (o != s && o->kind == SITE_GOBLOCK &&
+            ((o->a > s->body.a && o->a < s->body.b) ||
+             (s->a > o->body.a && s->a < o->body.b)))
+            return give_up(T, s->a, "nested go blocks");
+    }
+    for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
+        if (!is_ident(T, i) || is_keyword(T, i) || in_list(T, i, not_names) ||
+            T->chan_at[i] >= 0)
+            continue;
+        int p = tok_prev(u, i);
+        if (is_tok(T, p, ".") || is_tok(T, p, "->") || is_tok(T, p, "goto"))
+            continue;
+        if (is_tok(T, tok_next(u, i), ":") &&
+            (is_tok(T, p, ";") || is_tok(T, p, "{") || is_tok(T, p, "}")))
+            continue;                      /* a label */
+        if (is_macro(T, i))
+            return give_up(T, i, "a go block that uses a macro the file defines");
+        tdecl d;
+        int r = find_local(T, i, &d);
+        if (r < 0)
+            return UNSURE;
+        if (r == 0 || (d.name > s->body.a && d.name < s->body.b))
+            continue;                      /* global, or the block's own */
+        if (d.storage)
+            return give_up(T, i, "a captured static or extern");
+        int found = -1;
+        for (int c = 0; c < s->ncaps; c++)
+            if (is_tok(T, i, s->caps[c].name))
+                found = c;
+        if (found < 0) {
+            bool chan;
+            char *t = decl_type(T, &d, &chan, false);
+            if (!t || (d.quals && d.nptr == 0)) {   /* `const int`: not a copy's type */
+                free(t);
+                return give_up(T, i, "a captured variable whose type gocc's text pass does not print");
+            }
+            if (s->ncaps % 8 == 0)
+                s->caps = realloc(s->caps, ((size_t)s->ncaps + 8) * sizeof *s->caps);
+            capture c = {0};
+            c.name = strndup(u->src + u->toks[i].off, u->toks[i].len);
+            c.type = t;
+            s->caps[s->ncaps++] = c;
+        }
+        tr_warn_capture_address(u, i, s->caps[found < 0 ? s->ncaps - 1 : found].name);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static void collect_file_facts(text *T) {
+    tr_unit *u = T->u;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (u->toks[i].kind != TOK_PP)
+            continue;
+        const char *p = u->src + u->toks[i].off, *e = p + u->toks[i].len;
+        p++;                               /* the '#' */
+        while (p < e && (*p == ' ' || *p == '\t'))
+            p++;
+        if (e - p > 7 && !strncmp(p, "include", 7)) {
+            const char *q = p + 7;
+            while (q < e && (*q == ' ' || *q == '\t'))
+                q++;
+            if (q < e && *q != '<')
+                T->quoted_include = true;  /* "x.h" or a macro */
+        } else if (e - p > 6 && !strncmp(p, "define", 6)) {
+            const char *q = p + 6;
+            while (q < e && (*q == ' ' || *q == '\t'))
+                q++;
+            const char *n = q;
+            while (q < e && (*q == '_' || (*q >= 'a' && *q <= 'z') ||
+                             (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
+                q++;
+            if (q > n) {
+                T->macros = realloc(T->macros, ((size_t)T->nmacros + 1) * sizeof *T->macros);
+                T->macros[T->nmacros++] = strndup(n, (size_t)(q - n));
+            }
+        }
+    }
+}
+
+static unsigned name_hash(const char *p, size_t n) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
+}
+
+/* The indexes the lookups use: each identifier's previous spelling, the
+ * file-scope items, the functions by position; and the work budget
+ * (linear in the file: past it, libclang is cheaper). */
+static int index_file(text *T) {
+    tr_unit *u = T->u;
+    T->budget = 64LL * u->ntoks + 100000;
+    T->prev_same = malloc((size_t)u->ntoks * sizeof *T->prev_same);
+    int hsize = 1024;
+    while (hsize < 2 * u->ntoks)
+        hsize *= 2;
+    int *last = malloc((size_t)hsize * sizeof *last);
+    T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
+    if (!T->prev_same || !last || !T->fsorted) {
+        free(last);
+        return -1;
+    }
+    for (int i = 0; i < hsize; i++)
+        last[i] = -1;
+    for (int i = 0; i < u->ntoks; i++) {
+        T->prev_same[i] = -1;
+        if (u->toks[i].kind != TOK_IDENT)
+            continue;
+        unsigned h = name_hash(u->src + u->toks[i].off, u->toks[i].len) & (unsigned)(hsize - 1);
+        while (last[h] >= 0 && !same_name(T, last[h], i))
+            h = (h + 1) & (unsigned)(hsize - 1);
+        T->prev_same[i] = last[h];
+        last[h] = i;
+    }
+    free(last);
+    T->unsafe_before = malloc((size_t)u->ntoks * sizeof *T->unsafe_before);
+    if (!T->unsafe_before)
+        return -1;
+    for (int i = 0; i < u->ntoks; i++) {
+        int p = T->prev_same[i];
+        T->unsafe_before[i] = p < 0 ? -1 : could_declare(T, p) ? p : T->unsafe_before[p];
+    }
+    T->site_at = malloc((size_t)u->ntoks * sizeof *T->site_at);
+    T->next_site = malloc(((size_t)u->nsites + 1) * sizeof *T->next_site);
+    if (!T->site_at || !T->next_site)
+        return -1;
+    for (int i = 0; i < u->ntoks; i++)
+        T->site_at[i] = -1;
+    for (int k = u->nsites - 1; k >= 0; k--) {
+        T->next_site[k] = T->site_at[u->sites[k].a];
+        T->site_at[u->sites[k].a] = k;
+    }
+    for (int f = 0; f < u->nfuncs; f++) {  /* insertion: already in order */
+        int k = f;
+        while (k > 0 && u->funcs[T->fsorted[k - 1]].lbrace > u->funcs[f].lbrace) {
+            T->fsorted[k] = T->fsorted[k - 1];
+            k--;
+        }
+        T->fsorted[k] = f;
+    }
+    int cap = 0;
+    for (int i = u->first_sig; i >= 0 && i < u->ntoks - 1; ) {
+        int e = file_item_end(T, i);
+        if (e < 0)
+            e = u->ntoks - 2;
+        if (T->nitems == cap) {
+            cap = cap ? 2 * cap : 64;
+            int *v = realloc(T->items, (size_t)cap * 2 * sizeof *v);
+            if (!v)
+                return -1;
+            T->items = v;
+        }
+        T->items[2 * T->nitems] = i;
+        T->items[2 * T->nitems + 1] = e;
+        T->nitems++;
+        i = tok_next(u, e);
+    }
+    return 0;
+}
+
+/* Clear what a run of the pass wrote into the sites. */
+void tr_text_clear(tr_unit *u) {
+    for (int i = 0; i < u->nsites; i++) {
+        site *s = &u->sites[i];
+        s->is_chan = s->direct = false;
+        free(s->fn_type);
+        s->fn_type = NULL;
+        if (s->arg_types)
+            for (int k = 0; k < s->nargs; k++)
+                free(s->arg_types[k]);
+        free(s->arg_types);
+        s->arg_types = NULL;
+        for (int k = 0; k < s->ncaps; k++) {
+            free(s->caps[k].name);
+            free(s->caps[k].type);
+        }
+        free(s->caps);
+        s->caps = NULL;
+        s->ncaps = 0;
+    }
+}
+
+int tr_text(tr_unit *u, const char **why, int *why_tok) {
+    text T = {0};
+    T.u = u;
+    T.why_tok = -1;
+    int rc = 0;
+    for (int i = 0; i < u->ntoks && !T.why; i++) {
+        bool unlikely;
+        if (u->toks[i].kind == TOK_PP && tr_directive(u, i, &unlikely) != PP_OTHER)
+            give_up(&T, i, "an #if in the file");
+    }
+    if (T.why)
+        goto out;
+    collect_file_facts(&T);
+    if (index_file(&T) < 0) {
+        give_up(&T, 0, "out of memory");
+        goto out;
+    }
+    T.chan_at = malloc((size_t)u->ntoks * sizeof *T.chan_at);
+    if (!T.chan_at) {
+        give_up(&T, 0, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < u->ntoks; i++)
+        T.chan_at[i] = -1;
+    for (int k = 0; k < u->nsites; k++)
+        if (u->sites[k].kind == SITE_CHAN)
+            T.chan_at[u->sites[k].a] = k;
+    int nsites = u->nsites;
+    for (int k = 0; k < nsites && rc == 0; k++) {
+        site *s = &u->sites[k];
+        int r = 0;
+        switch (s->kind) {
+        case SITE_SEND:
+            r = operand_chan(&T, s->x);
+            if (r >= 0)
+                s->is_chan = r == 1;
+            break;
+        case SITE_BUILTIN:
+            r = operand_chan(&T, s->x);
+            if (r >= 0)
+                s->is_chan = r == 1;
+            break;
+        case SITE_RECV:
+            if (s->drop && !s->after)
+                r = must_be_chan(&T, s->x);
+            break;
+        case SITE_RECVOK:
+            r = answer_recvok(&T, s);
+            break;
+        case SITE_FORRANGE:
+            r = must_be_chan(&T, s->y);
+            break;
+        case SITE_SELECT:
+            for (int c = 0; c < s->ncases && r >= 0; c++)
+                if (s->cases[c].kind != CASE_DEFAULT && !s->cases[c].after)
+                    r = must_be_chan(&T, s->cases[c].ch);
+            break;
+        case SITE_GOCALL:
+            r = answer_gocall(&T, s);
+            break;
+        case SITE_GOBLOCK:
+            r = answer_goblock(&T, s);
+            break;
+        default:
+            break;
+        }
+        if (r < 0) {
+            give_up(&T, s->a, "unsure");
+            rc = -1;
+        }
+    }
+out:
+    if (T.why) {
+        rc = -1;
+        tr_text_clear(u);
+        if (why)
+            *why = T.why;
+        if (why_tok)
+            *why_tok = T.why_tok;
+    }
+    for (int k = 0; k < T.nmacros; k++)
+        free(T.macros[k]);
+    free(T.macros);
+    free(T.chan_at);
+    free(T.prev_same);
+    free(T.items);
+    free(T.fsorted);
+    free(T.site_at);
+    free(T.unsafe_before);
+    free(T.next_site);
+    return rc;
+}
+
+/* Taking the address of a captured variable points at the goroutine's
+ * copy: say so (both passes). */
+void tr_warn_capture_address(tr_unit *u, int tok, const char *name) {
+    int p = tok_prev(u, tok);
+    int pp = tok_prev(u, p);
+    if (tok_is(u, p, "&") &&
+        !(pp >= 0 && (u->toks[pp].kind == TOK_IDENT ||
+                      u->toks[pp].kind == TOK_NUMBER ||
+                      tok_is(u, pp, ")") || tok_is(u, pp, "]"))))
+        tr_warning(u, p, "'&%s' in a go block is the address of the "
+                         "goroutine's own copy of '%s'", name, name);
+}
