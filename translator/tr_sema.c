@@ -497,7 +497,9 @@ static char *param_type(printer *P, CXType t) {
         c.kind == CXType_FunctionNoProto)
         return promoted_decay(P, t, false);
     char *r = type_str(P, t);
-    if (c.kind == CXType_Pointer) {   /* `char *const` */
+    if (c.kind == CXType_Pointer && chan_elem(c, NULL)) {
+        strip_leading_quals(r);        /* `const gocc_chan(int)` */
+    } else if (c.kind == CXType_Pointer) {   /* `char *const` */
         size_t n = strlen(r);
         while (n > 6 && (!strcmp(r + n - 6, " const") || (n > 9 && !strcmp(r + n - 9, " volatile")))) {
             r[n - (!strcmp(r + n - 6, " const") ? 6 : 9)] = 0;

@@ -40,8 +40,8 @@
 typedef struct text {
     tr_unit *u;
     char **macros;       /* names the file #defines */
+    char **bodies;       /* and their replacements */
     int nmacros;
-    bool quoted_include; /* a #include "..." (types we cannot see) */
     int *chan_at;        /* per token: the SITE_CHAN starting there, or -1 */
     const char *why;     /* why the pass gave up */
     int why_tok;
@@ -81,6 +81,9 @@ static int give_up(text *T, int tok, const char *why) {
     return UNSURE;
 }
 
+static bool in_braces(text *T, int a, int t);
+static bool macro_mentions(const text *T, int n);
+
 /* ---------------------------------------------------------- the tokens */
 
 static bool is_tok(const text *T, int i, const char *s) { return tok_is(T->u, i, s); }
@@ -110,6 +113,18 @@ static const char *const storage_words[] = {
     "static", "extern", "register", "auto", "inline", "__inline",
     "__inline__", "_Noreturn", "_Thread_local", "__thread", "__extension__",
     NULL};
+/* Words that make a declaration something this pass does not print or
+ * scope (typeof, GNU spellings, extended types, attributes, local labels):
+ * a declaration holding one is read only to see that it is one. */
+static const char *const hard_words[] = {
+    "typeof", "__typeof__", "__typeof", "__auto_type", "_Complex",
+    "__complex__", "_Imaginary", "__int128", "__int128_t", "__uint128_t",
+    "__label__", "alignas", "_Alignas", "__attribute__", "__attribute",
+    "_Atomic", "__const", "__const__", "__volatile", "__volatile__",
+    "__signed", "__signed__", "__declspec", "_Float16", "_Float32",
+    "_Float64", "_Float128", "_Float32x", "_Float64x", "__float128",
+    "__float80", "__bf16", "_Decimal32", "_Decimal64", "_Decimal128",
+    "__builtin_va_list", "__typeof_unqual__", "typeof_unqual", NULL};
 static const char *const keywords[] = {
     "auto", "break", "case", "char", "const", "continue", "default", "do",
     "double", "else", "enum", "extern", "float", "for", "goto", "if",
@@ -120,13 +135,34 @@ static const char *const keywords[] = {
     "_Static_assert", "_Thread_local", "__attribute__", "__typeof__",
     "typeof", "__extension__", "asm", "__asm__", NULL};
 
-static bool is_keyword(const text *T, int i) { return in_list(T, i, keywords); }
+static bool is_keyword(const text *T, int i) {
+    return in_list(T, i, keywords) || in_list(T, i, hard_words);
+}
+
+static bool is_file_typedef(const text *T, int i);
 
 static bool is_macro(const text *T, int i) {
     for (int k = 0; k < T->nmacros; k++)
         if (is_tok(T, i, T->macros[k]))
             return true;
     return false;
+}
+
+/* Typedef names from the C library and gocc.h that are neither arrays,
+ * functions nor channels, so that `size_t n` can be captured or passed as
+ * its name says.  Others (jmp_buf and va_list are arrays) are left to
+ * libclang. */
+static bool std_typedef(const text *T, int i) {
+    static const char *const names[] = {
+        "size_t", "ssize_t", "ptrdiff_t", "off_t", "pid_t", "uid_t", "gid_t",
+        "time_t", "clock_t", "socklen_t", "int8_t", "int16_t", "int32_t",
+        "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t",
+        "uintptr_t", "intmax_t", "uintmax_t", "wchar_t", "pthread_t",
+        "sig_atomic_t", "in_addr_t", "in_port_t", "sa_family_t", "mode_t",
+        "FILE", "DIR", "pthread_mutex_t", "pthread_cond_t",
+        "gocc_waitgroup", "gocc_mutex", "gocc_once", "gocc_int64",
+        "gocc_uint64", "gocc_uint32", "gocc_uintptr", "gocc_bool", NULL};
+    return in_list(T, i, names) && !is_macro(T, i) && !is_file_typedef(T, i);
 }
 
 static bool is_file_typedef(const text *T, int i) {
@@ -174,10 +210,23 @@ static bool occurs(text *T, int a, int b, int n) {
 
 /* ------------------------------------------------------- declarations */
 
+/* `a * b;` or `a * b, c;`: a declaration only when a is a type name. */
+static bool mul_or_decl(const text *T, int i) {
+    int j = tok_next(T->u, i);
+    if (!is_ident(T, i) || is_keyword(T, i) || !is_tok(T, j, "*") ||
+        is_file_typedef(T, i) || std_typedef(T, i))
+        return false;
+    while (is_tok(T, j, "*"))
+        j = tok_next(T->u, j);
+    j = tok_next(T->u, j);
+    return is_tok(T, j, ";") || is_tok(T, j, ",");
+}
+
 /* Could a block item starting at i be a declaration? */
 static bool decl_start(const text *T, int i) {
     if (in_list(T, i, type_words) || in_list(T, i, qual_words) ||
-        in_list(T, i, storage_words) || is_tok(T, i, "typedef") ||
+        in_list(T, i, storage_words) || in_list(T, i, hard_words) ||
+        is_tok(T, i, "typedef") ||
         is_tok(T, i, "struct") || is_tok(T, i, "union") ||
         is_tok(T, i, "enum") || is_tok(T, i, "_Atomic") ||
         is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas"))
@@ -243,9 +292,8 @@ static int parse_spec(text *T, int i, tdecl *d, bool local) {
             d->spec_b = b;
             i = tok_next(T->u, b);
             continue;
-        } else if (is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas") ||
-                   is_tok(T, i, "_Atomic")) {
-            return give_up(T, i, "an attribute or _Atomic in a declaration");
+        } else if (in_list(T, i, hard_words)) {
+            return give_up(T, i, "typeof, an attribute or an extended type in a declaration");
         } else if (is_ident(T, i) && !is_keyword(T, i) && !typed) {
             typed = true;                  /* a typedef name */
         } else {
@@ -323,12 +371,19 @@ static int parse_declarators(text *T, int i, const tdecl *spec, int n, int t,
         if (d.name >= 0 && ((n >= 0 && same_name(T, d.name, n)) || n == -2) &&
             d.name <= t)                   /* t itself: a declaration, not a use */
             *found = d;
+        if (n >= 0 && t > start && t < i && t != d.name && !param) {
+            /* t names a parameter of a declarator (`int (*fp)(int x)`,
+             * `int f(int x);`): no use of a variable */
+            found->name = t;
+            found->in_func = true;
+            found->array = true;           /* never printed */
+        }
         if (!is_tok(T, i, "=") && !is_tok(T, i, ",") && !is_tok(T, i, ";") &&
             !is_tok(T, i, ")") && !(d.func && is_tok(T, i, "{"))) {
             /* an attribute, asm label, bit-field...: harmless unless it
              * is the name's own declarator */
             int e = expr_end(T, i, T->u->ntoks - 1, true);
-            if (e < 0 || (d.name >= 0 && n >= 0 && same_name(T, d.name, n)))
+            if (e < 0 || (n >= 0 && occurs(T, start, e, n)))
                 return give_up(T, i, "a declarator gocc's text pass does not read");
             i = e;
         }
@@ -337,7 +392,7 @@ static int parse_declarators(text *T, int i, const tdecl *spec, int n, int t,
             if (e < 0)
                 return UNSURE;
             if (t > i && t < e)
-                return DONE;
+                return in_braces(T, i, t) ? give_up(T, t, "a statement expression") : DONE;
             i = e;
         }
     next:
@@ -364,6 +419,8 @@ static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
     int j = parse_spec(T, i, &spec, local);
     if (j < 0)
         return j;
+    if (n >= 0 && occurs(T, spec.spec_a, spec.spec_b, n))
+        return give_up(T, i, "a declaration whose type spells the name");
     if (is_tok(T, j, ";"))                  /* `struct s { ... };` */
         return t > i && t <= j ? DONE : tok_next(T->u, j);
     if (local && spec.storage && n >= 0 && occurs(T, j, expr_end(T, j, T->u->ntoks - 1, false), n))
@@ -372,6 +429,35 @@ static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
 }
 
 /* ------------------------------------------------------------- scopes */
+
+/* Is t inside braces opened in [a, t) (a GNU statement expression, where
+ * declarations of their own are not followed)? */
+static bool in_braces(text *T, int a, int t) {
+    for (int k = a; k >= 0 && k < t; k = tok_next(T->u, k)) {
+        T->steps++;
+        if (is_tok(T, k, "{") && T->u->match[k] > t)
+            return true;
+    }
+    return false;
+}
+
+/* `T (x) = ...;`, `T (*x);`: an item at i that C reads as a declaration of
+ * n when T is a type name; as a call statement `f(x);` only when it ends
+ * there and T is no type we know of. */
+static bool paren_declarator(const text *T, int i, int n) {
+    int lp = tok_next(T->u, i);
+    if (!is_ident(T, i) || !is_tok(T, lp, "("))
+        return false;
+    int k = tok_next(T->u, lp);
+    while (is_tok(T, k, "*"))
+        k = tok_next(T->u, k);
+    if (!is_ident(T, k) || !same_name(T, k, n) || !is_tok(T, tok_next(T->u, k), ")"))
+        return false;
+    int after = tok_next(T->u, tok_next(T->u, k));
+    if (!is_tok(T, after, ";"))
+        return true;
+    return is_file_typedef(T, i) || std_typedef(T, i);
+}
 
 /* The last token of the file-scope item at i: its `;`, or a function
  * body's `}`. */
@@ -441,8 +527,11 @@ static int simple_decl(text *T, range r, int n, tdecl *found) {
 static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
     for (int k = 0; k < sel->ncases; k++) {
         const sel_case *c = &sel->cases[k];
-        if (t >= c->kw && t <= c->colon)
+        if (t >= c->kw && t <= c->colon) {
+            if (c->decl && t == c->lhs.b && simple_decl(T, c->lhs, n, found) < 0)
+                return UNSURE;             /* `case T v = <-c:`: v itself */
             return DONE;
+        }
         if (c->body.a > c->body.b || t < c->body.a || t > c->body.b)
             continue;
         if (c->decl && simple_decl(T, c->lhs, n, found) < 0)
@@ -465,7 +554,7 @@ static int scan_for(text *T, int i, int end, int n, int t, tdecl *found) {
     int init = tok_next(T->u, lp);
     if (fr) {
         /* for (D : X): D as a declaration; X is outside its scope */
-        if (decl_start(T, fr->x.a) && t > rp &&
+        if (decl_start(T, fr->x.a) && (t > rp || t == fr->x.b) &&
             simple_decl(T, fr->x, n, &inner) < 0)
             return UNSURE;
     } else if (decl_start(T, init)) {
@@ -560,14 +649,18 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         int e = expr_end(T, i, end, false);
         if (e >= 0 && is_tok(T, e, ";") && !(t >= i && t <= e) && !occurs(T, i, e, n))
             return tok_next(u, e);         /* not about the name */
+        if (mul_or_decl(T, i))
+            return give_up(T, i, "`a * b;`: a declaration or a product");
         return parse_decl(T, i, n, t, found, true);
     }
     /* an expression statement, return, goto, break, continue, go call */
     int e = expr_end(T, i, end, false);
     if (e < 0 || !is_tok(T, e, ";"))
         return give_up(T, i, "a statement gocc's text pass does not read");
+    if (n >= 0 && paren_declarator(T, i, n))
+        return give_up(T, i, "`T (x)`: a declaration or a call");
     if (t >= i && t <= e)
-        return DONE;
+        return in_braces(T, i, t) ? give_up(T, t, "a statement expression") : DONE;
     if (n >= 0 && occurs(T, i, e, n))
         for (int k = i; k < e; k = tok_next(u, k))
             if (is_ident(T, k) && is_macro(T, k))
@@ -701,6 +794,8 @@ static int find_local(text *T, int t, tdecl *d) {
     if (f < 0)
         return give_up(T, t, "a use outside any function");
     const func *fn = &T->u->funcs[f];
+    if (macro_mentions(T, t))
+        return give_up(T, t, "a name a macro of the file spells");
     tdecl found = {.name = -1};
     int lp = params_of(T, f);
     if (lp < 0)
@@ -807,7 +902,7 @@ static char *print_type_name(text *T, int a, int b);
 
 /* The specifiers [a, b] (no storage class), as tr_sema.c prints them;
  * *chan set when the type is a channel.  NULL: cannot be sure. */
-static char *print_spec(text *T, int a, int b, bool *chan, bool for_chan) {
+static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
     strbuf sb = {0};
     bool quals = false, kw = false;
     int named = -1;
@@ -849,8 +944,10 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool for_chan) {
         } else if (is_ident(T, i) && !is_keyword(T, i)) {
             if (named >= 0 || is_macro(T, i) || is_tok(T, i, "bool"))
                 goto unsure;
-            /* a typedef name: a channel typedef would need its definition */
-            if (for_chan && (is_file_typedef(T, i) || T->quoted_include))
+            /* a typedef name standing alone may be a channel, an array
+             * (captured whole) or a function type (a parameter's is a
+             * pointer): only the ones we know are none of these */
+            if (strict && !std_typedef(T, i))
                 goto unsure;
             put_tok(T, &sb, i);
             named = i;
@@ -932,6 +1029,9 @@ static long long array_size(text *T, int lb) {
     }
     if (!is_ident(T, v) || is_macro(T, v))
         return -1;
+    for (int p = T->prev_same[v]; p >= 0; p = T->prev_same[p])
+        if (could_declare(T, p))
+            return -1;                     /* maybe a variable: a VLA */
     for (int i = T->u->first_sig; i >= 0 && i < v; i = tok_next(T->u, i)) {
         if (!is_tok(T, i, "enum") || func_of(T, i) >= 0)
             continue;
@@ -999,7 +1099,8 @@ static char *func_type(text *T, char *ret, int lp) {
     sb_printf(&fn, tr_type_simple(ret) ? "%s (" : "__typeof__(%s) (", ret);
     free(ret);
     for (int i = 0; i < np; i++) {
-        char *t = param_text(T, &ps[i]);
+        bool c;
+        char *t = decl_type(T, &ps[i], &c, false);   /* as written: `const int` */
         if (!t) {
             free(fn.p);
             return NULL;
@@ -1019,11 +1120,17 @@ static char *func_type(text *T, char *ret, int lp) {
 static char *decl_type(text *T, const tdecl *d, bool *chan, bool for_chan) {
     if (d->array || d->func || d->arrptr_lb < 0)
         return NULL;
-    char *s = print_spec(T, d->spec_a, d->spec_b, chan, for_chan && d->nptr == 0 &&
+    (void)for_chan;
+    char *s = print_spec(T, d->spec_a, d->spec_b, chan, d->nptr == 0 &&
                          !d->fnptr_lp && !d->arrptr_lb);
     if (d->nptr || d->fnptr_lp || d->arrptr_lb)
         *chan = false;
     s = add_pointers(s, d->nptr);
+    if (s && d->fnptr_lp && is_tok(T, tok_next(T->u, d->fnptr_lp), "void") &&
+        tok_next(T->u, tok_next(T->u, d->fnptr_lp)) == T->u->match[d->fnptr_lp]) {
+        free(s);                           /* `R (*)(void)`: libclang takes it */
+        return NULL;                       /* for a channel's representation */
+    }
     if (s && d->fnptr_lp) {
         char *f = func_type(T, s, d->fnptr_lp);
         s = f ? tr_pointer_type(f) : NULL;
@@ -1099,6 +1206,27 @@ static int answer_recvok(text *T, site *s) {
     return 0;
 }
 
+/* Do all file-scope `name (...)` before limit spell their parentheses as
+ * the group at lp does?  (libclang and this pass might otherwise read
+ * different declarations of one function.) */
+static bool same_decls(text *T, int t, int lp, int limit) {
+    for (int p = T->prev_same[t]; p >= 0; p = T->prev_same[p]) {
+        int q = tok_next(T->u, p);
+        if (p >= limit || q == lp || !is_tok(T, q, "(") || func_of(T, p) >= 0)
+            continue;
+        int a = q, b = lp;
+        for (; a <= T->u->match[q] && b <= T->u->match[lp];
+             a = tok_next(T->u, a), b = tok_next(T->u, b)) {
+            T->steps++;
+            if (!same_name(T, a, b))
+                return false;
+        }
+        if (a <= T->u->match[q] || b <= T->u->match[lp])
+            return false;
+    }
+    return true;
+}
+
 /* The file-scope prototype of the function named at token x. */
 static int answer_gocall(text *T, site *s) {
     range x = s->x;
@@ -1115,6 +1243,8 @@ static int answer_gocall(text *T, site *s) {
     if (r <= 0 || !d.func || d.nptr)
         return r < 0 ? UNSURE : give_up(T, x.a, "a callee gocc's text pass does not find");
     int lp = tok_next(T->u, d.name);
+    if (!same_decls(T, x.a, lp, T->u->funcs[f].start))
+        return give_up(T, x.a, "a function declared twice with different spellings");
     int np = 0;
     tdecl ps[64];
     if (parse_params(T, lp, -1, NULL, ps, &np, 64) < 0)
@@ -1155,7 +1285,6 @@ static int answer_gocall(text *T, site *s) {
     return 0;
 }
 
-static const char *const not_names[] = {"go", "select", "make", "chan", NULL};
 
 /* A go block's captures: each name its body uses that the function
  * around it declares outside the body, in order of first use. */
@@ -1184,15 +1313,20 @@ static int answer_goblock(text *T, site *s) {
             return give_up(T, s->a, "nested go blocks");
     }
     for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
-        if (!is_ident(T, i) || is_keyword(T, i) || in_list(T, i, not_names) ||
-            T->chan_at[i] >= 0)
-            continue;
+        if (!is_ident(T, i) || is_keyword(T, i) || T->chan_at[i] >= 0 ||
+            site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
+            site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK))
+            continue;                      /* `make`, `select`, `go` themselves */
+        if (is_tok(T, i, "offsetof") || is_tok(T, i, "__builtin_offsetof"))
+            return give_up(T, i, "offsetof in a go block");
         int p = tok_prev(u, i);
-        if (is_tok(T, p, ".") || is_tok(T, p, "->") || is_tok(T, p, "goto"))
-            continue;
+        if (is_tok(T, p, ".") || is_tok(T, p, "->") || is_tok(T, p, "goto") ||
+            is_tok(T, p, "struct") || is_tok(T, p, "union") || is_tok(T, p, "enum"))
+            continue;                      /* a member, label or tag */
         if (is_tok(T, tok_next(u, i), ":") &&
-            (is_tok(T, p, ";") || is_tok(T, p, "{") || is_tok(T, p, "}")))
-            continue;                      /* a label */
+            (is_tok(T, p, ";") || is_tok(T, p, "{") || is_tok(T, p, "}") ||
+             is_tok(T, p, ":") || is_tok(T, p, ",")))
+            continue;                      /* a label, `{ x: 1 }` */
         if (is_macro(T, i))
             return give_up(T, i, "a go block that uses a macro the file defines");
         tdecl d;
@@ -1201,6 +1335,8 @@ static int answer_goblock(text *T, site *s) {
             return UNSURE;
         if (r == 0 || (d.name > s->body.a && d.name < s->body.b))
             continue;                      /* global, or the block's own */
+        if (in_list(T, p, type_words) || in_list(T, p, qual_words))
+            return give_up(T, i, "a declarator gocc's text pass does not place");
         if (d.storage)
             return give_up(T, i, "a captured static or extern");
         int found = -1;
@@ -1228,35 +1364,101 @@ static int answer_goblock(text *T, site *s) {
 
 /* ---------------------------------------------------------------- setup */
 
-static void collect_file_facts(text *T) {
-    tr_unit *u = T->u;
-    for (int i = 0; i < u->ntoks; i++) {
-        if (u->toks[i].kind != TOK_PP)
-            continue;
-        const char *p = u->src + u->toks[i].off, *e = p + u->toks[i].len;
-        p++;                               /* the '#' */
-        while (p < e && (*p == ' ' || *p == '\t'))
-            p++;
-        if (e - p > 7 && !strncmp(p, "include", 7)) {
-            const char *q = p + 7;
-            while (q < e && (*q == ' ' || *q == '\t'))
-                q++;
-            if (q < e && *q != '<')
-                T->quoted_include = true;  /* "x.h" or a macro */
-        } else if (e - p > 6 && !strncmp(p, "define", 6)) {
-            const char *q = p + 6;
-            while (q < e && (*q == ' ' || *q == '\t'))
-                q++;
-            const char *n = q;
-            while (q < e && (*q == '_' || (*q >= 'a' && *q <= 'z') ||
-                             (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9')))
-                q++;
-            if (q > n) {
-                T->macros = realloc(T->macros, ((size_t)T->nmacros + 1) * sizeof *T->macros);
-                T->macros[T->nmacros++] = strndup(n, (size_t)(q - n));
-            }
+/* A directive's text as the preprocessor reads it: splices removed,
+ * comments as one space (malloc'd). */
+static char *directive_text(const char *p, const char *e) {
+    char *out = malloc((size_t)(e - p) + 1), *o = out;
+    if (!out)
+        return NULL;
+    while (p < e) {
+        if (*p == '\\' && p + 1 < e && (p[1] == '\n' || p[1] == '\r')) {
+            p += 2;
+            if (p < e && p[-1] == '\r' && *p == '\n')
+                p++;
+        } else if (*p == '/' && p + 1 < e && p[1] == '*') {
+            const char *c = p + 2;
+            while (c + 1 < e && !(c[0] == '*' && c[1] == '/'))
+                c++;
+            p = c + 2 <= e ? c + 2 : e;
+            *o++ = ' ';
+        } else if (*p == '/' && p + 1 < e && p[1] == '/') {
+            break;
+        } else {
+            *o++ = *p++;
         }
     }
+    *o = 0;
+    return out;
+}
+
+static const char *skip_blanks(const char *p) {
+    while (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\v')
+        p++;
+    return p;
+}
+
+static bool ident_char(char c) {
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '$';
+}
+
+/* The file's #defines (name and replacement) and whether it has a quoted
+ * #include.  A macro that renames a keyword makes the text unreadable
+ * here: give up. */
+static void collect_file_facts(text *T) {
+    tr_unit *u = T->u;
+    for (int i = 0; i < u->ntoks && !T->why; i++) {
+        if (u->toks[i].kind != TOK_PP)
+            continue;
+        char *d = directive_text(u->src + u->toks[i].off,
+                                 u->src + u->toks[i].off + u->toks[i].len);
+        if (!d) {
+            give_up(T, i, "out of memory");
+            return;
+        }
+        const char *p = skip_blanks(d);
+        if (*p == '#')
+            p = skip_blanks(p + 1);
+        const char *w = p;
+        while (ident_char(*p))
+            p++;
+        size_t wl = (size_t)(p - w);
+        if (wl == 7 && !strncmp(w, "include", 7)) {
+            if (*skip_blanks(p) != '<')
+                give_up(T, i, "a quoted #include (its macros and types are not read)");
+        } else if (wl == 6 && !strncmp(w, "define", 6)) {
+            const char *n = skip_blanks(p), *q = n;
+            while (ident_char(*q))
+                q++;
+            if (q > n) {
+                char *name = strndup(n, (size_t)(q - n));
+                T->macros = realloc(T->macros, ((size_t)T->nmacros + 1) * sizeof *T->macros);
+                T->bodies = realloc(T->bodies, ((size_t)T->nmacros + 1) * sizeof *T->bodies);
+                T->macros[T->nmacros] = name;
+                T->bodies[T->nmacros++] = strdup(q);
+                static const char *const *lists[] = {type_words, qual_words,
+                    storage_words, hard_words, keywords};
+                for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+                    for (int k = 0; lists[l][k]; k++)
+                        if (!strcmp(lists[l][k], name))
+                            give_up(T, i, "a macro that redefines a keyword");
+            }
+        }
+        free(d);
+    }
+}
+
+/* Does a macro's replacement spell the name of token n?  (It may then
+ * declare or use that name where the text shows only the macro.) */
+static bool macro_mentions(const text *T, int n) {
+    const char *name = T->u->src + T->u->toks[n].off;
+    size_t len = T->u->toks[n].len;
+    for (int k = 0; k < T->nmacros; k++)
+        for (const char *p = T->bodies[k]; *p; p++)
+            if (!strncmp(p, name, len) && !ident_char(p[len]) &&
+                (p == T->bodies[k] || !ident_char(p[-1])))
+                return true;
+    return false;
 }
 
 static unsigned name_hash(const char *p, size_t n) {
@@ -1375,6 +1577,8 @@ int tr_text(tr_unit *u, const char **why, int *why_tok) {
     if (T.why)
         goto out;
     collect_file_facts(&T);
+    if (T.why)
+        goto out;
     if (index_file(&T) < 0) {
         give_up(&T, 0, "out of memory");
         goto out;
@@ -1442,9 +1646,12 @@ out:
         if (why_tok)
             *why_tok = T.why_tok;
     }
-    for (int k = 0; k < T.nmacros; k++)
+    for (int k = 0; k < T.nmacros; k++) {
         free(T.macros[k]);
+        free(T.bodies[k]);
+    }
     free(T.macros);
+    free(T.bodies);
     free(T.chan_at);
     free(T.prev_same);
     free(T.items);

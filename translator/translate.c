@@ -277,10 +277,21 @@ static char *answer_line(const site *s) {
         sb_printf(&sb, " fn=%s", s->fn_type);
     for (int k = 0; s->arg_types && k < s->nargs; k++)
         sb_printf(&sb, " arg%d=%s", k, s->arg_types[k] ? s->arg_types[k] : "?");
-    for (int k = 0; k < s->ncaps; k++)
+    /* captures by name: the passes may list them in different orders
+     * (libclang by the shadow's order of first use), which changes only
+     * the order of the capture struct's members */
+    bool *done = calloc((size_t)s->ncaps + 1, sizeof *done);
+    for (int n = 0; n < s->ncaps; n++) {
+        int k = -1;
+        for (int j = 0; j < s->ncaps; j++)
+            if (!done[j] && (k < 0 || strcmp(s->caps[j].name, s->caps[k].name) < 0))
+                k = j;
+        done[k] = true;
         sb_printf(&sb, " cap=%s:%s%s%s", s->caps[k].name, s->caps[k].type,
                   s->caps[k].by_pointer ? ":ptr" : "",
                   s->caps[k].is_array ? ":array" : "");
+    }
+    free(done);
     if (s->ndecls)
         sb_printf(&sb, " decls=%d", s->ndecls);
     return sb.p;
