@@ -286,28 +286,23 @@ static void emit_func_post(emitter *e, int fi);
  * `#if ...` / `int main(...) {` / `#else` / `int wmain(...) {` / `#endif`):
  * then before the `#if` of the outermost of those, so that it is compiled
  * whichever branch is. */
-static int pre_point(const tr_unit *u, const func *f) {
-    int *open = malloc(((size_t)f->start + 1) * sizeof *open);
+static int pre_point(const tr_unit *u, const func *f, const int *conds,
+                     int nconds) {
+    int *open = malloc(((size_t)nconds + 1) * sizeof *open);
     if (!open)
         return f->start;
-    int nopen = 0;
-    for (int i = 0; i < f->start; i++) {
-        if (u->toks[i].kind != TOK_PP)
-            continue;
-        pp_dir d = pp_cond_of(u, i);
-        if (d == PP_IF)
-            open[nopen++] = i;
-        else if (d == PP_ENDIF && nopen > 0)
+    int nopen = 0, k = 0;
+    for (; k < nconds && conds[k] < f->start; k++) {
+        if (pp_cond_of(u, conds[k]) == PP_IF)
+            open[nopen++] = conds[k];
+        else if (nopen > 0)
             nopen--;
     }
     int depth = 0, closed = 0;   /* groups open at start that end inside */
-    for (int i = f->start; i <= f->rbrace && closed < nopen; i++) {
-        if (u->toks[i].kind != TOK_PP)
-            continue;
-        pp_dir d = pp_cond_of(u, i);
-        if (d == PP_IF)
+    for (; k < nconds && conds[k] <= f->rbrace && closed < nopen; k++) {
+        if (pp_cond_of(u, conds[k]) == PP_IF)
             depth++;
-        else if (d == PP_ENDIF && --depth < -closed)
+        else if (--depth < -closed)
             closed = -depth;
     }
     int at = closed > 0 ? open[nopen - closed] : f->start;
@@ -1183,10 +1178,20 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         exit(2);
     }
     include_points(u, e.inject);
+    /* the #if and #endif lines, for pre_point (one pass, not one per
+     * function) */
+    int *conds = malloc(n * sizeof *conds);
+    int nconds = 0;
+    for (int i = 0; conds && i < u->ntoks; i++)
+        if (u->toks[i].kind == TOK_PP &&
+            (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF))
+            conds[nconds++] = i;
     for (int f = 0; f < u->nfuncs; f++) {
-        e.func_start[pre_point(u, &u->funcs[f])] = f;
+        e.func_start[conds ? pre_point(u, &u->funcs[f], conds, nconds)
+                           : u->funcs[f].start] = f;
         e.func_end[u->funcs[f].rbrace] = f;
     }
+    free(conds);
     /* each function's go sites, in site order (a counting sort) */
     e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
     e.go_list = malloc(((size_t)u->nsites + 1) * sizeof *e.go_list);
