@@ -54,6 +54,8 @@ typedef struct text {
                             spelled the same that may be a declarator
                             (could_declare), or -1 */
     int *site_at;        /* per token: a site starting there, or -1 */
+    int *warn;           /* pairs: a captured name's use, its go block */
+    int nwarn;
     int *next_site;      /* per site: the next one with the same start */
     long long steps, budget;   /* work done, and the most allowed */
 } text;
@@ -82,6 +84,7 @@ static int give_up(text *T, int tok, const char *why) {
 }
 
 static bool in_braces(text *T, int a, int t);
+static bool could_declare(const text *T, int p);
 static bool macro_mentions(const text *T, int n);
 
 /* ---------------------------------------------------------- the tokens */
@@ -659,6 +662,11 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         return give_up(T, i, "a statement gocc's text pass does not read");
     if (n >= 0 && paren_declarator(T, i, n))
         return give_up(T, i, "`T (x)`: a declaration or a call");
+    /* `LIST_HEAD(h, e) n;`: a macro spelling a type, then a declarator */
+    for (int k = i; n >= 0 && k < e; k = tok_next(u, k))
+        if (is_ident(T, k) && same_name(T, k, n) && is_tok(T, tok_prev(u, k), ")") &&
+            could_declare(T, k))
+            return give_up(T, k, "a name after a macro call: maybe declared");
     if (t >= i && t <= e)
         return in_braces(T, i, t) ? give_up(T, t, "a statement expression") : DONE;
     if (n >= 0 && occurs(T, i, e, n))
@@ -1357,7 +1365,14 @@ static int answer_goblock(text *T, site *s) {
             c.type = t;
             s->caps[s->ncaps++] = c;
         }
-        tr_warn_capture_address(u, i, s->caps[found < 0 ? s->ncaps - 1 : found].name);
+        /* warnings wait until every site is answered (else libclang
+         * answers and warns) */
+        if (T->nwarn % 64 == 0)
+            T->warn = realloc(T->warn, ((size_t)T->nwarn + 64) * 2 * sizeof *T->warn);
+        T->warn[2 * T->nwarn] = i;
+        T->warn[2 * T->nwarn + 1] = (int)(s - u->sites);
+        T->nwarn++;
+        (void)found;
     }
     return 0;
 }
@@ -1638,6 +1653,13 @@ int tr_text(tr_unit *u, const char **why, int *why_tok) {
         }
     }
 out:
+    for (int k = 0; !T.why && k < T.nwarn; k++) {
+        const site *b = &u->sites[T.warn[2 * k + 1]];
+        for (int c = 0; c < b->ncaps; c++)
+            if (is_tok(&T, T.warn[2 * k], b->caps[c].name))
+                tr_warn_capture_address(u, T.warn[2 * k], b->caps[c].name);
+    }
+    free(T.warn);
     if (T.why) {
         rc = -1;
         tr_text_clear(u);
