@@ -735,6 +735,8 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                 tr_error(u, tok, "go block uses '%s': %s; declare it with a "
                                  "name, or at file scope", name, P.bad);
                 clang_disposeString(nm);
+                free(c.name);
+                free(c.type);
                 return -1;
             }
             if (b->ncaps % 8 == 0)
