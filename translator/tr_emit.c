@@ -31,7 +31,8 @@
 
 void sb_put(strbuf *s, const char *p, size_t n) {
     if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
+        /* small first: most strbufs hold one printed type */
+        size_t cap = s->cap ? s->cap : 64;
         while (cap < s->len + n + 1)
             cap *= 2;
         char *q = realloc(s->p, cap);
