@@ -3,7 +3,7 @@
 #   bin/gocc                              the driver
 #   include/gocc.h                        the runtime's header
 #   lib/libgocc.a, lib/libgocc.so[.N]     the runtime, static and shared
-#   lib/pkgconfig/gocc.pc                 for pkg-config (shared by default)
+#   lib/pkgconfig/gocc.pc                 for pkg-config (libgocc.a)
 #   lib/cmake/gocc/                       find_package(gocc): gocc::rt,
 #                                         gocc::gocc, gocc_add_executable
 #   share/man/man1/gocc.1                 the manual page

@@ -4,7 +4,8 @@
  * Every .gc construct lowers onto this header, and plain C files may use it
  * directly: goroutines (gocc_go), typed channels (gocc_chan(T)), select,
  * timers and the sync primitives.  Semantics follow Go's exactly; the
- * contract is ../shared/spec/LANGUAGE.md, sections 2-5, 7, 9 and 10.
+ * language reference, docs/language.md, sections 2-5, 7, 9 and 10, says
+ * what each does.
  *
  * Typed channels.  gocc_chan(T) is a pointer-sized handle whose C type
  * encodes T: it is a pointer to a function returning T.  So
@@ -72,6 +73,12 @@ __extension__ typedef _Bool gocc_bool;
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Every function declared here is the runtime's public API, exported from
+ * libgocc.so and libgocc.a; the runtime is compiled with
+ * -fvisibility=hidden and the rest of it is not (docs/runtime.md,
+ * "Linking").  The pragma changes nothing for the including program. */
+#pragma GCC visibility push(default)
 
 #define GOCC_VERSION "0.1.0"
 
@@ -310,7 +317,7 @@ void gocc_once_do(gocc_once *o, void (*fn)(void));
 
 /* --------------------------------------------------------------------- I/O */
 
-/* Inside a goroutine, the libc calls of LANGUAGE.md section 12 (read,
+/* Inside a goroutine, the libc calls of docs/language.md section 12 (read,
  * write, recv, send, accept, connect, poll, select, epoll_wait, sleep ...)
  * park the goroutine, not its thread, on a descriptor that can be polled,
  * with C's results and errno.  The calls below are for waits the program
@@ -436,6 +443,8 @@ int gocc_chan_cap_(gocc_hchan *c);
 void gocc_chan_free_(gocc_hchan *c);
 gocc_hchan *gocc_after_(gocc_int64 ms);
 gocc_hchan *gocc_ready_(int fd, int events);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
  */
         .text
         .globl  gocc_ctx_switch
+        .hidden gocc_ctx_switch
         .type   gocc_ctx_switch, %function
         .p2align 4
 /* void gocc_ctx_switch(gocc_ctx *from (x0), gocc_ctx *to (x1)) */
@@ -48,6 +49,7 @@ gocc_ctx_switch:
         .size   gocc_ctx_switch, .-gocc_ctx_switch
 
         .globl  gocc_ctx_entry
+        .hidden gocc_ctx_entry
         .type   gocc_ctx_entry, %function
         .p2align 4
 gocc_ctx_entry:

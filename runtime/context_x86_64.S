@@ -10,6 +10,7 @@
  */
         .text
         .globl  gocc_ctx_switch
+        .hidden gocc_ctx_switch
         .type   gocc_ctx_switch, @function
         .p2align 4
 /* void gocc_ctx_switch(gocc_ctx *from (rdi), gocc_ctx *to (rsi)) */
@@ -41,6 +42,7 @@ gocc_ctx_switch:
         .size   gocc_ctx_switch, .-gocc_ctx_switch
 
         .globl  gocc_ctx_entry
+        .hidden gocc_ctx_entry
         .type   gocc_ctx_entry, @function
         .p2align 4
 /* First code of a new context.  The return address is undefined, so

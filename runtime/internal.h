@@ -44,6 +44,12 @@ _Static_assert(__builtin_types_compatible_p(gocc_int64, int64_t) &&
 #define GOCC_LIKELY(x) __builtin_expect(!!(x), 1)
 #define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GOCC_NOINLINE __attribute__((noinline))
+/* The runtime is compiled with -fvisibility=hidden: only gocc.h's API
+ * (which that header marks) and the libc functions the runtime defines in
+ * libc's place (iohook.c, signal.c: read, write, poll, sleep,
+ * sigprocmask ...), marked GOCC_LIBC_HOOK, are exported from libgocc.so
+ * and left global in libgocc.a (docs/runtime.md, "Linking"). */
+#define GOCC_LIBC_HOOK __attribute__((visibility("default")))
 
 /* Relaxed/acquire/release helpers on plain fields shared between threads.
  * The public structs (gocc_mutex...) hold plain integers so that the header

@@ -350,6 +350,7 @@ static ssize_t io_input_all(io_in *c) {
     return (ssize_t)got;
 }
 
+GOCC_LIBC_HOOK
 ssize_t read(int fd, void *buf, size_t n) {
     if (!hooked())
         return REAL(read)(fd, buf, n);
@@ -358,6 +359,7 @@ ssize_t read(int fd, void *buf, size_t n) {
     return io_input(&(io_in){fd, 0, false, &m});
 }
 
+GOCC_LIBC_HOOK
 ssize_t readv(int fd, const struct iovec *iov, int cnt) {
     if (!hooked() || cnt < 0 || cnt > IOV_MAX)
         return REAL(readv)(fd, iov, cnt);
@@ -365,6 +367,7 @@ ssize_t readv(int fd, const struct iovec *iov, int cnt) {
     return io_input(&(io_in){fd, 0, false, &m});
 }
 
+GOCC_LIBC_HOOK
 ssize_t recv(int fd, void *buf, size_t n, int flags) {
     if (!hooked())
         return REAL(recvfrom)(fd, buf, n, flags, NULL, NULL);
@@ -373,6 +376,7 @@ ssize_t recv(int fd, void *buf, size_t n, int flags) {
     return io_input_all(&(io_in){fd, flags, true, &m});
 }
 
+GOCC_LIBC_HOOK
 ssize_t recvfrom(int fd, void *buf, size_t n, int flags, __SOCKADDR_ARG sa,
                  socklen_t *alen) {
     struct sockaddr *addr = sa.__sockaddr__;
@@ -387,6 +391,7 @@ ssize_t recvfrom(int fd, void *buf, size_t n, int flags, __SOCKADDR_ARG sa,
     return r;
 }
 
+GOCC_LIBC_HOOK
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags) {
     if (!hooked())
         return REAL(recvmsg)(fd, msg, flags);
@@ -547,6 +552,7 @@ static ssize_t io_output_iov(io_out *c, const struct iovec *iov, size_t cnt) {
     return r;
 }
 
+GOCC_LIBC_HOOK
 ssize_t write(int fd, const void *buf, size_t n) {
     if (!hooked())
         return REAL(write)(fd, buf, n);
@@ -555,6 +561,7 @@ ssize_t write(int fd, const void *buf, size_t n) {
     return io_output(&c);
 }
 
+GOCC_LIBC_HOOK
 ssize_t writev(int fd, const struct iovec *iov, int cnt) {
     if (!hooked() || cnt < 0 || cnt > IOV_MAX)
         return REAL(writev)(fd, iov, cnt);
@@ -562,6 +569,7 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt) {
     return io_output_iov(&c, iov, (size_t)cnt);
 }
 
+GOCC_LIBC_HOOK
 ssize_t send(int fd, const void *buf, size_t n, int flags) {
     if (!hooked())
         return REAL(sendto)(fd, buf, n, flags, NULL, 0);
@@ -570,6 +578,7 @@ ssize_t send(int fd, const void *buf, size_t n, int flags) {
     return io_output(&c);
 }
 
+GOCC_LIBC_HOOK
 ssize_t sendto(int fd, const void *buf, size_t n, int flags,
                __CONST_SOCKADDR_ARG sa, socklen_t alen) {
     const struct sockaddr *addr = sa.__sockaddr__;
@@ -582,6 +591,7 @@ ssize_t sendto(int fd, const void *buf, size_t n, int flags,
     return io_output(&c);
 }
 
+GOCC_LIBC_HOOK
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
     if (!hooked() || msg->msg_iovlen > IOV_MAX)
         return REAL(sendmsg)(fd, msg, flags);
@@ -666,6 +676,7 @@ static int io_accept(int fd, struct sockaddr *a, socklen_t *l, int flags) {
     }
 }
 
+GOCC_LIBC_HOOK
 int accept4(int fd, __SOCKADDR_ARG sa, socklen_t *l, int flags) {
     struct sockaddr *a = sa.__sockaddr__;
     if (!hooked()) {
@@ -678,6 +689,7 @@ int accept4(int fd, __SOCKADDR_ARG sa, socklen_t *l, int flags) {
     return io_accept(fd, a, l, flags);
 }
 
+GOCC_LIBC_HOOK
 int accept(int fd, __SOCKADDR_ARG sa, socklen_t *l) {
     return accept4(fd, sa, l, 0);
 }
@@ -746,6 +758,7 @@ static int io_connect(int fd, const struct sockaddr *a, socklen_t l) {
     return 0;
 }
 
+GOCC_LIBC_HOOK
 int connect(int fd, __CONST_SOCKADDR_ARG sa, socklen_t l) {
     const struct sockaddr *a = sa.__sockaddr__;
     if (!hooked())
@@ -869,6 +882,7 @@ static int io_ppoll(struct pollfd *p, nfds_t n, int64_t deadline,
     return wait_ready(&fw, can_park, deadline, ppoll_look, &c);
 }
 
+GOCC_LIBC_HOOK
 int poll(struct pollfd *p, nfds_t n, int timeout_ms) {
     if (!hooked() || timeout_ms == 0) {
         struct timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
@@ -877,6 +891,7 @@ int poll(struct pollfd *p, nfds_t n, int timeout_ms) {
     return io_ppoll(p, n, timeout_ms < 0 ? -1 : deadline_in((int64_t)timeout_ms * 1000000), NULL);
 }
 
+GOCC_LIBC_HOOK
 int ppoll(struct pollfd *p, nfds_t n, const struct timespec *t,
           const sigset_t *mask) {
     if (!hooked() || (t && t->tv_sec == 0 && t->tv_nsec == 0))
@@ -929,6 +944,7 @@ static int io_pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
     return wait_ready(&fw, can_park, deadline, pselect_look, &c);
 }
 
+GOCC_LIBC_HOOK
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
     if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
         gocc_errno_set(EINVAL);
@@ -951,6 +967,7 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv) {
     return r;
 }
 
+GOCC_LIBC_HOOK
 int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
             const struct timespec *t, const sigset_t *mask) {
     if (!hooked() || (t && t->tv_sec == 0 && t->tv_nsec == 0))
@@ -977,6 +994,7 @@ static int epoll_look(void *ctx, const struct timespec *ts) {
 
 /* epoll_wait on the program's own epoll instance: the instance is itself
  * a pollable descriptor, readable while it has events. */
+GOCC_LIBC_HOOK
 int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout_ms,
                 const sigset_t *mask) {
     if (!hooked() || timeout_ms == 0)
@@ -989,12 +1007,14 @@ int epoll_pwait(int epfd, struct epoll_event *ev, int max, int timeout_ms,
     return wait_ready(&fw, can_park, deadline, epoll_look, &c);
 }
 
+GOCC_LIBC_HOOK
 int epoll_wait(int epfd, struct epoll_event *ev, int max, int timeout_ms) {
     return epoll_pwait(epfd, ev, max, timeout_ms, NULL);
 }
 
 /* ---------------------------------------------------------------- sleeps */
 
+GOCC_LIBC_HOOK
 int clock_nanosleep(clockid_t clk, int flags, const struct timespec *t,
                     struct timespec *rem) {
     if (!hooked() || (clk != CLOCK_MONOTONIC && clk != CLOCK_REALTIME &&
@@ -1012,6 +1032,7 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *t,
     return 0;
 }
 
+GOCC_LIBC_HOOK
 int nanosleep(const struct timespec *t, struct timespec *rem) {
     int r = clock_nanosleep(CLOCK_REALTIME, 0, t, rem);
     if (r) {
@@ -1021,11 +1042,13 @@ int nanosleep(const struct timespec *t, struct timespec *rem) {
     return 0;
 }
 
+GOCC_LIBC_HOOK
 int usleep(useconds_t us) {
     struct timespec t = {us / 1000000, (long)(us % 1000000) * 1000};
     return nanosleep(&t, NULL);
 }
 
+GOCC_LIBC_HOOK
 unsigned int sleep(unsigned int s) {
     struct timespec t = {s, 0}, rem = {0, 0};
     if (nanosleep(&t, &rem) < 0)
@@ -1035,6 +1058,7 @@ unsigned int sleep(unsigned int s) {
 
 /* ------------------------------------------- descriptors' life and flags */
 
+GOCC_LIBC_HOOK
 int close(int fd) {
     /* a child after fork: plain libc (a runtime lock may have been held
      * by a thread that does not exist here) */
@@ -1048,6 +1072,7 @@ int close(int fd) {
     return REAL(close)(fd);
 }
 
+GOCC_LIBC_HOOK
 int dup3(int old, int new, int flags) {
     if (forked)
         return REAL(dup3)(old, new, flags);
@@ -1060,18 +1085,21 @@ int dup3(int old, int new, int flags) {
     return REAL(dup3)(old, new, flags);
 }
 
+GOCC_LIBC_HOOK
 int dup2(int old, int new) {
     if (old == new)     /* dup2's own rule: new, if old is valid */
         return (int)syscall(SYS_fcntl, old, F_GETFD) < 0 ? -1 : new;
     return dup3(old, new, 0);
 }
 
+GOCC_LIBC_HOOK
 int socket(int domain, int type, int proto) {
     int fd = REAL(socket)(domain, type, proto);
     fresh_fd(fd);
     return fd;
 }
 
+GOCC_LIBC_HOOK
 int socketpair(int domain, int type, int proto, int sv[2]) {
     int r = REAL(socketpair)(domain, type, proto, sv);
     if (r == 0) {
@@ -1081,6 +1109,7 @@ int socketpair(int domain, int type, int proto, int sv[2]) {
     return r;
 }
 
+GOCC_LIBC_HOOK
 int pipe2(int p[2], int flags) {
     int r = REAL(pipe2)(p, flags);
     if (r == 0) {
@@ -1090,8 +1119,10 @@ int pipe2(int p[2], int flags) {
     return r;
 }
 
+GOCC_LIBC_HOOK
 int pipe(int p[2]) { return pipe2(p, 0); }
 
+GOCC_LIBC_HOOK
 int setsockopt(int fd, int level, int opt, const void *v, socklen_t len) {
     int r = REAL(setsockopt)(fd, level, opt, v, len);
     if (r == 0 && level == SOL_SOCKET &&
@@ -1133,6 +1164,7 @@ int iohook_fcntl(int fd, int cmd, long arg) {
     return (int)r;
 }
 
+GOCC_LIBC_HOOK
 int fcntl(int fd, int cmd, ...) {
     va_list ap;
     va_start(ap, cmd);
@@ -1142,8 +1174,10 @@ int fcntl(int fd, int cmd, ...) {
 }
 
 /* the same function under the name _FILE_OFFSET_BITS=64 code calls */
+GOCC_LIBC_HOOK
 int fcntl64(int fd, int cmd, ...) __attribute__((alias("fcntl")));
 
+GOCC_LIBC_HOOK
 int ioctl(int fd, unsigned long req, ...) {
     va_list ap;
     va_start(ap, req);
@@ -1169,18 +1203,21 @@ int ioctl(int fd, unsigned long req, ...) {
 
 void __chk_fail(void) __attribute__((noreturn));
 
+GOCC_LIBC_HOOK
 ssize_t __read_chk(int fd, void *buf, size_t n, size_t buflen) {
     if (n > buflen)
         __chk_fail();
     return read(fd, buf, n);
 }
 
+GOCC_LIBC_HOOK
 ssize_t __recv_chk(int fd, void *buf, size_t n, size_t buflen, int flags) {
     if (n > buflen)
         __chk_fail();
     return recv(fd, buf, n, flags);
 }
 
+GOCC_LIBC_HOOK
 ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
                        __SOCKADDR_ARG a, socklen_t *l) {
     if (n > buflen)
@@ -1188,12 +1225,14 @@ ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t buflen, int flags,
     return recvfrom(fd, buf, n, flags, a, l);
 }
 
+GOCC_LIBC_HOOK
 int __poll_chk(struct pollfd *p, nfds_t n, int timeout, size_t plen) {
     if (plen / sizeof *p < n)
         __chk_fail();
     return poll(p, n, timeout);
 }
 
+GOCC_LIBC_HOOK
 int __ppoll_chk(struct pollfd *p, nfds_t n, const struct timespec *t,
                 const sigset_t *m, size_t plen) {
     if (plen / sizeof *p < n)

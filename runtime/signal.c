@@ -119,6 +119,7 @@ static void share_mask(gocc_m *self) {
 
 /* The mask calls: libc's on a plain thread; in a goroutine the change is
  * made for every worker. */
+GOCC_LIBC_HOOK
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *old) {
     int err = real_pthread_sigmask(how, set, old);
     if (err || !set || iohook_off())
@@ -129,6 +130,7 @@ int pthread_sigmask(int how, const sigset_t *set, sigset_t *old) {
     return 0;
 }
 
+GOCC_LIBC_HOOK
 int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
     int err = pthread_sigmask(how, set, old);
     if (err) {

@@ -4,7 +4,9 @@
 # make + pkg-config and examples/cmake with find_package(gocc) (Ninja, when
 # there is one, and Makefiles), run them, check that touching a header the
 # .gc files include translates them again, then move the prefix and check
-# that it still works from its new place.
+# that it still works from its new place.  The programs built with make
+# (linked by cc, then by gocc, with pkg-config's options) must run with no
+# LD_LIBRARY_PATH and without libgocc.so: gocc.pc names libgocc.a.
 # Usage: install_examples.sh <build dir> <source dir> <C compiler> <work dir>
 # Exit status 77 (ctest: skipped) when make or pkg-config is missing.
 set -euo pipefail
@@ -18,15 +20,15 @@ rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
 export CC=$cc
-unset GOCC_INCLUDE_DIR GOCC_LIB_DIR MAKEFLAGS MFLAGS
+unset GOCC_INCLUDE_DIR GOCC_LIB_DIR MAKEFLAGS MFLAGS LD_LIBRARY_PATH
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "=== $*"; }
 
-# expect_output <program> <expected stdout>
+# expect_output <program> <expected stdout>: run with no LD_LIBRARY_PATH
 expect_output() {
     local got
-    got=$("$1") || fail "$1 exited with $?"
+    got=$(env -u LD_LIBRARY_PATH "$1") || fail "$1 exited with $?"
     [ "$got" = "$2" ] || fail "$1 printed:
 $got
 expected:
@@ -52,7 +54,9 @@ for f in bin/gocc include/gocc.h lib/libgocc.a lib/libgocc.so \
 done
 
 # check_make <prefix>: examples/make, built with make, pkg-config and the
-# gocc on PATH; then a touched header must make it translate again.
+# gocc on PATH, linked by cc and then by gocc (make LINK=gocc); the program
+# runs from elsewhere without LD_LIBRARY_PATH and does not load
+# libgocc.so; then a touched header must make it translate again.
 check_make() {
     local p=$1 d=$work/make
     step "examples/make against $p"
@@ -61,10 +65,16 @@ check_make() {
     (
         export PATH=$p/bin:$PATH PKG_CONFIG_PATH=$p/lib/pkgconfig
         cd "$d"
-        make CC="$cc"
-        expect_output ./squares "$make_out"
-        ldd ./squares | grep "$p/.*libgocc.so" >/dev/null ||
-            fail "squares does not use $p's libgocc.so"
+        pkg-config --libs gocc | grep -q -- "-l:libgocc.a" ||
+            fail "pkg-config --libs gocc: $(pkg-config --libs gocc)"
+        for link in "$cc" gocc; do
+            make clean >/dev/null
+            make CC="$cc" LINK="$link"
+            (cd / && expect_output "$d/squares" "$make_out")
+            if ldd ./squares | grep libgocc >/dev/null; then
+                fail "squares (linked by $link) needs libgocc.so"
+            fi
+        done
         make -q || fail "make: not up to date after a build"
         sleep 1
         touch squares.h
@@ -108,6 +118,7 @@ gens=("Unix Makefiles")
 command -v ninja >/dev/null && gens+=(Ninja)
 
 check_make "$prefix"
+cp "$work/make/squares" "$work/squares-before-move"
 for g in "${gens[@]}"; do
     check_cmake "$prefix" "$g"
 done
@@ -130,6 +141,8 @@ moved_real=$(cd "$moved" && pwd -P)
         fail "gocc linked libgocc.so, not libgocc.a"
     fi
 )
+# built before the move, it never needed the prefix at run time
+expect_output "$work/squares-before-move" "$make_out"
 check_make "$moved"
 check_cmake "$moved" "${gens[0]}"
 step "install_examples: all passed"
