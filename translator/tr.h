@@ -184,7 +184,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
 
 /* tr_text.c: answer the sites' questions from the file's text when it is
  * sure of every one (0), else change nothing and return -1 with why. */
-int tr_text(tr_unit *u, const char **why, int *why_tok);
+int tr_text(tr_unit *u, const char *const *args, int nargs,
+            const char **why, int *why_tok);
 void tr_text_clear(tr_unit *u);   /* forget its answers */
 void tr_warn_capture_address(tr_unit *u, int tok, const char *name);
 

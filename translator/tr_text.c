@@ -34,13 +34,17 @@
 #include "tr.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct text {
     tr_unit *u;
     char **macros;       /* names the file #defines */
     char **bodies;       /* and their replacements */
+    const char *const *args;   /* the compiler options libclang would get */
+    int nargs;
     int nmacros;
     int *chan_at;        /* per token: the SITE_CHAN starting there, or -1 */
     const char *why;     /* why the pass gave up */
@@ -50,6 +54,15 @@ typedef struct text {
     int *items;          /* file-scope items: start, end pairs, in order */
     int nitems;
     int *fsorted;        /* function indices by body start */
+    bool *has_enum;      /* per function: its body spells `enum` (its
+                            enumerators are declarations the scan skips) */
+    int *first_same;     /* per identifier token: the first one spelled the
+                            same (the name's id) */
+    int *next_same;      /* the next one spelled the same, or -1 */
+    int *gscan;          /* per name id: file scope read up to here (-1) */
+    int *gdecl_item;     /* per name id: the item declaring it last, -1 */
+    signed char *agree;  /* per name id: its function declarations agree
+                            (1), differ (0), not checked (-1) */
     int *unsafe_before;  /* per identifier token: the latest earlier one
                             spelled the same that may be a declarator
                             (could_declare), or -1 */
@@ -84,6 +97,7 @@ static int give_up(text *T, int tok, const char *why) {
 }
 
 static bool in_braces(text *T, int a, int t);
+static bool user_header(const text *T, const char *name);
 static bool could_declare(const text *T, int p);
 static bool macro_mentions(const text *T, int n);
 
@@ -422,8 +436,14 @@ static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
     int j = parse_spec(T, i, &spec, local);
     if (j < 0)
         return j;
-    if (n >= 0 && occurs(T, spec.spec_a, spec.spec_b, n))
-        return give_up(T, i, "a declaration whose type spells the name");
+    for (int k = spec.spec_a; n >= 0 && k >= 0 && k <= spec.spec_b; k = tok_next(T->u, k)) {
+        if (is_tok(T, k, "{")) {           /* members are not declarations of n */
+            k = T->u->match[k];
+            continue;
+        }
+        if (is_ident(T, k) && same_name(T, k, n))
+            return give_up(T, i, "a declaration whose type spells the name");
+    }
     if (is_tok(T, j, ";"))                  /* `struct s { ... };` */
         return t > i && t <= j ? DONE : tok_next(T->u, j);
     if (local && spec.storage && n >= 0 && occurs(T, j, expr_end(T, j, T->u->ntoks - 1, false), n))
@@ -758,6 +778,10 @@ static int parse_params(text *T, int lp, int n, tdecl *found, tdecl *out,
         int j = parse_spec(T, i, &spec, true);
         if (j < 0)
             return UNSURE;
+        if (spec.spec_a == spec.spec_b && is_ident(T, i) && !in_list(T, i, type_words) &&
+            (is_tok(T, j, ",") || is_tok(T, j, ")")) &&
+            !is_file_typedef(T, i) && !std_typedef(T, i))
+            return give_up(T, i, "a parameter that may be a K&R name");
         tdecl d = spec;
         d.name = -1;
         j = parse_declarators(T, j, &spec, n, rp + 1, found, true, true);
@@ -804,6 +828,8 @@ static int find_local(text *T, int t, tdecl *d) {
     const func *fn = &T->u->funcs[f];
     if (macro_mentions(T, t))
         return give_up(T, t, "a name a macro of the file spells");
+    if (T->has_enum[f])
+        return give_up(T, t, "an enum inside the function");
     tdecl found = {.name = -1};
     int lp = params_of(T, f);
     if (lp < 0)
@@ -824,40 +850,60 @@ static int find_local(text *T, int t, tdecl *d) {
 }
 
 /* The file-scope declaration of the name of t before function f. */
+static int item_of(const text *T, int p) {
+    int lo = 0, hi = T->nitems - 1, it = -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (T->items[2 * mid] <= p) {
+            it = mid;
+            lo = mid + 1;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return it >= 0 && p <= T->items[2 * it + 1] ? it : -1;
+}
+
+/* The file-scope declaration of the name of t before function f.  Each
+ * name's file-scope items are read once, in order (gscan, gdecl_item):
+ * lookups come in source order, so the work is linear in the file. */
 static int find_global(text *T, int t, int f, tdecl *d) {
     int start = T->u->funcs[f].start;
+    int id = T->first_same[t];
+    if (T->gscan[id] > start) {            /* out of order: start over */
+        T->gscan[id] = -1;
+        T->gdecl_item[id] = -1;
+    }
+    int p = T->gscan[id] < 0 ? id : T->next_same[T->gscan[id]];
     int last_item = -1;
-    /* the file-scope items that hold the name, latest first: the first
-     * that declares it is the declaration in force */
-    for (int p = T->prev_same[t]; p >= 0; p = T->prev_same[p]) {
-        T->steps++;
-        if (p >= start || func_of(T, p) >= 0)
+    for (; p >= 0 && p < start; p = T->next_same[p]) {
+        T->gscan[id] = p;
+        if (++T->steps > T->budget)
+            return give_up(T, p, "more work than the file's size allows");
+        if (func_of(T, p) >= 0)
             continue;
-        int lo = 0, hi = T->nitems - 1, it = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) / 2;
-            if (T->items[2 * mid] <= p) {
-                it = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        if (it < 0 || p > T->items[2 * it + 1])
+        int it = item_of(T, p);
+        if (it < 0)
             return give_up(T, p, "a file-scope declaration gocc's text pass does not read");
         if (it == last_item)
             continue;
         last_item = it;
         tdecl found = {.name = -1};
-        int r = parse_decl(T, T->items[2 * it], t, start, &found, false);
+        int r = parse_decl(T, T->items[2 * it], p, T->items[2 * it + 1] + 1, &found, false);
         if (r == UNSURE)
             return UNSURE;
-        if (found.name >= 0) {
-            *d = found;
-            return 1;
-        }
+        if (found.name >= 0)
+            T->gdecl_item[id] = it;
     }
-    return 0;
+    if (T->gdecl_item[id] < 0)
+        return 0;
+    int it = T->gdecl_item[id];
+    tdecl found = {.name = -1};
+    if (parse_decl(T, T->items[2 * it], t, T->items[2 * it + 1] + 1, &found, false) == UNSURE ||
+        found.name < 0)
+        return UNSURE;
+    *d = found;
+    return 1;
 }
 
 /* Where is the name at t declared (function first, then file scope)? */
@@ -1218,21 +1264,29 @@ static int answer_recvok(text *T, site *s) {
  * the group at lp does?  (libclang and this pass might otherwise read
  * different declarations of one function.) */
 static bool same_decls(text *T, int t, int lp, int limit) {
-    for (int p = T->prev_same[t]; p >= 0; p = T->prev_same[p]) {
+    int id = T->first_same[t];
+    if (T->agree[id] >= 0)
+        return T->agree[id];
+    (void)limit;
+    T->agree[id] = 1;
+    for (int p = id; p >= 0; p = T->next_same[p]) {
         int q = tok_next(T->u, p);
-        if (p >= limit || q == lp || !is_tok(T, q, "(") || func_of(T, p) >= 0)
+        T->steps++;
+        if (q == lp || !is_tok(T, q, "(") || func_of(T, p) >= 0)
             continue;
         int a = q, b = lp;
         for (; a <= T->u->match[q] && b <= T->u->match[lp];
              a = tok_next(T->u, a), b = tok_next(T->u, b)) {
             T->steps++;
             if (!same_name(T, a, b))
-                return false;
+                break;
         }
-        if (a <= T->u->match[q] || b <= T->u->match[lp])
-            return false;
+        if (a <= T->u->match[q] || b <= T->u->match[lp]) {
+            T->agree[id] = 0;
+            break;
+        }
     }
-    return true;
+    return T->agree[id];
 }
 
 /* The file-scope prototype of the function named at token x. */
@@ -1294,6 +1348,23 @@ static int answer_gocall(text *T, site *s) {
 }
 
 
+/* Does every struct/union/enum tag in d's specifiers appear at file scope
+ * before limit (so that the capture struct, written there, names the same
+ * type)? */
+static bool tag_at_file_scope(const text *T, const tdecl *d, int limit) {
+    for (int i = d->spec_a; i >= 0 && i <= d->spec_b; i = tok_next(T->u, i)) {
+        if (!is_tok(T, i, "struct") && !is_tok(T, i, "union") && !is_tok(T, i, "enum"))
+            continue;
+        int tag = tok_next(T->u, i);
+        bool seen = false;
+        for (int p = T->prev_same[tag]; p >= 0 && !seen; p = T->prev_same[p])
+            seen = p < limit && func_of(T, p) < 0;
+        if (!seen)
+            return false;
+    }
+    return true;
+}
+
 /* A go block's captures: each name its body uses that the function
  * around it declares outside the body, in order of first use. */
 static int answer_goblock(text *T, site *s) {
@@ -1327,14 +1398,28 @@ static int answer_goblock(text *T, site *s) {
             continue;                      /* `make`, `select`, `go` themselves */
         if (is_tok(T, i, "offsetof") || is_tok(T, i, "__builtin_offsetof"))
             return give_up(T, i, "offsetof in a go block");
-        int p = tok_prev(u, i);
+        int p = tok_prev(u, i), pp = tok_prev(u, p);
         if (is_tok(T, p, ".") || is_tok(T, p, "->") || is_tok(T, p, "goto") ||
             is_tok(T, p, "struct") || is_tok(T, p, "union") || is_tok(T, p, "enum"))
             continue;                      /* a member, label or tag */
-        if (is_tok(T, tok_next(u, i), ":") &&
-            (is_tok(T, p, ";") || is_tok(T, p, "{") || is_tok(T, p, "}") ||
-             is_tok(T, p, ":") || is_tok(T, p, ",")))
-            continue;                      /* a label, `{ x: 1 }` */
+        if (is_tok(T, p, "&&") &&
+            !(is_ident(T, pp) || u->toks[pp].kind == TOK_NUMBER ||
+              u->toks[pp].kind == TOK_STRING || u->toks[pp].kind == TOK_CHAR ||
+              is_tok(T, pp, ")") || is_tok(T, pp, "]")))
+            continue;                      /* `&&label`: a label's address */
+        if (is_tok(T, tok_next(u, i), ":")) {
+            if (is_tok(T, p, ";") || is_tok(T, p, "{") || is_tok(T, p, "}") ||
+                is_tok(T, p, ":"))
+                continue;                  /* a label */
+            if (is_tok(T, p, ",") || is_tok(T, p, ")"))
+                return give_up(T, i, "`x :` after `,` or `)`: a label, designator or ?: operand");
+        }
+        if ((is_ident(T, p) && (is_file_typedef(T, p) || std_typedef(T, p))) ||
+            (is_tok(T, p, "*") && (in_list(T, pp, type_words) ||
+                                   in_list(T, pp, qual_words) ||
+                                   (is_ident(T, pp) && (is_file_typedef(T, pp) ||
+                                                        std_typedef(T, pp))))))
+            return give_up(T, i, "a name declared in a type (a cast's parameter?)");
         if (is_macro(T, i))
             return give_up(T, i, "a go block that uses a macro the file defines");
         tdecl d;
@@ -1354,6 +1439,10 @@ static int answer_goblock(text *T, site *s) {
         if (found < 0) {
             bool chan;
             char *t = decl_type(T, &d, &chan, false);
+            if (t && !tag_at_file_scope(T, &d, u->funcs[f].start)) {
+                free(t);                   /* libclang copies a block-scope tag */
+                return give_up(T, i, "a struct, union or enum tag not seen at file scope");
+            }
             if (!t || (d.quals && d.nptr == 0)) {   /* `const int`: not a copy's type */
                 free(t);
                 return give_up(T, i, "a captured variable whose type gocc's text pass does not print");
@@ -1417,6 +1506,27 @@ static bool ident_char(char c) {
            (c >= '0' && c <= '9') || c == '$';
 }
 
+/* Text the pass does not read the way the compiler does gives up on the
+ * whole file: digraphs (`<%` is a brace, `%:` a directive), a backslash
+ * outside strings and directives (a line splice inside a name, a universal
+ * character name), C23 attributes `[[...]]`. */
+static void unusual_text(text *T) {
+    static const char *const digraphs[] = {"<%", "%>", "<:", ":>", "%:", "%:%:", NULL};
+    tr_unit *u = T->u;
+    for (int i = 0; i < u->ntoks && !T->why; i++) {
+        const token *t = &u->toks[i];
+        if (t->kind == TOK_PUNCT && in_list(T, i, digraphs))
+            give_up(T, i, "a digraph");
+        else if (t->kind == TOK_SPLICE ||
+                 (t->kind == TOK_OTHER && u->src[t->off] == '\\') ||
+                 ((t->kind == TOK_IDENT || t->kind == TOK_NUMBER) &&
+                  memchr(u->src + t->off, '\\', t->len)))
+            give_up(T, i, "a backslash outside strings and directives");
+        else if (is_tok(T, i, "[") && is_tok(T, tok_next(u, i), "["))
+            give_up(T, i, "a [[attribute]]");
+    }
+}
+
 /* The file's #defines (name and replacement) and whether it has a quoted
  * #include.  A macro that renames a keyword makes the text unreadable
  * here: give up. */
@@ -1434,14 +1544,28 @@ static void collect_file_facts(text *T) {
         const char *p = skip_blanks(d);
         if (*p == '#')
             p = skip_blanks(p + 1);
+        else if (p[0] == '%' && p[1] == ':')
+            p = skip_blanks(p + 2);
         const char *w = p;
         while (ident_char(*p))
             p++;
         size_t wl = (size_t)(p - w);
-        if (wl == 7 && !strncmp(w, "include", 7)) {
-            if (*skip_blanks(p) != '<')
+        static const char *const conds[] = {"if", "ifdef", "ifndef", "elif",
+            "elifdef", "elifndef", "else", "endif", NULL};
+        for (int k = 0; conds[k]; k++)
+            if (wl == strlen(conds[k]) && !strncmp(w, conds[k], wl))
+                give_up(T, i, "an #if in the file");
+        if ((wl == 7 && !strncmp(w, "include", 7)) ||
+            (wl == 12 && !strncmp(w, "include_next", 12)) ||
+            (wl == 6 && !strncmp(w, "import", 6))) {
+            const char *q = skip_blanks(p);
+            if (*q != '<')
                 give_up(T, i, "a quoted #include (its macros and types are not read)");
+            else if (user_header(T, q + 1))
+                give_up(T, i, "an #include <...> found in a -I directory");
         } else if (wl == 6 && !strncmp(w, "define", 6)) {
+            if (strstr(p, "##"))
+                give_up(T, i, "a macro that pastes tokens");
             const char *n = skip_blanks(p), *q = n;
             while (ident_char(*q))
                 q++;
@@ -1460,6 +1584,59 @@ static void collect_file_facts(text *T) {
             }
         }
         free(d);
+    }
+}
+
+/* Is the header <name...> (up to '>') in one of the user's -I, -isystem,
+ * -iquote or -idirafter directories (so its macros are the user's)? */
+static bool user_header(const text *T, const char *name) {
+    const char *e = strchr(name, '>');
+    if (!e)
+        return true;
+    static const char *const dirs[] = {"-I", "-isystem", "-iquote", "-idirafter", NULL};
+    for (int a = 0; a < T->nargs; a++)
+        for (int k = 0; dirs[k]; k++) {
+            size_t n = strlen(dirs[k]);
+            const char *dir = NULL;
+            if (!strcmp(T->args[a], dirs[k]) && a + 1 < T->nargs)
+                dir = T->args[a + 1];
+            else if (!strncmp(T->args[a], dirs[k], n) && T->args[a][n])
+                dir = T->args[a] + n;
+            if (!dir)
+                continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%.*s", dir, (int)(e - name), name);
+            if (access(path, F_OK) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* -D options become macros of the file (their bodies are read as the
+ * file's are); -include and -imacros bring text the pass does not see. */
+static void collect_option_macros(text *T) {
+    for (int a = 0; a < T->nargs && !T->why; a++) {
+        const char *s = T->args[a];
+        if (!strcmp(s, "-include") || !strcmp(s, "-imacros") ||
+            !strncmp(s, "-include", 8) || !strncmp(s, "-imacros", 8)) {
+            give_up(T, 0, "a -include or -imacros option");
+            return;
+        }
+        const char *def = NULL;
+        if (!strcmp(s, "-D") && a + 1 < T->nargs)
+            def = T->args[++a];
+        else if (!strncmp(s, "-D", 2))
+            def = s + 2;
+        if (!def)
+            continue;
+        const char *q = def;
+        while (ident_char(*q))
+            q++;
+        char *name = strndup(def, (size_t)(q - def));
+        T->macros = realloc(T->macros, ((size_t)T->nmacros + 1) * sizeof *T->macros);
+        T->bodies = realloc(T->bodies, ((size_t)T->nmacros + 1) * sizeof *T->bodies);
+        T->macros[T->nmacros] = name;
+        T->bodies[T->nmacros++] = strdup(*q == '=' ? q + 1 : "");
     }
 }
 
@@ -1529,6 +1706,28 @@ static int index_file(text *T) {
         T->next_site[k] = T->site_at[u->sites[k].a];
         T->site_at[u->sites[k].a] = k;
     }
+    T->has_enum = calloc((size_t)u->nfuncs + 1, sizeof *T->has_enum);
+    T->first_same = malloc((size_t)u->ntoks * sizeof *T->first_same);
+    T->next_same = malloc((size_t)u->ntoks * sizeof *T->next_same);
+    T->gscan = malloc((size_t)u->ntoks * sizeof *T->gscan);
+    T->gdecl_item = malloc((size_t)u->ntoks * sizeof *T->gdecl_item);
+    T->agree = malloc((size_t)u->ntoks);
+    if (!T->has_enum || !T->first_same || !T->next_same || !T->gscan ||
+        !T->gdecl_item || !T->agree)
+        return -1;
+    for (int i = 0; i < u->ntoks; i++) {
+        T->next_same[i] = -1;
+        T->gscan[i] = T->gdecl_item[i] = -1;
+        T->agree[i] = -1;
+        int p = T->prev_same[i];
+        T->first_same[i] = p < 0 ? i : T->first_same[p];
+        if (p >= 0)
+            T->next_same[p] = i;
+    }
+    for (int f = 0; f < u->nfuncs; f++)
+        for (int i = u->funcs[f].lbrace; i < u->funcs[f].rbrace && !T->has_enum[f]; i = tok_next(u, i))
+            if (is_tok(T, i, "enum"))
+                T->has_enum[f] = true;
     for (int f = 0; f < u->nfuncs; f++) {  /* insertion: already in order */
         int k = f;
         while (k > 0 && u->funcs[T->fsorted[k - 1]].lbrace > u->funcs[f].lbrace) {
@@ -1579,19 +1778,20 @@ void tr_text_clear(tr_unit *u) {
     }
 }
 
-int tr_text(tr_unit *u, const char **why, int *why_tok) {
+int tr_text(tr_unit *u, const char *const *args, int nargs,
+            const char **why, int *why_tok) {
     text T = {0};
     T.u = u;
     T.why_tok = -1;
+    T.args = args;
+    T.nargs = nargs;
     int rc = 0;
-    for (int i = 0; i < u->ntoks && !T.why; i++) {
-        bool unlikely;
-        if (u->toks[i].kind == TOK_PP && tr_directive(u, i, &unlikely) != PP_OTHER)
-            give_up(&T, i, "an #if in the file");
-    }
+    unusual_text(&T);
     if (T.why)
         goto out;
     collect_file_facts(&T);
+    if (!T.why)
+        collect_option_macros(&T);
     if (T.why)
         goto out;
     if (index_file(&T) < 0) {
@@ -1680,6 +1880,12 @@ out:
     free(T.fsorted);
     free(T.site_at);
     free(T.unsafe_before);
+    free(T.has_enum);
+    free(T.first_same);
+    free(T.next_same);
+    free(T.gscan);
+    free(T.gdecl_item);
+    free(T.agree);
     free(T.next_site);
     return rc;
 }

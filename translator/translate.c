@@ -374,7 +374,8 @@ static int translate(const char *path, const tr_options *o, FILE *out,
                     !(mode && !strcmp(mode, "clang"));
         const char *why = NULL;
         int why_tok = -1;
-        int t = text ? tr_text(&u, &why, &why_tok) : -1;
+        int t = text ? tr_text(&u, o ? o->clang_args : NULL,
+                               o ? o->nclang_args : 0, &why, &why_tok) : -1;
         if (t == 0 && !check)
             goto answered;
         if (check && why)
