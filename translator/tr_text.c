@@ -14,18 +14,26 @@
  * none: one site it is not sure of and libclang answers the whole file,
  * so the two never mix in one translation.
  *
- * "Sure" is narrow on purpose.  The pass gives up on: any #if in the file
- * (the active branch is the preprocessor's business); an identifier the
- * file #defines, where it matters; a quoted #include when a type name
- * could be a channel typedef from it; a declarator other than `*...*
- * name`; qualifiers where they change the printed type; block-scope
- * static, extern, typedef, struct/union/enum definitions (local types
- * need tr_sema.c's declaration copying); nested go blocks; a go call
- * through anything but a function the file declares with a prototype; a
- * select around the use.  What it does not see: a header macro that
- * declares a local variable (pthread_cleanup_push does) which a go block
- * then uses: the capture is missed and the C compiler reports the name
- * as undeclared in the goroutine's function.
+ * "Sure" is narrow on purpose.  The pass gives up on: any #if in the
+ * file; text it does not read as the compiler does (digraphs, a backslash
+ * outside strings and directives, [[attributes]]); a quoted #include, an
+ * #include <...> found in a -I directory, -include or -imacros (macros
+ * and types it cannot see); a macro that pastes tokens, renames a keyword
+ * or spells the name looked up (-D options count as the file's macros);
+ * a type name that could be a channel, an array or a function type
+ * (typedefs of the file, and all but a list of the C library's);
+ * typeof, attributes, extended types; declarators other than `*...*
+ * name`, `(*name)(...)` and `(*name)[N]`; statements that C reads as a
+ * declaration or an expression by whether a name is a type (`T (x);`,
+ * `a * b;`, `M(...) x;`); block-scope static, extern, typedef, enum and
+ * struct/union/enum definitions; statement expressions around the use;
+ * nested go blocks; a go call through anything but a function the file
+ * declares with a prototype, or declares twice with different spellings.
+ * Its work is bounded (a budget linear in the file).  What it does not
+ * see: a system header's macro that declares a local variable a go block
+ * then uses (pthread_cleanup_push declares `__cancel_buf`); the capture
+ * is missed and the C compiler reports the name undeclared in the
+ * goroutine's function.
  *
  * GOCC_SEMA=check (translate.c) runs both passes and compares: the test
  * suite runs it on every .gc file it has.
