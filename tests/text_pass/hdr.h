@@ -1,0 +1,1 @@
+#define SHADOW int c = 5
