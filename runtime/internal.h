@@ -352,6 +352,10 @@ gocc_g *stack_alloc_g(gocc_m *m);
  * committed as it is touched.  Called once, by gocc_main. */
 gocc_g *stack_alloc_main(void);
 void stack_free_g(gocc_m *m, gocc_g *g);
+/* GOCC_STACKSIZE's range, bytes */
+#define STACK_MIN ((uint64_t)16 << 10)
+#define STACK_MAX ((uint64_t)1 << 30)
+void stack_env(void);   /* read GOCC_STACKSIZE (exit 2 if invalid) */
 void stack_init(void);
 void stack_thread_init(gocc_m *m);
 /* Abort with "stack overflow" if g's overflow canary is damaged or its
@@ -419,6 +423,19 @@ void chan_buf_take(gocc_hchan *c, void *elem);
 /* Send without blocking and without panicking (a closed channel takes
  * nothing): the timer and poller deliveries.  True if it was taken. */
 bool chan_offer(gocc_hchan *c, const void *elem);
+
+/* ----------------------------------------------------------------- env.c */
+
+enum {
+    ENV_WARN = 1,          /* invalid: a warning and the default, not exit 2 */
+    ENV_ZERO_DEFAULT = 2,  /* "0" means the default, silently */
+};
+/* The environment variable name as a decimal integer in [lo, hi]; dflt if
+ * it is unset or empty.  Any other value prints "gocc: invalid NAME="v":
+ * want an integer from lo to hi" on stderr and exits 2 (with ENV_WARN:
+ * adds "; using the default, d" and returns dflt). */
+uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
+                  int flags);
 
 /* --------------------------------------------------------------- panic.c */
 
