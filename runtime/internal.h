@@ -412,7 +412,18 @@ struct gocc_hchan {
 #define CHAN_MAGIC 0x63686e6bu
 #define CHAN_DEAD 0xdeadc4a1u
 
-void chan_check(gocc_hchan *c);
+__attribute__((cold, noinline)) _Noreturn void chan_bad(const gocc_hchan *c);
+/* On entry to every channel operation (c non-NULL), in every build: a
+ * freed channel (still in the quarantine) is "fatal error: use of freed
+ * channel", a header that is not a channel's "use of invalid channel".
+ * One load and a predicted branch on a line the operation touches. */
+static inline void chan_check(const gocc_hchan *c) {
+    if (GOCC_UNLIKELY(c->magic != CHAN_MAGIC))
+        chan_bad(c);
+}
+/* Poison a freed channel and keep it a while before free() (chan.c). */
+void quarantine_put(gocc_hchan *c);
+void quarantine_atfork(int phase);
 void chan_unlock_cb(void *c);
 /* Transfers; c->lock held, w already dequeued.  The caller readies w->g
  * after unlocking. */

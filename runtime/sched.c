@@ -1072,9 +1072,11 @@ static void fork_prepare(void) {
     timers_atfork(FORK_PREPARE);
     lock_acquire(&sched.lock);
     stack_atfork(FORK_PREPARE);
+    quarantine_atfork(FORK_PREPARE);
 }
 
 static void fork_parent(void) {
+    quarantine_atfork(FORK_PARENT);
     stack_atfork(FORK_PARENT);
     lock_release(&sched.lock);
     timers_atfork(FORK_PARENT);
@@ -1117,6 +1119,7 @@ static void fork_child(void) {
         atomic_store(&sched.nidle, 1);
     }
     netpoll_atfork(FORK_CHILD);
+    quarantine_atfork(FORK_CHILD);
     stack_atfork(FORK_CHILD);
     lock_release(&sched.lock);
     timers_atfork(FORK_CHILD);

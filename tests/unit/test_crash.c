@@ -20,6 +20,8 @@
  *     when unlimited), or GOCC_STACKSIZE if larger; running off it is
  *     reported as an overflow of goroutine 1; other goroutines keep 64 KiB
  *     (tests/progs/main_stack.c);
+ *   - using a freed channel (every operation, select, a second free) is
+ *     "fatal error: use of freed channel", exit 2 (tests/progs/chan_misuse.c);
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -343,6 +345,33 @@ static void test_exit_from_goroutine(void **s) {
     free(r);
 }
 
+/* ------------------------------------------------------ freed channels */
+
+/* Every use of a freed channel, and a second free, is "fatal error: use
+ * of freed channel", exit 2, in every build (once a release build spun on
+ * the lock word malloc had overwritten, at 100% CPU, for ever): the case
+ * printed "freed" and never "not caught". */
+static void test_use_of_freed_channel(void **s) {
+    (void)s;
+    static const char *const modes[] = {
+        "double_free", "send", "recv", "recv_ok", "trysend", "tryrecv",
+        "close", "len", "cap", "select_recv", "select_send",
+        "select_default", "after", "reused", "goroutine", "signal_notify",
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        for (int procs = 1; procs <= 2; procs++) {
+            child_result *r = run_case(PROG("chan_misuse"), modes[i],
+                                       procs == 1 ? "1" : "2", 20);
+            if (r->status != 2 || strcmp(r->out, "freed\n"))
+                print_message("case %s, GOCC_MAXPROCS=%d\n", modes[i], procs);
+            expect_exit(r, 2);
+            assert_string_equal(r->out, "freed\n");
+            assert_string_equal(r->err, "fatal error: use of freed channel\n");
+            free(r);
+        }
+    }
+}
+
 int main(void) {
     if (getenv("GOCC_TEST_SKIP"))   /* debugging aid: cmocka skip pattern */
         cmocka_set_skip_filter(getenv("GOCC_TEST_SKIP"));
@@ -369,6 +398,7 @@ int main(void) {
         cmocka_unit_test(test_goroutine_stack_default),
         cmocka_unit_test(test_main_return_status),
         cmocka_unit_test(test_exit_from_goroutine),
+        cmocka_unit_test(test_use_of_freed_channel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
