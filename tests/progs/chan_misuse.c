@@ -8,6 +8,8 @@
  *   double_free  send  recv  recv_ok  trysend  tryrecv  close  len  cap
  *   select_recv  select_send  select_default  after  reused  goroutine
  *   signal_notify
+ * and "invalid": a pointer to zeroed memory used as a channel, which is
+ * "fatal error: use of invalid channel".
  */
 #include <gocc.h>
 
@@ -79,6 +81,11 @@ static int run(int argc, char **argv) {
         gocc_chan(int) done = gocc_make(int, 0);
         gocc_go(use_in_goroutine, &done);
         gocc_recv_drop(done);
+    } else if (!strcmp(m, "invalid")) {
+        /* not a channel at all: zeroed memory where a header would be */
+        static _Alignas(64) unsigned char fake[256];
+        ichan bogus = (ichan)(gocc_uintptr)fake;
+        gocc_send(bogus, 1);
     } else if (!strcmp(m, "signal_notify")) {
         gocc_signal_notify(victim, SIGUSR1, 0);
     } else {

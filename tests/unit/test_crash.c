@@ -21,7 +21,8 @@
  *     reported as an overflow of goroutine 1; other goroutines keep 64 KiB
  *     (tests/progs/main_stack.c);
  *   - using a freed channel (every operation, select, a second free) is
- *     "fatal error: use of freed channel", exit 2 (tests/progs/chan_misuse.c);
+ *     "fatal error: use of freed channel", exit 2 (tests/progs/chan_misuse.c),
+ *     and a pointer that is not a channel "use of invalid channel";
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -370,6 +371,11 @@ static void test_use_of_freed_channel(void **s) {
             free(r);
         }
     }
+    /* a pointer that was never a channel */
+    child_result *r = run_case(PROG("chan_misuse"), "invalid", "1", 20);
+    expect_exit(r, 2);
+    assert_string_equal(r->err, "fatal error: use of invalid channel\n");
+    free(r);
 }
 
 int main(void) {
