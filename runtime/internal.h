@@ -45,6 +45,18 @@ _Static_assert(__builtin_types_compatible_p(gocc_int64, int64_t) &&
 #define GOCC_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define GOCC_NOINLINE __attribute__((noinline))
 
+/* GOCC_DEBUG: the runtime's internal invariant checks, Go's throws on its
+ * own corruption (a goroutine readied that is not waiting, a lock released
+ * that is not held), each "fatal error: <message>", exit 2.  On in builds
+ * without NDEBUG (CMake's Debug: tests/run-all's debug configuration);
+ * release builds keep only the checks of the user's misuse (chan_check).
+ * docs/runtime.md, "Invariant checks". */
+#ifndef NDEBUG
+#define GOCC_DEBUG 1
+#endif
+
+_Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
+
 /* Relaxed/acquire/release helpers on plain fields shared between threads.
  * The public structs (gocc_mutex...) hold plain integers so that the header
  * needs no <stdatomic.h>; these cast them. */
@@ -68,7 +80,13 @@ static inline void lock_acquire(gocc_lock_t *l) {
         return;
     lock_acquire_slow(l);
 }
-static inline void lock_release(gocc_lock_t *l) { store_rel(&l->v, 0); }
+static inline void lock_release(gocc_lock_t *l) {
+#ifdef GOCC_DEBUG
+    if (GOCC_UNLIKELY(load_relaxed(&l->v) == 0))
+        gocc_throw("unlock of unlocked lock");
+#endif
+    store_rel(&l->v, 0);
+}
 void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
 void futex_wake(uint32_t *addr, int n);
 
@@ -118,6 +136,9 @@ typedef struct gocc_g {
     size_t guard_len;           /* bytes of PROT_NONE below stack_lo that
                                  * the SIGSEGV handler reports as an
                                  * overflow (a slab unit: the slab's) */
+    /* GOCC_DEBUG: 1 from g_park until g_ready (a goroutine's status:
+     * waiting or not; a foreign G has park_word) */
+    _Atomic uint32_t dbg_waiting;
 } gocc_g;
 
 /* ---------------------------------------------------------------- waiters */
@@ -450,7 +471,6 @@ uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
 
 /* --------------------------------------------------------------- panic.c */
 
-_Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
 _Noreturn void gocc_fatal_stack_overflow(int64_t goid);
 
 /* ------------------------------------------------------------- sanitizers */

@@ -262,6 +262,10 @@ void g_park(void (*unlockf)(void *), void *arg) {
             futex_wait(&fg->park_word, 1, -1);
         return;   /* the waker took us off foreign_parked */
     }
+#ifdef GOCC_DEBUG
+    /* before unlockf can run (after the switch): no waker sees g earlier */
+    atomic_store(&g->dbg_waiting, 1);
+#endif
     gocc_m *m = g->m;
     m->after_fn = unlockf;
     m->after_arg = arg;
@@ -286,6 +290,13 @@ static inline void g_prefetch(gocc_g *g) {
 }
 
 void g_ready(gocc_g *g, bool next) {
+#ifdef GOCC_DEBUG
+    /* only a waiting goroutine may be readied, and only once: a second
+     * ready would run it on two threads at once */
+    if (g->kind == G_FOREIGN ? load_acq(&g->park_word) != 1
+                             : atomic_exchange(&g->dbg_waiting, 0) != 1)
+        gocc_throw("bad g->status in ready");
+#endif
     if (g->kind == G_FOREIGN) {
         /* The waker, not the woken thread, leaves foreign_parked: between
          * the wake and the thread running again the deadlock check must

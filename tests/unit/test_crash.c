@@ -23,6 +23,10 @@
  *   - using a freed channel (every operation, select, a second free) is
  *     "fatal error: use of freed channel", exit 2 (tests/progs/chan_misuse.c),
  *     and a pointer that is not a channel "use of invalid channel";
+ *   - in a Debug build, the runtime's invariant checks: a goroutine readied
+ *     that is not waiting is "fatal error: bad g->status in ready", a free
+ *     lock released "fatal error: unlock of unlocked lock"
+ *     (tests/progs/debug_checks.c; skipped with NDEBUG);
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -378,6 +382,34 @@ static void test_use_of_freed_channel(void **s) {
     free(r);
 }
 
+/* ------------------------------------------------ internal invariants */
+
+/* In a Debug build (no NDEBUG: tests/run-all's "debug" configuration) the
+ * runtime's invariant checks stop a broken runtime with Go's messages
+ * (tests/progs/debug_checks.c breaks each invariant on purpose). */
+static void test_debug_invariant_checks(void **s) {
+    (void)s;
+#ifdef NDEBUG
+    print_message("skipped: the invariant checks are compiled out (NDEBUG)\n");
+    skip();
+#else
+    static const char *const cases[][2] = {
+        {"ready_running", "fatal error: bad g->status in ready\n"},
+        {"ready_foreign", "fatal error: bad g->status in ready\n"},
+        {"unlock_unlocked", "fatal error: unlock of unlocked lock\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        child_result *r = run_case(PROG("debug_checks"), cases[i][0], "2", 20);
+        if (r->status != 2 || strcmp(r->err, cases[i][1]))
+            print_message("case %s\n", cases[i][0]);
+        expect_exit(r, 2);
+        assert_string_equal(r->out, "broken\n");
+        assert_string_equal(r->err, cases[i][1]);
+        free(r);
+    }
+#endif
+}
+
 int main(void) {
     if (getenv("GOCC_TEST_SKIP"))   /* debugging aid: cmocka skip pattern */
         cmocka_set_skip_filter(getenv("GOCC_TEST_SKIP"));
@@ -405,6 +437,7 @@ int main(void) {
         cmocka_unit_test(test_main_return_status),
         cmocka_unit_test(test_exit_from_goroutine),
         cmocka_unit_test(test_use_of_freed_channel),
+        cmocka_unit_test(test_debug_invariant_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
