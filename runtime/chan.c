@@ -413,6 +413,8 @@ static size_t chan_bytes(const gocc_hchan *c) {
     return (size_t)(c->buf - (const char *)c) + c->dataqsiz * c->elemsize;
 }
 
+/* Poison c (no waiter left on it, its timer and watch gone) and queue it;
+ * free the oldest entries beyond QUAR_N or QUAR_BYTES, outside the lock. */
 void quarantine_put(gocc_hchan *c) {
     c->magic = CHAN_DEAD;
     size_t size = chan_bytes(c);

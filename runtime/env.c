@@ -63,6 +63,9 @@ static void quote(const char *s, char *buf, size_t n) {
     buf[j] = 0;
 }
 
+/* The value of name in [lo, hi], or dflt (unset, empty, or with
+ * ENV_ZERO_DEFAULT "0"); otherwise report it and exit 2, or with ENV_WARN
+ * report it and return dflt (contract in internal.h). */
 uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
                   int flags) {
     const char *s = getenv(name);
