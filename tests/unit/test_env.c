@@ -142,7 +142,7 @@ static void test_maxthreads(void **s) {
                  "from 1 to 1000000\n");
     expect_ok("GOCC_MAXTHREADS", "");
     expect_ok("GOCC_MAXTHREADS", "1000000");
-    expect_ok("GOCC_MAXTHREADS", "100");
+    expect_ok("GOCC_MAXTHREADS", "1100");   /* enough for 1024 workers */
 }
 
 static void test_stacksize(void **s) {
