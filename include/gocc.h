@@ -170,8 +170,12 @@ typedef struct gocc_hchan gocc_hchan;
 #define gocc_cap(ch) gocc_chan_cap_(gocc_chan_ptr_(ch))
 
 /* gocc_chan_free(ch): release a channel.  The nil channel is ignored; a
- * channel on which a goroutine is blocked panics.  Using a freed channel is
- * undefined (debug builds of the runtime panic "use of freed channel"). */
+ * channel on which a goroutine is blocked panics.  Using a freed channel
+ * (any operation, select, or freeing it again) is an error; the runtime
+ * catches it soon after the free, in every build, as "fatal error: use of
+ * freed channel" (exit status 2): a freed channel's memory is kept,
+ * poisoned, for the last 64 frees (docs/runtime.md).  Past that, the
+ * memory may be reused and the error go unnoticed. */
 #define gocc_chan_free(ch) gocc_chan_free_(gocc_chan_ptr_(ch))
 
 /* gocc_after(ms): a new channel of int64_t, capacity 1, that receives the

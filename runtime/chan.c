@@ -69,14 +69,10 @@ gocc_waiter *waitq_dequeue(gocc_waitq *q) {
 
 void chan_unlock_cb(void *c) { lock_release(&((gocc_hchan *)c)->lock); }
 
-void chan_check(gocc_hchan *c) {
-#ifndef NDEBUG
-    if (GOCC_UNLIKELY(c->magic != CHAN_MAGIC))
-        gocc_panic(c->magic == CHAN_DEAD ? "use of freed channel"
-                                         : "use of invalid channel");
-#else
-    (void)c;
-#endif
+/* The slow half of chan_check: c's header does not say "live channel". */
+_Noreturn void chan_bad(const gocc_hchan *c) {
+    gocc_throw(c->magic == CHAN_DEAD ? "use of freed channel"
+                                     : "use of invalid channel");
 }
 
 static inline void *chan_slot(gocc_hchan *c, size_t i) {
@@ -388,8 +384,69 @@ void gocc_chan_free_(gocc_hchan *c) {
         gocc_yield();   /* the selecting goroutine is runnable: let it finish */
     }
     free(c->timer);
+    c->timer = NULL;
+    quarantine_put(c);
+}
+
+/* ------------------------------------------------------------- quarantine */
+
+/* Freed channels wait here, poisoned (magic CHAN_DEAD), before their memory
+ * goes back to malloc: until then a use after free or a second free finds
+ * CHAN_DEAD and is "fatal error: use of freed channel" (chan_check), not a
+ * spin on a lock word malloc has overwritten, nor an operation on whatever
+ * channel reuses the memory.  At most QUAR_N channels and QUAR_BYTES bytes
+ * wait; a channel larger than QUAR_BIG goes back at once (its header is
+ * then overwritten by malloc's bookkeeping, mostly caught as "use of
+ * invalid channel", or unmapped).  docs/runtime.md, "Channels and select". */
+enum { QUAR_N = 64, QUAR_BYTES = 1 << 20, QUAR_BIG = 64 << 10 };
+
+static struct {
+    gocc_lock_t lock;           /* a leaf: taken with no other lock held */
+    gocc_hchan *ring[QUAR_N];   /* oldest at head */
+    size_t bytes[QUAR_N];
+    int head, n;
+    size_t total;
+} quar;
+
+/* The bytes of c's allocation (header rounded as make rounds it, buffer). */
+static size_t chan_bytes(const gocc_hchan *c) {
+    return (size_t)(c->buf - (const char *)c) + c->dataqsiz * c->elemsize;
+}
+
+/* Poison c (no waiter left on it, its timer and watch gone) and queue it;
+ * free the oldest entries beyond QUAR_N or QUAR_BYTES, outside the lock. */
+void quarantine_put(gocc_hchan *c) {
     c->magic = CHAN_DEAD;
-    free(c);
+    size_t size = chan_bytes(c);
+    if (size > QUAR_BIG) {
+        free(c);
+        return;
+    }
+    gocc_hchan *evict[QUAR_N];
+    int ne = 0;
+    lock_acquire(&quar.lock);
+    while (quar.n > 0 && (quar.n == QUAR_N || quar.total + size > QUAR_BYTES)) {
+        evict[ne++] = quar.ring[quar.head];
+        quar.total -= quar.bytes[quar.head];
+        quar.head = (quar.head + 1) % QUAR_N;
+        quar.n--;
+    }
+    int i = (quar.head + quar.n) % QUAR_N;
+    quar.ring[i] = c;
+    quar.bytes[i] = size;
+    quar.total += size;
+    quar.n++;
+    lock_release(&quar.lock);
+    while (ne > 0)
+        free(evict[--ne]);
+}
+
+/* Around fork: hold the quarantine's lock so no other thread is inside. */
+void quarantine_atfork(int phase) {
+    if (phase == FORK_PREPARE)
+        lock_acquire(&quar.lock);
+    else
+        lock_release(&quar.lock);
 }
 
 /* ------------------------------------------------------------------- after */

@@ -51,6 +51,18 @@ _Static_assert(__builtin_types_compatible_p(gocc_int64, int64_t) &&
  * and left global in libgocc.a (docs/runtime.md, "Linking"). */
 #define GOCC_LIBC_HOOK __attribute__((visibility("default")))
 
+/* GOCC_DEBUG: the runtime's internal invariant checks, Go's throws on its
+ * own corruption (a goroutine readied that is not waiting, a lock released
+ * that is not held), each "fatal error: <message>", exit 2.  On in builds
+ * without NDEBUG (CMake's Debug: tests/run-all's debug configuration);
+ * release builds keep only the checks of the user's misuse (chan_check).
+ * docs/runtime.md, "Invariant checks". */
+#ifndef NDEBUG
+#define GOCC_DEBUG 1
+#endif
+
+_Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
+
 /* Relaxed/acquire/release helpers on plain fields shared between threads.
  * The public structs (gocc_mutex...) hold plain integers so that the header
  * needs no <stdatomic.h>; these cast them. */
@@ -74,7 +86,13 @@ static inline void lock_acquire(gocc_lock_t *l) {
         return;
     lock_acquire_slow(l);
 }
-static inline void lock_release(gocc_lock_t *l) { store_rel(&l->v, 0); }
+static inline void lock_release(gocc_lock_t *l) {
+#ifdef GOCC_DEBUG
+    if (GOCC_UNLIKELY(load_relaxed(&l->v) == 0))
+        gocc_throw("unlock of unlocked lock");
+#endif
+    store_rel(&l->v, 0);
+}
 void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns);
 void futex_wake(uint32_t *addr, int n);
 
@@ -124,6 +142,9 @@ typedef struct gocc_g {
     size_t guard_len;           /* bytes of PROT_NONE below stack_lo that
                                  * the SIGSEGV handler reports as an
                                  * overflow (a slab unit: the slab's) */
+    /* GOCC_DEBUG: 1 from g_park until g_ready (a goroutine's status:
+     * waiting or not; a foreign G has park_word) */
+    _Atomic uint32_t dbg_waiting;
 } gocc_g;
 
 /* ---------------------------------------------------------------- waiters */
@@ -358,6 +379,10 @@ gocc_g *stack_alloc_g(gocc_m *m);
  * committed as it is touched.  Called once, by gocc_main. */
 gocc_g *stack_alloc_main(void);
 void stack_free_g(gocc_m *m, gocc_g *g);
+/* GOCC_STACKSIZE's range, bytes */
+#define STACK_MIN ((uint64_t)16 << 10)
+#define STACK_MAX ((uint64_t)1 << 30)
+void stack_env(void);   /* read GOCC_STACKSIZE (exit 2 if invalid) */
 void stack_init(void);
 void stack_thread_init(gocc_m *m);
 /* Abort with "stack overflow" if g's overflow canary is damaged or its
@@ -414,7 +439,18 @@ struct gocc_hchan {
 #define CHAN_MAGIC 0x63686e6bu
 #define CHAN_DEAD 0xdeadc4a1u
 
-void chan_check(gocc_hchan *c);
+__attribute__((cold, noinline)) _Noreturn void chan_bad(const gocc_hchan *c);
+/* On entry to every channel operation (c non-NULL), in every build: a
+ * freed channel (still in the quarantine) is "fatal error: use of freed
+ * channel", a header that is not a channel's "use of invalid channel".
+ * One load and a predicted branch on a line the operation touches. */
+static inline void chan_check(const gocc_hchan *c) {
+    if (GOCC_UNLIKELY(c->magic != CHAN_MAGIC))
+        chan_bad(c);
+}
+/* Poison a freed channel and keep it a while before free() (chan.c). */
+void quarantine_put(gocc_hchan *c);
+void quarantine_atfork(int phase);
 void chan_unlock_cb(void *c);
 /* Transfers; c->lock held, w already dequeued.  The caller readies w->g
  * after unlocking. */
@@ -426,9 +462,21 @@ void chan_buf_take(gocc_hchan *c, void *elem);
  * nothing): the timer and poller deliveries.  True if it was taken. */
 bool chan_offer(gocc_hchan *c, const void *elem);
 
+/* ----------------------------------------------------------------- env.c */
+
+enum {
+    ENV_WARN = 1,          /* invalid: a warning and the default, not exit 2 */
+    ENV_ZERO_DEFAULT = 2,  /* "0" means the default, silently */
+};
+/* The environment variable name as a decimal integer in [lo, hi]; dflt if
+ * it is unset or empty.  Any other value prints "gocc: invalid NAME="v":
+ * want an integer from lo to hi" on stderr and exits 2 (with ENV_WARN:
+ * adds "; using the default, d" and returns dflt). */
+uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
+                  int flags);
+
 /* --------------------------------------------------------------- panic.c */
 
-_Noreturn void gocc_throw(const char *msg);   /* "fatal error: msg", exit 2 */
 _Noreturn void gocc_fatal_stack_overflow(int64_t goid);
 
 /* ------------------------------------------------------------- sanitizers */

@@ -262,6 +262,10 @@ void g_park(void (*unlockf)(void *), void *arg) {
             futex_wait(&fg->park_word, 1, -1);
         return;   /* the waker took us off foreign_parked */
     }
+#ifdef GOCC_DEBUG
+    /* before unlockf can run (after the switch): no waker sees g earlier */
+    atomic_store(&g->dbg_waiting, 1);
+#endif
     gocc_m *m = g->m;
     m->after_fn = unlockf;
     m->after_arg = arg;
@@ -286,6 +290,13 @@ static inline void g_prefetch(gocc_g *g) {
 }
 
 void g_ready(gocc_g *g, bool next) {
+#ifdef GOCC_DEBUG
+    /* only a waiting goroutine may be readied, and only once: a second
+     * ready would run it on two threads at once */
+    if (g->kind == G_FOREIGN ? load_acq(&g->park_word) != 1
+                             : atomic_exchange(&g->dbg_waiting, 0) != 1)
+        gocc_throw("bad g->status in ready");
+#endif
     if (g->kind == G_FOREIGN) {
         /* The waker, not the woken thread, leaves foreign_parked: between
          * the wake and the thread running again the deadlock check must
@@ -1062,20 +1073,6 @@ static void m_spawn(bool spinning) {
         gocc_throw("cannot create worker thread");
 }
 
-static size_t env_size(const char *name, size_t dflt) {
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return dflt;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || v == 0) {
-        fprintf(stderr, "gocc: ignoring %s=%s (not a positive integer)\n",
-                name, s);
-        return dflt;
-    }
-    return (size_t)v;
-}
-
 static bool main_as_worker;
 
 /* ------------------------------------------------------------------ fork */
@@ -1086,9 +1083,11 @@ static void fork_prepare(void) {
     timers_atfork(FORK_PREPARE);
     lock_acquire(&sched.lock);
     stack_atfork(FORK_PREPARE);
+    quarantine_atfork(FORK_PREPARE);
 }
 
 static void fork_parent(void) {
+    quarantine_atfork(FORK_PARENT);
     stack_atfork(FORK_PARENT);
     lock_release(&sched.lock);
     timers_atfork(FORK_PARENT);
@@ -1131,6 +1130,7 @@ static void fork_child(void) {
         atomic_store(&sched.nidle, 1);
     }
     netpoll_atfork(FORK_CHILD);
+    quarantine_atfork(FORK_CHILD);
     stack_atfork(FORK_CHILD);
     lock_release(&sched.lock);
     timers_atfork(FORK_CHILD);
@@ -1142,12 +1142,20 @@ static void start(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
         ncpu = CPU_COUNT(&set);
-    sched.nm = (int)env_size("GOCC_MAXPROCS", ncpu > 0 ? (size_t)ncpu : 1);
-    if (sched.nm > 1024)
-        sched.nm = 1024;
+    /* as Go's GOMAXPROCS: 0 or an invalid value gives the default (with a
+     * warning for the invalid one); the limit is 1024 */
+    if (ncpu < 1)
+        ncpu = 1;
+    if (ncpu > 1024)
+        ncpu = 1024;
+    sched.nm = (int)env_uint("GOCC_MAXPROCS", 1, 1024, (uint64_t)ncpu,
+                             ENV_WARN | ENV_ZERO_DEFAULT);
+    /* read before anything starts: a bad value exits here, before main */
+    uint64_t maxt = env_uint("GOCC_MAXTHREADS", 1, 1000000, 10000, 0);
+    stack_env();
     const char *seed = getenv("GOCC_SEED");
     if (seed && *seed) {
-        sched.seed = strtoull(seed, NULL, 10);
+        sched.seed = env_uint("GOCC_SEED", 0, UINT64_MAX, 0, 0);
         /* a repeatable run: sysmon leaves computations alone */
         sched.repeatable = sched.nm == 1;
     }
@@ -1155,9 +1163,6 @@ static void start(void) {
         sched.seed = (uint64_t)nanotime() ^ ((uint64_t)getpid() << 32);
     atomic_store(&sched.next_goid, 1);
     /* Go's default limit; Ms plus sysmon, and at least enough for them */
-    size_t maxt = env_size("GOCC_MAXTHREADS", 10000);
-    if (maxt > 1000000)
-        maxt = 1000000;
     sched.maxthreads = (int)maxt;
     if (sched.maxthreads < sched.nm + 1)
         gocc_throw("thread exhaustion");

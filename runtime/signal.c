@@ -244,6 +244,7 @@ int gocc_signal_notify_(gocc_hchan *c, int signo, ...) {
         gocc_errno_set(EINVAL);
         return -1;
     }
+    chan_check(c);
     int sigs[MAXSIG + 2], n = 0;
     va_list ap;
     va_start(ap, signo);

@@ -144,21 +144,18 @@ static size_t g_size(void) {
     return (sizeof(gocc_g) + 8 + 63) & ~(size_t)63;
 }
 
+/* GOCC_STACKSIZE: bytes, from 16 KiB to 1 GiB (Go's largest goroutine
+ * stack on 64-bit systems); anything else exits 2 (env.c).  Called by
+ * start() before stack_init, with the other settings. */
+void stack_env(void) {
+    pool.stacksize = (size_t)env_uint("GOCC_STACKSIZE", STACK_MIN, STACK_MAX,
+                                      64 * 1024, 0);
+}
+
 void stack_init(void) {
     pool.page = (size_t)sysconf(_SC_PAGESIZE);
     pool.guard = GUARD_PAGES * pool.page;
-    const char *s = getenv("GOCC_STACKSIZE");
-    size_t size = 64 * 1024;
-    if (s && *s) {
-        char *end;
-        unsigned long long v = strtoull(s, &end, 10);
-        if (*end || v < 16 * 1024)
-            fprintf(stderr, "gocc: ignoring GOCC_STACKSIZE=%s (need bytes, "
-                            "at least 16384)\n", s);
-        else
-            size = (size_t)v;
-    }
-    pool.stacksize = size;
+    size_t size = pool.stacksize;
     pool.unit = (size + g_size() + pool.page - 1) & ~(pool.page - 1);
     long maps = 65530;
     FILE *f = fopen("/proc/sys/vm/max_map_count", "r");

@@ -20,6 +20,13 @@
  *     when unlimited), or GOCC_STACKSIZE if larger; running off it is
  *     reported as an overflow of goroutine 1; other goroutines keep 64 KiB
  *     (tests/progs/main_stack.c);
+ *   - using a freed channel (every operation, select, a second free) is
+ *     "fatal error: use of freed channel", exit 2 (tests/progs/chan_misuse.c),
+ *     and a pointer that is not a channel "use of invalid channel";
+ *   - in a Debug build, the runtime's invariant checks: a goroutine readied
+ *     that is not waiting is "fatal error: bad g->status in ready", a free
+ *     lock released "fatal error: unlock of unlocked lock"
+ *     (tests/progs/debug_checks.c; skipped with NDEBUG);
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -343,6 +350,69 @@ static void test_exit_from_goroutine(void **s) {
     free(r);
 }
 
+/* ------------------------------------------------------ freed channels */
+
+/* Every use of a freed channel, and a second free, is "fatal error: use
+ * of freed channel", exit 2, in every build (once a release build spun on
+ * the lock word malloc had overwritten, at 100% CPU, for ever): the case
+ * printed "freed" and never "not caught". */
+static void test_use_of_freed_channel(void **s) {
+    (void)s;
+    static const char *const modes[] = {
+        "double_free", "send", "recv", "recv_ok", "trysend", "tryrecv",
+        "close", "len", "cap", "select_recv", "select_send",
+        "select_default", "after", "reused", "goroutine", "signal_notify",
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        /* one worker, but "goroutine" (the use on another goroutine) on
+         * two as well */
+        for (int procs = 1; procs <= (strcmp(modes[i], "goroutine") ? 1 : 2);
+             procs++) {
+            child_result *r = run_case(PROG("chan_misuse"), modes[i],
+                                       procs == 1 ? "1" : "2", 20);
+            if (r->status != 2 || strcmp(r->out, "freed\n"))
+                print_message("case %s, GOCC_MAXPROCS=%d\n", modes[i], procs);
+            expect_exit(r, 2);
+            assert_string_equal(r->out, "freed\n");
+            assert_string_equal(r->err, "fatal error: use of freed channel\n");
+            free(r);
+        }
+    }
+    /* a pointer that was never a channel */
+    child_result *r = run_case(PROG("chan_misuse"), "invalid", "1", 20);
+    expect_exit(r, 2);
+    assert_string_equal(r->err, "fatal error: use of invalid channel\n");
+    free(r);
+}
+
+/* ------------------------------------------------ internal invariants */
+
+/* In a Debug build (no NDEBUG: tests/run-all's "debug" configuration) the
+ * runtime's invariant checks stop a broken runtime with Go's messages
+ * (tests/progs/debug_checks.c breaks each invariant on purpose). */
+static void test_debug_invariant_checks(void **s) {
+    (void)s;
+#ifdef NDEBUG
+    print_message("skipped: the invariant checks are compiled out (NDEBUG)\n");
+    skip();
+#else
+    static const char *const cases[][2] = {
+        {"ready_running", "fatal error: bad g->status in ready\n"},
+        {"ready_foreign", "fatal error: bad g->status in ready\n"},
+        {"unlock_unlocked", "fatal error: unlock of unlocked lock\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        child_result *r = run_case(PROG("debug_checks"), cases[i][0], "2", 20);
+        if (r->status != 2 || strcmp(r->err, cases[i][1]))
+            print_message("case %s\n", cases[i][0]);
+        expect_exit(r, 2);
+        assert_string_equal(r->out, "broken\n");
+        assert_string_equal(r->err, cases[i][1]);
+        free(r);
+    }
+#endif
+}
+
 int main(void) {
     if (getenv("GOCC_TEST_SKIP"))   /* debugging aid: cmocka skip pattern */
         cmocka_set_skip_filter(getenv("GOCC_TEST_SKIP"));
@@ -369,6 +439,8 @@ int main(void) {
         cmocka_unit_test(test_goroutine_stack_default),
         cmocka_unit_test(test_main_return_status),
         cmocka_unit_test(test_exit_from_goroutine),
+        cmocka_unit_test(test_use_of_freed_channel),
+        cmocka_unit_test(test_debug_invariant_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

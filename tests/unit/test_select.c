@@ -9,7 +9,8 @@
  * one channel; the losing cases of a select that fired are dequeued (a
  * later send is not swallowed by a finished select); GOCC_CASE_RELEASE with
  * gocc_after (timeouts, and release when another case wins); more than 16
- * cases (the runtime's heap-allocated path); selects made by a plain
+ * cases (the runtime's heap-allocated path); 100,000 cases (the lock
+ * order's heapsort), two such selects at once; selects made by a plain
  * thread, including the test's main thread.
  *
  * As in test_chan.c, most checks are bodies run both inside a goroutine and
@@ -682,6 +683,128 @@ static void more_than_16_cases_uniform(void) {
 }
 TEST_BOTH(more_than_16_cases_uniform)
 
+/* ------------------------------------------------ 100,000 cases */
+
+/* Selects of 100,000 cases (the lock order is sorted in O(n log n), as
+ * Go's heapsort: insertion sort took 1.5 s a select there).  Channels are
+ * made in an order unlike their addresses' only by chance, so the cases
+ * are also listed in a scrambled order. */
+enum { HUGE = 100000, HCHANS = HUGE / 2 };
+
+/* A permutation of 0..n-1 from a fixed LCG (reproducible). */
+static int *scrambled(int n) {
+    int *p = malloc((size_t)n * sizeof *p);
+    if (!p)
+        return NULL;
+    uint64_t x = 12345;
+    for (int i = 0; i < n; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        int j = (int)((x >> 33) % (uint64_t)(i + 1));
+        p[i] = p[j];
+        p[j] = i;
+    }
+    return p;
+}
+
+typedef struct huge_sel {
+    gocc_select_case *cs;
+    int chosen, value;
+    atomic_int *done;
+} huge_sel;
+
+static void huge_select(void *p) {
+    huge_sel *h = p;
+    h->chosen = gocc_select(h->cs, HUGE, false);
+    atomic_fetch_add(h->done, 1);
+}
+
+static void select_with_100000_cases(void) {
+    ichan *c = malloc(HUGE * sizeof *c);
+    int *vals = malloc(HUGE * sizeof *vals);
+    int *perm = scrambled(HUGE);
+    gocc_select_case *cs = malloc(HUGE * sizeof *cs);
+    gocc_select_case *cs2 = malloc(HUGE * sizeof *cs2);
+    REQUIRE(c && vals && perm && cs && cs2);
+
+    /* 1. buffered channels, one ready receive among 100,000 cases; then
+     *    none (the default); then a send case, all others full */
+    for (int i = 0; i < HUGE; i++)
+        c[i] = gocc_make(int, 1);
+    for (int i = 0; i < HUGE; i++) {
+        vals[i] = -1;
+        cs[i] = gocc_case_recv(c[perm[i]], &vals[i]);
+    }
+    gocc_send(c[perm[77777]], 7);
+    CHECK_EQ(gocc_select(cs, HUGE, false), 77777);
+    CHECK_EQ(vals[77777], 7);
+    CHECK(cs[77777].ok);
+    CHECK_EQ(gocc_select(cs, HUGE, true), -1);
+    int one = 1;
+    for (int i = 0; i < HUGE; i++)
+        if (i != 4242)
+            gocc_send(c[i], i);
+    for (int i = 0; i < HUGE; i++)
+        cs[i] = gocc_case_send(c[perm[i]], &one);
+    int k = gocc_select(cs, HUGE, false);
+    CHECK_EQ(k >= 0 && k < HUGE ? perm[k] : -1, 4242);
+    for (int i = 0; i < HUGE; i++)
+        gocc_chan_free(c[i]);
+
+    /* 2. unbuffered, blocking: a goroutine sends on one channel; every
+     *    losing waiter is dequeued afterwards (no send finds a receiver) */
+    for (int i = 0; i < HUGE; i++)
+        c[i] = gocc_make(int, 0);
+    for (int i = 0; i < HUGE; i++) {
+        vals[i] = -1;
+        cs[i] = gocc_case_recv(c[perm[i]], &vals[i]);
+    }
+    atomic_int before = 0, after = 0;
+    send_job j = {c[perm[31337]], 424242, 0, &before, &after};
+    gocc_go(send_one, &j);
+    CHECK_EQ(gocc_select(cs, HUGE, false), 31337);
+    CHECK_EQ(vals[31337], 424242);
+    wait_count(&after, 1);
+    for (int i = 0; i < HUGE; i++) {
+        int v = 0;
+        CHECK(!gocc_try_send(c[i], &v));
+    }
+
+    /* 3. two selects at once over the same 50,000 channels, each channel
+     *    in two cases, listed in opposite orders (each locks them all, in
+     *    address order, or the two would deadlock); two sends wake one
+     *    select each */
+    for (int i = 0; i < HUGE; i++) {
+        ichan ch = c[perm[i] % HCHANS];
+        cs[i] = gocc_case_recv(ch, &vals[0]);
+        cs2[HUGE - 1 - i] = gocc_case_recv(ch, &vals[1]);
+    }
+    atomic_int done = 0;
+    huge_sel a = {cs, -1, 0, &done}, b = {cs2, -1, 0, &done};
+    gocc_go(huge_select, &a);
+    gocc_go(huge_select, &b);
+    gocc_send(c[123], 1);
+    gocc_send(c[45678], 2);
+    wait_count(&done, 2);
+    REQUIRE(a.chosen >= 0 && a.chosen < HUGE && b.chosen >= 0 &&
+            b.chosen < HUGE);
+    gocc_hchan *ca = cs[a.chosen].chan, *cb = cs2[b.chosen].chan;
+    gocc_hchan *c1 = gocc_chan_ptr_(c[123]), *c2 = gocc_chan_ptr_(c[45678]);
+    CHECK((ca == c1 && cb == c2) || (ca == c2 && cb == c1));
+    CHECK_EQ(vals[0] + vals[1], 3);
+    CHECK(vals[0] != vals[1]);
+    for (int i = 0; i < HUGE; i++) {
+        int v = 0;
+        CHECK(!gocc_try_send(c[i], &v));
+        gocc_chan_free(c[i]);
+    }
+    free(c);
+    free(vals);
+    free(perm);
+    free(cs);
+    free(cs2);
+}
+TEST_IN_GOROUTINE(select_with_100000_cases)
+
 /* ------------------------------------------- blocking forever, main thread */
 
 typedef struct forever_job {
@@ -827,6 +950,7 @@ int main(void) {
         BOTH(more_than_16_cases_blocking),
         BOTH(more_than_16_cases_uniform),
         cmocka_unit_test(test_empty_select_blocks_forever_in_goroutine),
+        cmocka_unit_test(test_select_with_100000_cases_in_goroutine),
         cmocka_unit_test(test_select_on_main_thread),
         cmocka_unit_test(test_send_case_on_closed_channel_panics),
         cmocka_unit_test(test_send_case_with_default_on_closed_channel_panics),
