@@ -1072,23 +1072,29 @@ static char *print_type_name(text *T, int a, int b) {
     return add_pointers(s, nptr);
 }
 
+/* The value of a decimal literal token (no suffix, no leading 0), or -1. */
+static long long decimal(const text *T, int i) {
+    const token *t = &T->u->toks[i];
+    const char *p = T->u->src + t->off;
+    if (t->kind != TOK_NUMBER || (p[0] == '0' && t->len > 1))
+        return -1;
+    long long n = 0;
+    for (uint32_t k = 0; k < t->len; k++) {
+        if (p[k] < '0' || p[k] > '9' || n > 1LL << 40)
+            return -1;
+        n = n * 10 + (p[k] - '0');
+    }
+    return n;
+}
+
 /* The value of an array size: a decimal literal, or an enumerator of a
  * file-scope enum whose initializers are decimal literals.  -1: unsure. */
 static long long array_size(text *T, int lb) {
     int v = tok_next(T->u, lb);
     if (tok_next(T->u, v) != T->u->match[lb])
         return -1;
-    const token *t = &T->u->toks[v];
-    const char *p = T->u->src + t->off;
-    if (t->kind == TOK_NUMBER) {
-        long long n = 0;
-        for (uint32_t k = 0; k < t->len; k++) {
-            if (p[k] < '0' || p[k] > '9' || (k == 0 && p[k] == '0' && t->len > 1) || n > 1LL << 40)
-                return -1;
-            n = n * 10 + (p[k] - '0');
-        }
-        return n;
-    }
+    if (T->u->toks[v].kind == TOK_NUMBER)
+        return decimal(T, v);
     if (!is_ident(T, v) || is_macro(T, v))
         return -1;
     for (int p = T->prev_same[v]; p >= 0; p = T->prev_same[p])
@@ -1110,16 +1116,8 @@ static long long array_size(text *T, int lb) {
             long long val = next;
             if (is_tok(T, e, "=")) {
                 int num = tok_next(T->u, e);
-                const token *nt = &T->u->toks[num];
-                const char *np = T->u->src + nt->off;
-                if (nt->kind != TOK_NUMBER)
+                if ((val = decimal(T, num)) < 0)
                     return -1;
-                val = 0;
-                for (uint32_t q = 0; q < nt->len; q++) {
-                    if (np[q] < '0' || np[q] > '9' || (q == 0 && np[q] == '0' && nt->len > 1) || val > 1LL << 40)
-                        return -1;
-                    val = val * 10 + (np[q] - '0');
-                }
                 e = tok_next(T->u, num);
             }
             if (same_name(T, k, v))
