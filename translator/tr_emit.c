@@ -286,12 +286,10 @@ static void emit_func_post(emitter *e, int fi);
  * (`#ifdef X` / `static` / `#endif` before the name, or SQLite's
  * `#if ...` / `int main(...) {` / `#else` / `int wmain(...) {` / `#endif`):
  * then before the `#if` of the outermost of those, so that it is compiled
- * whichever branch is. */
+ * whichever branch is.  conds: the file's #if and #endif lines in order;
+ * open: scratch for nconds entries. */
 static int pre_point(const tr_unit *u, const func *f, const int *conds,
-                     int nconds) {
-    int *open = malloc(((size_t)nconds + 1) * sizeof *open);
-    if (!open)
-        return f->start;
+                     int nconds, int *open) {
     int nopen = 0, k = 0;
     for (; k < nconds && conds[k] < f->start; k++) {
         if (pp_cond_of(u, conds[k]) == PP_IF)
@@ -306,9 +304,7 @@ static int pre_point(const tr_unit *u, const func *f, const int *conds,
         else if (--depth < -closed)
             closed = -depth;
     }
-    int at = closed > 0 ? open[nopen - closed] : f->start;
-    free(open);
-    return at;
+    return closed > 0 ? open[nopen - closed] : f->start;
 }
 
 /* Emit tokens [a, b], lowering every site that starts and ends inside. */
@@ -1182,17 +1178,19 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
     int *conds = malloc(n * sizeof *conds);
+    int *open = malloc(n * sizeof *open);   /* pre_point's stack */
     int nconds = 0;
     for (int i = 0; conds && i < u->ntoks; i++)
         if (u->toks[i].kind == TOK_PP &&
             (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF))
             conds[nconds++] = i;
     for (int f = 0; f < u->nfuncs; f++) {
-        e.func_start[conds ? pre_point(u, &u->funcs[f], conds, nconds)
-                           : u->funcs[f].start] = f;
+        e.func_start[conds && open ? pre_point(u, &u->funcs[f], conds, nconds, open)
+                                   : u->funcs[f].start] = f;
         e.func_end[u->funcs[f].rbrace] = f;
     }
     free(conds);
+    free(open);
     /* each function's go sites, in site order (a counting sort) */
     e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
     e.go_list = malloc(((size_t)u->nsites + 1) * sizeof *e.go_list);
