@@ -91,7 +91,6 @@ typedef struct tdecl {
     bool array, func;    /* `[` or `(` after the name */
     bool storage;        /* static or extern */
     bool quals;          /* const or volatile among the specifiers */
-    bool in_func;        /* block scope or a parameter */
 } tdecl;
 
 enum { UNSURE = -1, DONE = -2 };
@@ -338,7 +337,6 @@ static int parse_declarators(text *T, int i, const tdecl *spec, int n, int t,
                              tdecl *found, bool param, bool local) {
     for (;;) {
         tdecl d = *spec;
-        d.in_func = local;
         d.name = -1;
         d.nptr = 0;
         d.array = d.func = false;
@@ -400,7 +398,6 @@ static int parse_declarators(text *T, int i, const tdecl *spec, int n, int t,
             /* t names a parameter of a declarator (`int (*fp)(int x)`,
              * `int f(int x);`): no use of a variable */
             found->name = t;
-            found->in_func = true;
             found->array = true;           /* never printed */
         }
         if (!is_tok(T, i, "=") && !is_tok(T, i, ",") && !is_tok(T, i, ";") &&
@@ -541,7 +538,6 @@ static int simple_decl(text *T, range r, int n, tdecl *found) {
     int j = parse_spec(T, r.a, &d, true);
     if (j < 0)
         return UNSURE;
-    d.in_func = true;
     while (is_tok(T, j, "*")) {
         d.nptr++;
         j = tok_next(T->u, j);
@@ -574,7 +570,7 @@ static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
 
 /* A `for`: the init clause's declarations are visible in the header and
  * the statement it controls only. */
-static int scan_for(text *T, int i, int end, int n, int t, tdecl *found) {
+static int scan_for(text *T, int i, int n, int t, tdecl *found) {
     int lp = tok_next(T->u, i);
     if (!is_tok(T, lp, "("))
         return UNSURE;
@@ -617,7 +613,6 @@ static int scan_for(text *T, int i, int end, int n, int t, tdecl *found) {
         return DONE;
     }
     return tok_next(T->u, last);
-    (void)end;
 }
 
 /* One block item at i.  Returns the next item's token, DONE or UNSURE. */
@@ -647,7 +642,7 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         return tok_next(u, u->match[lp]);
     }
     if (is_tok(T, i, "for"))
-        return scan_for(T, i, end, n, t, found);
+        return scan_for(T, i, n, t, found);
     if (is_tok(T, i, "do") || is_tok(T, i, "else"))
         return tok_next(u, i);
     if (is_tok(T, i, "case")) {
@@ -813,8 +808,7 @@ static int parse_params(text *T, int lp, int n, tdecl *found, tdecl *out,
                 d.nptr++;
             }
         }
-        d.in_func = true;
-        if (out) {
+            if (out) {
             if (count >= maxp)
                 return UNSURE;
             out[count] = d;
@@ -983,7 +977,6 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
             int j = tok_next(T->u, i);
             if (named >= 0 || !is_ident(T, j) || is_tok(T, tok_next(T->u, j), "{"))
                 goto unsure;               /* unnamed, or defined here */
-            sb_printf(&sb, "%s", "");
             put_tok(T, &sb, i);
             sb_puts(&sb, " ");
             put_tok(T, &sb, j);
@@ -1131,13 +1124,13 @@ static long long array_size(text *T, int lb) {
     return -1;
 }
 
-static char *decl_type(text *T, const tdecl *d, bool *chan, bool for_chan);
+static char *decl_type(text *T, const tdecl *d, bool *chan);
 
 /* A parameter's type as a function type has it: top-level const dropped
  * (tr_sema.c's param_type does the same for the struct members). */
 static char *param_text(text *T, const tdecl *p) {
     bool c;
-    char *t = decl_type(T, p, &c, false);
+    char *t = decl_type(T, p, &c);
     if (t && p->quals && p->nptr == 0 && !p->fnptr_lp && !p->arrptr_lb) {
         if (!strncmp(t, "const ", 6))
             memmove(t, t + 6, strlen(t + 6) + 1);
@@ -1160,7 +1153,7 @@ static char *func_type(text *T, char *ret, int lp) {
     free(ret);
     for (int i = 0; i < np; i++) {
         bool c;
-        char *t = decl_type(T, &ps[i], &c, false);   /* as written: `const int` */
+        char *t = decl_type(T, &ps[i], &c);   /* as written: `const int` */
         if (!t) {
             free(fn.p);
             return NULL;
@@ -1177,10 +1170,9 @@ static char *func_type(text *T, char *ret, int lp) {
 }
 
 /* The type a declaration gives its name, printed; NULL when unsure. */
-static char *decl_type(text *T, const tdecl *d, bool *chan, bool for_chan) {
+static char *decl_type(text *T, const tdecl *d, bool *chan) {
     if (d->array || d->func || d->arrptr_lb < 0)
         return NULL;
-    (void)for_chan;
     char *s = print_spec(T, d->spec_a, d->spec_b, chan, d->nptr == 0 &&
                          !d->fnptr_lp && !d->arrptr_lb);
     if (d->nptr || d->fnptr_lp || d->arrptr_lb)
@@ -1242,7 +1234,7 @@ static int operand_chan(text *T, range x) {
     if (find_decl(T, x.a, &d) < 0)
         return UNSURE;
     bool chan;
-    char *t = decl_type(T, &d, &chan, true);
+    char *t = decl_type(T, &d, &chan);
     if (!t)
         return give_up(T, x.a, "a declaration whose type gocc's text pass does not read");
     free(t);
@@ -1266,14 +1258,13 @@ static int answer_recvok(text *T, site *s) {
     return 0;
 }
 
-/* Do all file-scope `name (...)` before limit spell their parentheses as
+/* Do all file-scope `name (...)` in the file spell their parentheses as
  * the group at lp does?  (libclang and this pass might otherwise read
- * different declarations of one function.) */
-static bool same_decls(text *T, int t, int lp, int limit) {
+ * different declarations of one function.)  Answered once per name. */
+static bool same_decls(text *T, int t, int lp) {
     int id = T->first_same[t];
     if (T->agree[id] >= 0)
         return T->agree[id];
-    (void)limit;
     T->agree[id] = 1;
     for (int p = id; p >= 0; p = T->next_same[p]) {
         int q = tok_next(T->u, p);
@@ -1311,7 +1302,7 @@ static int answer_gocall(text *T, site *s) {
     if (r <= 0 || !d.func || d.nptr)
         return r < 0 ? UNSURE : give_up(T, x.a, "a callee gocc's text pass does not find");
     int lp = tok_next(T->u, d.name);
-    if (!same_decls(T, x.a, lp, T->u->funcs[f].start))
+    if (!same_decls(T, x.a, lp))
         return give_up(T, x.a, "a function declared twice with different spellings");
     int np = 0;
     tdecl ps[64];
@@ -1444,7 +1435,7 @@ static int answer_goblock(text *T, site *s) {
                 found = c;
         if (found < 0) {
             bool chan;
-            char *t = decl_type(T, &d, &chan, false);
+            char *t = decl_type(T, &d, &chan);
             if (t && !tag_at_file_scope(T, &d, u->funcs[f].start)) {
                 free(t);                   /* libclang copies a block-scope tag */
                 return give_up(T, i, "a struct, union or enum tag not seen at file scope");
@@ -1467,7 +1458,6 @@ static int answer_goblock(text *T, site *s) {
         T->warn[2 * T->nwarn] = i;
         T->warn[2 * T->nwarn + 1] = (int)(s - u->sites);
         T->nwarn++;
-        (void)found;
     }
     return 0;
 }

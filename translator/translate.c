@@ -339,6 +339,35 @@ static void note_why(const tr_unit *u, const char *why, int tok, FILE *err) {
             u->path, t->line, t->col, why);
 }
 
+/* answer_types: the sites' type questions, from the text pass when it is
+ * sure of all of them (unless -MD needs libclang's list of headers), else
+ * from libclang; GOCC_SEMA=check runs both and compares, GOCC_SEMA=clang
+ * skips the text pass.  Returns translate's status (0, 1, 2). */
+static int answer_types(tr_unit *u, const tr_options *o, tr_deps *deps,
+                        FILE *err) {
+    const char *mode = getenv("GOCC_SEMA");
+    bool check = mode && !strcmp(mode, "check");
+    bool text = !deps && !main_needs_clang(u) &&
+                !(mode && !strcmp(mode, "clang"));
+    const char *why = NULL;
+    int why_tok = -1;
+    int t = text ? tr_text(u, o ? o->clang_args : NULL,
+                           o ? o->nclang_args : 0, &why, &why_tok) : -1;
+    if (t == 0 && !check)
+        return 0;
+    if (check && why)
+        note_why(u, why, why_tok, err);
+    answers *mine = check && t == 0 ? save_answers(u) : NULL;
+    if (mine)
+        tr_text_clear(u);
+    int s = run_sema(u, o, deps, err);
+    int rc = s < 0 ? (s == -2 ? 2 : 1) : 0;
+    if (rc == 0 && mine && compare_answers(u, mine, err) < 0)
+        rc = 1;   /* err_tok is -1: compare_answers said it */
+    free_answers(mine);
+    return rc;
+}
+
 static int translate(const char *path, const tr_options *o, FILE *out,
                      tr_deps *deps, FILE *err) {
     tr_unit u = {0};
@@ -368,34 +397,10 @@ static int translate(const char *path, const tr_options *o, FILE *out,
     /* the libclang pass is needed only when some site asks a question
      * the file's text does not answer (tr_text.c) */
     if (deps || needs_types(&u)) {
-        const char *mode = getenv("GOCC_SEMA");
-        bool check = mode && !strcmp(mode, "check");
-        bool text = !deps && !main_needs_clang(&u) &&
-                    !(mode && !strcmp(mode, "clang"));
-        const char *why = NULL;
-        int why_tok = -1;
-        int t = text ? tr_text(&u, o ? o->clang_args : NULL,
-                               o ? o->nclang_args : 0, &why, &why_tok) : -1;
-        if (t == 0 && !check)
-            goto answered;
-        if (check && why)
-            note_why(&u, why, why_tok, err);
-        answers *mine = check && t == 0 ? save_answers(&u) : NULL;
-        if (mine)
-            tr_text_clear(&u);
-        int s = run_sema(&u, o, deps, err);
-        if (s < 0) {
-            free_answers(mine);
-            rc = s == -2 ? 2 : 1;
-            goto done;
-        }
-        if (mine && compare_answers(&u, mine, err) < 0)
-            rc = 1;   /* err_tok is -1: compare_answers said it */
-        free_answers(mine);
+        rc = answer_types(&u, o, deps, err);
         if (rc)
             goto done;
     }
-answered:
     tr_number_sites(&u);
     strbuf c = {0};
     tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);
