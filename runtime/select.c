@@ -197,10 +197,12 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
 
     /* poll order: a random permutation of the non-nil cases */
     int np = 0;
+    unsigned release = 0;   /* any GOCC_CASE_RELEASE case: sel_release */
     for (int i = 0; i < n; i++) {
         if (!cases[i].chan)
             continue;
         chan_check(cases[i].chan);
+        release |= cases[i].flags & GOCC_CASE_RELEASE;
         int j = (int)(sched_rand() % (uint32_t)(np + 1));
         poll[np] = poll[j];
         poll[j] = i;
@@ -267,7 +269,8 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
     sel_unlock(&s);
     if (wake)
         g_ready(wake, true);
-    sel_release(&s);
+    if (release)
+        sel_release(&s);
     if (n > SMALL) {
         free(poll);
         free(lockorder);
