@@ -166,8 +166,8 @@ gocc_hchan *gocc_chan_make_(size_t elemsize, size_t elemalign, int64_t n) {
 }
 
 /* Block forever: an operation on the nil channel. */
-_Noreturn static void block_forever(void) {
-    g_park(NULL, NULL);
+_Noreturn static void block_forever(int reason) {
+    g_park(NULL, NULL, reason);
     gocc_throw("a goroutine blocked forever was woken");
 }
 
@@ -206,7 +206,7 @@ static bool chan_send(gocc_hchan *c, const void *elem, bool block,
     gocc_g *g = g_self();
     gocc_waiter me = {.g = g, .c = c, .elem = (void *)elem};
     waitq_push(&c->sendq, &me);
-    g_park(chan_unlock_cb, c);
+    g_park(chan_unlock_cb, c, WR_CHAN_SEND);
     if (!me.success)
         gocc_panic("send on closed channel");
     return true;
@@ -214,7 +214,7 @@ static bool chan_send(gocc_hchan *c, const void *elem, bool block,
 
 void gocc_chan_send_(gocc_hchan *c, const void *elem) {
     if (!c)
-        block_forever();
+        block_forever(WR_CHAN_SEND_NIL);
     chan_send(c, elem, true, true);
 }
 
@@ -258,7 +258,7 @@ static bool chan_recv(gocc_hchan *c, void *elem, bool block, bool *ok) {
     gocc_g *g = g_self();
     gocc_waiter me = {.g = g, .c = c, .elem = elem};
     waitq_push(&c->recvq, &me);
-    g_park(chan_unlock_cb, c);
+    g_park(chan_unlock_cb, c, WR_CHAN_RECV);
     *ok = me.success;
     return true;
 }
@@ -266,7 +266,7 @@ static bool chan_recv(gocc_hchan *c, void *elem, bool block, bool *ok) {
 bool gocc_chan_recv_(gocc_hchan *c, void *elem) {
     bool ok;
     if (!c)
-        block_forever();
+        block_forever(WR_CHAN_RECV_NIL);
     chan_recv(c, elem, true, &ok);
     return ok;
 }

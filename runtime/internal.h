@@ -116,6 +116,8 @@ typedef struct gocc_g {
     struct gocc_waiter *param;
     _Atomic uint32_t select_done;
     bool guarded;               /* a PROT_NONE region sits below stack_lo */
+    uint8_t wait_reason;        /* enum wait_reason: set by g_park, cleared
+                                 * when the G runs again */
     /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi.
      * A pending G (not yet started, sched.c) has no stack: stack_hi NULL. */
     char *stack_lo;
@@ -142,6 +144,11 @@ typedef struct gocc_g {
     size_t guard_len;           /* bytes of PROT_NONE below stack_lo that
                                  * the SIGSEGV handler reports as an
                                  * overflow (a slab unit: the slab's) */
+    /* goroutine dumps (traceback.c) */
+    bool live;                  /* started (g_prepare) and not exited */
+    uint64_t wait_since;        /* traceback_ticks() at the last park */
+    void *created_pc;           /* return address of the `go` in its spawner */
+    int64_t parent_id;          /* the spawner's goroutine id; 0: none */
     /* GOCC_DEBUG: 1 from g_park until g_ready (a goroutine's status:
      * waiting or not; a foreign G has park_word) */
     _Atomic uint32_t dbg_waiting;
@@ -255,10 +262,19 @@ gocc_g *g_self(void);
 gocc_m *m_current(void);
 
 void sched_ensure_started(void);
-/* Park the calling G (goroutine or foreign).  unlockf(arg), if given, runs
+/* Why a goroutine waits, as Go's goroutine dumps name it (traceback.c's
+ * wait_names); WR_NONE: it runs. */
+enum wait_reason {
+    WR_NONE, WR_RUNNABLE, WR_CHAN_RECV, WR_CHAN_SEND, WR_CHAN_RECV_NIL,
+    WR_CHAN_SEND_NIL, WR_SELECT, WR_SELECT_NO_CASES, WR_SLEEP, WR_IO_WAIT,
+    WR_MUTEX, WR_WAITGROUP, WR_COUNT
+};
+
+/* Park the calling G (goroutine or foreign) for reason (enum
+ * wait_reason, shown by goroutine dumps).  unlockf(arg), if given, runs
  * once the G can safely be readied (its context saved).  Returns when some
  * other party has called g_ready(g). */
-void g_park(void (*unlockf)(void *), void *arg);
+void g_park(void (*unlockf)(void *), void *arg, int reason);
 /* Make g runnable.  next: run it next on this worker (channel handoff). */
 void g_ready(gocc_g *g, bool next);
 /* Random number for select (per worker, or per thread for foreign). */
@@ -373,6 +389,10 @@ int iohook_fcntl(int fd, int cmd, long arg);
 
 /* --------------------------------------------------------------- stack.c */
 
+/* The live goroutines' Gs (started, not exited; goroutine 1 first), at
+ * most cap of them into out; returns how many.  For goroutine dumps. */
+int stack_live_gs(gocc_g **out, int cap);
+
 gocc_g *stack_alloc_g(gocc_m *m);
 /* Goroutine 1's G and stack: the size of a C program's main stack
  * (stack.c, main_stack_size), reserved with a guard region below and
@@ -478,6 +498,38 @@ uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
 /* --------------------------------------------------------------- panic.c */
 
 _Noreturn void gocc_fatal_stack_overflow(int64_t goid);
+/* "fatal error: all goroutines are asleep - deadlock!" and every
+ * goroutine (GOCC_TRACEBACK), exit 2. */
+_Noreturn void gocc_fatal_deadlock(void);
+/* "SIGQUIT: quit" and every goroutine, exit 2 (sysmon, after SIGQUIT). */
+_Noreturn void gocc_fatal_sigquit(void);
+
+/* ----------------------------------------------------------- traceback.c */
+
+/* A cheap clock for wait durations (the TSC where there is one). */
+static inline uint64_t traceback_ticks(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_ia32_rdtsc();
+#elif defined(__aarch64__)
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#else
+    return (uint64_t)nanotime();
+#endif
+}
+/* At the scheduler's start: the origin that converts ticks to time. */
+void traceback_init(void);
+/* Print goroutine g's dump entry to stderr: its header, its stack (the
+ * calling thread's own if g is current here), and where it was created. */
+void traceback_g(gocc_g *g);
+/* Print every live goroutine, current first, a blank line between them. */
+void traceback_all(void);
+/* GOCC_TRACEBACK: 0 none, 1 single (default), 2 all, 3 crash. */
+int traceback_level(void);
+/* SIGQUIT: dump every goroutine and exit 2 (sysmon calls it). */
+void traceback_sigquit_check(void);
+void traceback_install_sigquit(void);
 
 /* ------------------------------------------------------------- sanitizers */
 #if defined(__has_feature)

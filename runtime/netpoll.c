@@ -366,7 +366,7 @@ int pd_wait_group(io_waiter *w, int n, int64_t deadline) {
             timer_add(&t);
             timers_unlock();
         }
-        g_park(group_commit, &grp);
+        g_park(group_commit, &grp, WR_IO_WAIT);
         if (deadline >= 0) {
             timers_lock();
             timer_del(&t);

@@ -15,6 +15,7 @@
 #include "internal.h"
 
 #include <execinfo.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,18 +42,12 @@ static void write_str(const char *s) {
  * waits for the exit instead of interleaving its own report. */
 static atomic_int dying;
 
+_Noreturn static void crash(void);
+
 static void die_once(void) {
     if (atomic_exchange(&dying, 1))
         for (;;)
             pause();
-}
-
-static void backtrace_here(void) {
-    void *pcs[64];
-    int n = backtrace(pcs, 64);
-    /* skip this function and gocc_panic */
-    if (n > 2)
-        backtrace_symbols_fd(pcs + 2, n - 2, 2);
 }
 
 _Noreturn void gocc_panic(const char *fmt, ...) {
@@ -64,15 +59,54 @@ _Noreturn void gocc_panic(const char *fmt, ...) {
     die_once();
     fflush(stdout);
     char head[1200];
-    gocc_g *g = g_current();
-    if (g)
-        snprintf(head, sizeof head, "panic: %s\n\ngoroutine %lld [running]:\n",
-                 msg, (long long)g->id);
-    else
-        snprintf(head, sizeof head, "panic: %s\n\nthread (not a goroutine) "
-                 "[running]:\n", msg);
+    snprintf(head, sizeof head, "panic: %s\n", msg);
     write_str(head);
-    backtrace_here();
+    int level = traceback_level();
+    gocc_g *g = g_current();
+    if (level >= 1) {
+        write_str("\n");
+        if (level >= 2) {
+            traceback_all();
+        } else if (g && g->kind == G_GOROUTINE) {
+            traceback_g(g);
+        } else {
+            write_str("thread (not a goroutine) [running]:\n");
+            void *pcs[64];
+            int n = backtrace(pcs, 64);
+            if (n > 1)
+                backtrace_symbols_fd(pcs + 1, n - 1, 2);
+        }
+    }
+    if (level >= 3)
+        crash();
+    exit(2);
+}
+
+/* GOCC_TRACEBACK=crash: die of SIGABRT, for a core dump. */
+_Noreturn static void crash(void) {
+    signal(SIGABRT, SIG_DFL);
+    abort();
+}
+
+_Noreturn void gocc_fatal_deadlock(void) {
+    die_once();
+    fflush(stdout);
+    write_str("fatal error: all goroutines are asleep - deadlock!\n");
+    int level = traceback_level();
+    if (level >= 1) {
+        write_str("\n");
+        traceback_all();
+    }
+    if (level >= 3)
+        crash();
+    exit(2);
+}
+
+_Noreturn void gocc_fatal_sigquit(void) {
+    die_once();
+    fflush(stdout);
+    write_str("SIGQUIT: quit\n\n");
+    traceback_all();
     exit(2);
 }
 

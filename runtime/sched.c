@@ -245,7 +245,7 @@ static inline void switch_away(gocc_m *m, gocc_g *g) {
     *m->errno_p = g->saved_errno;
 }
 
-void g_park(void (*unlockf)(void *), void *arg) {
+void g_park(void (*unlockf)(void *), void *arg, int reason) {
     gocc_g *g = g_current();
     if (!g) {
         /* a foreign thread blocks as a whole; the workers must exist, to
@@ -269,7 +269,10 @@ void g_park(void (*unlockf)(void *), void *arg) {
     gocc_m *m = g->m;
     m->after_fn = unlockf;
     m->after_arg = arg;
+    g->wait_reason = (uint8_t)reason;
+    g->wait_since = traceback_ticks();
     switch_away(m, g);
+    g->wait_reason = WR_NONE;
 }
 
 /* Start loading what resuming g will touch: its G and the frames its
@@ -349,6 +352,7 @@ void gocc_yield(void) {
 
 _Noreturn static void g_exit(gocc_g *g) {
     gocc_m *m = g->m;
+    g->live = false;
     m->dead_g = g;
     switch_out(m, g, true);
     __builtin_unreachable();
@@ -359,6 +363,7 @@ static void g_entry(void *p) {
     fiber_finish_switch(g);
     post_switch(g->m);
     gocc_errno_set(0);   /* not the errno of whatever ran before on this thread */
+    g->wait_reason = WR_NONE;
     g->fn(g->arg);
     g_exit(g);
 }
@@ -391,6 +396,9 @@ static void g_prepare(gocc_g *g, void (*fn)(void *), const void *arg,
         g->arg = (void *)arg;
     }
     g->saved_errno = 0;
+    g->live = true;
+    g->wait_reason = WR_RUNNABLE;
+    g->wait_since = traceback_ticks();
     gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
 }
 
@@ -415,13 +423,15 @@ static GOCC_NOINLINE gocc_g *g_materialize(gocc_m *m, gocc_g *p) {
     pending_g *pg = (pending_g *)p;
     gocc_g *g = stack_alloc_g(m);
     g->id = p->id;
+    g->created_pc = p->created_pc;
+    g->parent_id = p->parent_id;
     g_prepare(g, p->fn, p->argsize ? (void *)pg->data : p->arg, p->argsize);
     free(pg);
     return g;
 }
 
 static void spawn(void (*fn)(void *), const void *arg, size_t size,
-                  bool copy) {
+                  bool copy, void *pc) {
     if (copy && size > GOCC_GO_COPY_MAX) {
         heap_arg *h = malloc(sizeof *h + size);
         if (!h)
@@ -453,6 +463,9 @@ static void spawn(void (*fn)(void *), const void *arg, size_t size,
         g = &pg->g;
     }
     g->id = atomic_fetch_add(&sched.next_goid, 1);
+    g->created_pc = pc;
+    gocc_g *parent = g_current();
+    g->parent_id = parent ? parent->id : 0;
     if (!m) {
         global_put(g);
         wakep();
@@ -480,10 +493,12 @@ static void spawn(void (*fn)(void *), const void *arg, size_t size,
         gocc_yield();
 }
 
-void gocc_go(void (*fn)(void *), void *arg) { spawn(fn, arg, 0, false); }
+void gocc_go(void (*fn)(void *), void *arg) {
+    spawn(fn, arg, 0, false, __builtin_return_address(0));
+}
 
 void gocc_go_copy(void (*fn)(void *), const void *arg, size_t size) {
-    spawn(fn, arg, size, true);
+    spawn(fn, arg, size, true, __builtin_return_address(0));
 }
 
 /* ------------------------------------------------------------ idle workers */
@@ -951,7 +966,7 @@ static gocc_g *find_runnable(gocc_m *m) {
                     atomic_load(&sched.nblocked) == 0 && all_runqs_empty() &&
                     atomic_load(&sched.nidle) == sched.nm &&
                     !timers_pending() && !netpoll_waiting())
-                    gocc_throw("all goroutines are asleep - deadlock!");
+                    gocc_fatal_deadlock();
                 timeout = 50 * 1000 * 1000;  /* poll the foreign threads */
             }
         }
@@ -1186,6 +1201,7 @@ static void start(void) {
     for (int i = first; i < sched.nm; i++)
         if (!sched_thread_start(m_start, sched.ms[i]))
             gocc_throw("cannot create worker thread");
+    traceback_init();
     sysmon_start();
     /* Threads that appeared while we created ours, beyond ours, are helper
      * threads of a tool (TSan's background thread): they never act.

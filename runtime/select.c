@@ -215,7 +215,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
 
     if (np == 0 && !has_default) {
         /* select {} or only nil channels: block forever */
-        g_park(NULL, NULL);
+        g_park(NULL, NULL, n == 0 ? WR_SELECT_NO_CASES : WR_SELECT);
         gocc_throw("a goroutine blocked forever was woken");
     }
 
@@ -246,7 +246,7 @@ int gocc_select(gocc_select_case *cases, int n, bool has_default) {
                        w);
             w->c->sel_pending++;
         }
-        g_park(sel_unlock, &s);
+        g_park(sel_unlock, &s, WR_SELECT);
         sel_lock(&s);
         gocc_waiter *won = g->param;
         for (int i = 0; i < np; i++) {

@@ -128,6 +128,11 @@ static struct {
     int nfree;                  /* units on the free list */
     uintptr_t *released;        /* released units: stack_lo | guarded */
     int nreleased, capreleased;
+    /* every batch ever mapped (never unmapped), and goroutine 1's G: where
+     * goroutine dumps look for Gs (stack_live_gs) */
+    struct batch *batches;
+    int nbatches, capbatches;
+    gocc_g *main_g;
 } pool;
 
 /* Around fork: hold the pool's lock so no other thread is inside it. */
@@ -260,6 +265,24 @@ static void prefault_tops(char *first_end, size_t step, int n) {
  * guard markers, MADV_GUARD_INSTALL, would guard every unit without map
  * entries; on this kind of VM they made 100,000 parked goroutines take
  * ~1.5 s instead of ~1.0 s, so they are not used.) */
+/* Remember batch b for stack_live_gs (a failed realloc only hides its
+ * goroutines from dumps). */
+static struct batch remember(struct batch b) {
+    lock_acquire(&pool.lock);
+    if (pool.nbatches == pool.capbatches) {
+        int c = pool.capbatches ? 2 * pool.capbatches : 16;
+        struct batch *r = realloc(pool.batches, (size_t)c * sizeof *r);
+        if (r) {
+            pool.batches = r;
+            pool.capbatches = c;
+        }
+    }
+    if (pool.nbatches < pool.capbatches)
+        pool.batches[pool.nbatches++] = b;
+    lock_release(&pool.lock);
+    return b;
+}
+
 static struct batch map_batch(void) {
     lock_acquire(&pool.lock);
     bool guarded = pool.guard_budget >= BATCH;
@@ -276,7 +299,7 @@ static struct batch map_batch(void) {
                                          PROT_NONE) == 0)
                 i++;
         if (i == BATCH)
-            return (struct batch){p, step, BATCH, true, true};
+            return remember((struct batch){p, step, BATCH, true, true});
         if (p != MAP_FAILED)
             munmap(p, step * BATCH);
         lock_acquire(&pool.lock);
@@ -292,7 +315,8 @@ static struct batch map_batch(void) {
     if (p == MAP_FAILED)
         gocc_throw("out of memory allocating goroutine stacks");
     bool bottom = mprotect(p, pool.guard, PROT_NONE) == 0;
-    return (struct batch){p + pool.guard, pool.unit, BATCH, false, bottom};
+    return remember((struct batch){p + pool.guard, pool.unit, BATCH, false,
+                                   bottom});
 }
 
 /* A fresh unit, carved from the current batch.  pool.lock is held only to
@@ -427,7 +451,26 @@ gocc_g *stack_alloc_main(void) {
     gocc_g *g = unit_init(p, MAIN_GUARD + len, MAIN_GUARD, true);
     g->solo = true;
     g->guard_len = MAIN_GUARD;
+    pool.main_g = g;
     return g;
+}
+
+int stack_live_gs(gocc_g **out, int cap) {
+    int n = 0;
+    if (pool.main_g && pool.main_g->live && n < cap)
+        out[n++] = pool.main_g;
+    lock_acquire(&pool.lock);
+    for (int b = 0; b < pool.nbatches; b++) {
+        struct batch *bt = &pool.batches[b];
+        for (int i = 0; i < BATCH && n < cap; i++) {
+            gocc_g *g = (gocc_g *)(bt->base + (size_t)(i + 1) * bt->step -
+                                   g_size());
+            if (g->live && g->kind == G_GOROUTINE)
+                out[n++] = g;
+        }
+    }
+    lock_release(&pool.lock);
+    return n;
 }
 
 static void nfree_add(int d) {

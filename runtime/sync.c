@@ -45,7 +45,7 @@ void gocc_mutex_lock(gocc_mutex *m) {
     }
     gocc_waiter w = {.g = g_self()};
     waitq_push(&m->waiters, &w);
-    g_park(unlock_cb, &m->lock);
+    g_park(unlock_cb, &m->lock, WR_MUTEX);
     /* ownership was handed to us */
 }
 
@@ -117,7 +117,7 @@ void gocc_wg_wait(gocc_waitgroup *wg) {
     }
     gocc_waiter w = {.g = g_self()};
     waitq_push(&wg->waiters, &w);
-    g_park(unlock_cb, &wg->lock);
+    g_park(unlock_cb, &wg->lock, WR_WAITGROUP);
 }
 
 void gocc_once_do(gocc_once *o, void (*fn)(void)) {

@@ -230,11 +230,13 @@ static void *sysmon(void *arg) {
     uint32_t never = 0;   /* a timed sleep: nobody wakes this word */
     for (;;) {
         futex_wait(&never, 0, delay);
+        traceback_sigquit_check();
         if (all_idle()) {
             /* pooled stacks not yet old enough: one more look, later */
             bool more = scavenge_due();
             sleep_while_idle(more ? SCAVENGE_AGE_NS + SCAVENGE_AGE_NS / 10
                                   : -1);
+            traceback_sigquit_check();
             if (more && all_idle())
                 scavenge(nanotime());
             delay = DELAY_MIN_NS;

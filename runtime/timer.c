@@ -164,7 +164,7 @@ void gocc_sleep_ns(int64_t ns) {
                     .index = -1, .fn = sleep_wake, .arg = g};
     timers_lock();
     timer_add(&t);
-    g_park(timers_unlock_cb, NULL);
+    g_park(timers_unlock_cb, NULL, WR_SLEEP);
 }
 
 void gocc_sleep_ms(int64_t ms) {

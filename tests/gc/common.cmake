@@ -51,7 +51,7 @@ endfunction()
 # Keep the runtime's knobs out of the inherited environment, so that only
 # a test's own "// env:" line sets them.
 macro(gc_clean_env)
-  foreach(v GOCC_MAXPROCS GOCC_MAXTHREADS GOCC_SEED GOCC_STACKSIZE)
+  foreach(v GOCC_MAXPROCS GOCC_MAXTHREADS GOCC_SEED GOCC_STACKSIZE GOCC_TRACEBACK)
     unset(ENV{${v}})
   endforeach()
 endmacro()
