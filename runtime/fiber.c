@@ -19,7 +19,6 @@
 #include "internal.h"
 
 #include <pthread.h>
-#include <time.h>
 
 #ifdef GOCC_ASAN
 #include <sanitizer/asan_interface.h>
@@ -72,24 +71,6 @@ void fiber_destroy(gocc_g *g) {
     (void)g;
 }
 
-#ifdef GOCC_TSAN
-/* TSan queues a signal that arrives outside an intercepted call in the
- * current fiber's state and runs the handler at that fiber's next
- * intercepted call (any interceptor runs the queue on its way out).  A
- * goroutine that parks right after the signal came would keep it queued
- * while parked, maybe for good (the signal-delivery goroutine waits for
- * the very byte that handler writes), and an exiting one would take it
- * away with its fiber.  So every switch calls this on each side: the
- * leaving fiber's queue runs before it parks, the arriving one's when it
- * resumes; and a worker's idle sleep calls it every 2 ms (futex_wait).
- * time() is intercepted and costs no system call (the vDSO).  A signal
- * that lands between this call and the switch itself waits for its
- * goroutine to run again: a window of a few instructions. */
-void fiber_run_queued_signals(void) {
-    (void)time(NULL);
-}
-#endif
-
 #if defined(GOCC_ASAN) || defined(GOCC_TSAN)
 void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying) {
 #ifdef GOCC_ASAN
@@ -98,7 +79,6 @@ void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying) {
                                    (size_t)(to->stack_hi - to->stack_lo));
 #endif
 #ifdef GOCC_TSAN
-    fiber_run_queued_signals();
     __tsan_switch_to_fiber(to->tsan_fiber, 0);
 #endif
     (void)from;
@@ -109,9 +89,6 @@ void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying) {
 void fiber_finish_switch(gocc_g *g) {
 #ifdef GOCC_ASAN
     __sanitizer_finish_switch_fiber(g->asan_fake_stack, NULL, NULL);
-#endif
-#ifdef GOCC_TSAN
-    fiber_run_queued_signals();
 #endif
     (void)g;
 }

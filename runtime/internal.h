@@ -547,9 +547,6 @@ void traceback_install_sigquit(void);
 #define GOCC_TSAN 1
 #endif
 
-#ifdef GOCC_TSAN
-void fiber_run_queued_signals(void);
-#endif
 #if defined(GOCC_ASAN) || defined(GOCC_TSAN)
 void fiber_start_switch(gocc_g *from, gocc_g *to, bool from_dying);
 void fiber_finish_switch(gocc_g *g);

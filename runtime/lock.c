@@ -27,48 +27,17 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-static void futex_wait_raw(uint32_t *addr, uint32_t val, int64_t timeout_ns) {
+void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns) {
     struct timespec ts, *tp = NULL;
+    int saved = gocc_errno_get();
     if (timeout_ns >= 0) {
         ts.tv_sec = timeout_ns / 1000000000;
         ts.tv_nsec = timeout_ns % 1000000000;
         tp = &ts;
     }
     syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tp, NULL, 0);
-}
-
-#ifdef GOCC_TSAN
-/* Under TSan a signal that arrives while its thread is outside an
- * intercepted call is only queued, and runs at that thread's (fiber's)
- * next intercepted call: see fiber_run_queued_signals.  A worker asleep
- * in a raw futex wait makes none, so a signal the kernel gave it waited
- * until something woke that worker, maybe forever (gc_signal_notify hung
- * about 1 run in 50).  So the wait is cut into 2 ms slices with the queue
- * run between them.  Rejected: waiting in an intercepted call instead
- * (sem_timedwait, a condition variable), which would give the futex word
- * another meaning in this build only. */
-void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns) {
-    enum { SLICE = 2000000 };
-    int saved = gocc_errno_get();
-    int64_t until = timeout_ns >= 0 ? nanotime() + timeout_ns : -1;
-    for (;;) {
-        int64_t left = until < 0 ? SLICE : until - nanotime();
-        if (left <= 0)
-            break;
-        futex_wait_raw(addr, val, left < SLICE ? left : SLICE);
-        if (atomic_load_explicit(AT(addr), memory_order_relaxed) != val)
-            break;      /* woken (a spurious return looks the same) */
-        fiber_run_queued_signals();
-    }
     gocc_errno_set(saved);
 }
-#else
-void futex_wait(uint32_t *addr, uint32_t val, int64_t timeout_ns) {
-    int saved = gocc_errno_get();
-    futex_wait_raw(addr, val, timeout_ns);
-    gocc_errno_set(saved);
-}
-#endif
 
 void futex_wake(uint32_t *addr, int n) {
     int saved = gocc_errno_get();

@@ -94,13 +94,7 @@ static struct {
     _Atomic uint32_t break_pending;
     _Atomic int waiters;        /* goroutines in a wait (deadlock check) */
     bool no_pwait2;             /* epoll_pwait2 is missing: ms timeouts */
-} np = {.epfd = -1, .breakfd = -1,
-#ifdef GOCC_TSAN
-    /* TSan runs a queued signal handler when its thread enters a call it
-     * intercepts (epoll_wait), not a raw system call: see futex_wait */
-    .no_pwait2 = true,
-#endif
-};
+} np = {.epfd = -1, .breakfd = -1};
 
 #define BREAK_TAG UINT64_MAX
 

@@ -163,13 +163,13 @@ static _Atomic bool any_subs;   /* some channel was ever subscribed */
  * runs when the signal comes.  TSan's own wrapper only queues a signal
  * that arrives outside an intercepted call, in the state of the fiber that
  * runs, and runs it at that fiber's next intercepted call; in a runtime
- * that switches fibers all the time a queued signal could wait for good
- * (gc_signal_notify lost its SIGUSR2 about 1 run in 50, though every
- * switch and every idle sleep runs the current fiber's queue: see
- * fiber_run_queued_signals).  That is safe because catch_signal calls
- * nothing TSan knows: it is not instrumented, keeps errno through libc's
- * __errno_location (no switch can happen in a handler), and writes with
- * a raw system call.
+ * that switches fibers all the time such a signal was sometimes never run
+ * (gc_signal_notify lost its SIGUSR2 about 1 run in 50; running the
+ * current fiber's queue at every switch and every 2 ms of idle sleep did
+ * not cure it, so that was taken out again).  That is safe because
+ * catch_signal calls nothing TSan knows: it is not instrumented, keeps
+ * errno through libc's __errno_location (no switch can happen in a
+ * handler), and writes with a raw system call.
  * TSan's table keeps the program's own action, which the kernel gets back
  * when the last channel stops (restoring the saved kernel action, TSan's
  * wrapper).  The runtime's other faults (SIGSEGV) keep TSan's way. */
