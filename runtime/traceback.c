@@ -105,7 +105,8 @@ static int64_t minutes_since(uint64_t since) {
     X(dwfl_addrmodule) X(dwfl_module_addrname) X(dwfl_module_getsrc)         \
     X(dwfl_lineinfo) X(dwfl_attach_state) X(dwfl_getthread_frames)           \
     X(dwfl_frame_pc) X(dwfl_thread_state_registers)                          \
-    X(dwfl_thread_state_register_pc) X(dwfl_module_addrdie)
+    X(dwfl_thread_state_register_pc) X(dwfl_module_nextcu) X(dwarf_haspc)   \
+    X(dwarf_getsrc_die) X(dwarf_lineno) X(dwarf_linesrc)
 
 static struct {
 #define X(f) __typeof__(f) *f;
@@ -215,14 +216,18 @@ static where locate(uintptr_t pc, bool ret) {
         Dwfl_Module *mod = dw.dwfl_addrmodule(dw.dwfl, a);
         if (mod) {
             w.fn = dw.dwfl_module_addrname(mod, a);
-            /* only from the line table of the unit that holds a: without
-             * one (code built without -g), libdw answers from another */
+            /* the unit whose ranges hold a, found by walking the units:
+             * .debug_aranges is not to be trusted (clang writes none
+             * unless asked, and libdw then answered from another unit's
+             * line table); code built without -g has no unit */
             Dwarf_Addr bias;
-            Dwfl_Line *l = dw.dwfl_module_addrdie(mod, a, &bias)
-                               ? dw.dwfl_module_getsrc(mod, a)
-                               : NULL;
-            if (l)
-                w.file = dw.dwfl_lineinfo(l, NULL, &w.line, NULL, NULL, NULL);
+            Dwarf_Die *cu = NULL;
+            while ((cu = dw.dwfl_module_nextcu(mod, cu, &bias)))
+                if (dw.dwarf_haspc(cu, a - bias) == 1)
+                    break;
+            Dwarf_Line *l = cu ? dw.dwarf_getsrc_die(cu, a - bias) : NULL;
+            if (l && dw.dwarf_lineno(l, &w.line) == 0)
+                w.file = dw.dwarf_linesrc(l, NULL, NULL);
         }
         return w;
     }

@@ -820,10 +820,6 @@ static int compile_gc(const item *it) {
      * (docs/debugging.md); the program's own -g or -g0 comes later and
      * wins */
     vpush(&c, "-g1");
-    /* clang writes no .debug_aranges unless asked, and libdw then finds
-     * no line table for its code */
-    if (D.cc.n && strstr(D.cc.v[0], "clang"))
-        vpush(&c, "-gdwarf-aranges");
     for (size_t i = 0; i < D.nitems; i++)
         if (D.items[i].flags & A_GCCC) {
             vpush(&c, D.items[i].a);
