@@ -529,6 +529,10 @@ void traceback_all(void);
 int traceback_level(void);
 /* SIGQUIT: dump every goroutine and exit 2 (sysmon calls it). */
 void traceback_sigquit_check(void);
+/* Is a dump being printed?  sysmon then hands no slot off: the dumping
+ * thread waits for its helper in the kernel, and a new worker would run
+ * the goroutines the dump is describing. */
+extern _Atomic int traceback_dumping;
 void traceback_install_sigquit(void);
 
 /* ------------------------------------------------------------- sanitizers */

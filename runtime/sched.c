@@ -313,6 +313,7 @@ void g_ready(gocc_g *g, bool next) {
         futex_wake(&g->park_word, 1);
         return;
     }
+    g->wait_reason = WR_RUNNABLE;  /* dumps: readied, not yet running */
     gocc_m *m = m_current();
     if (!m) {
         global_put(g);

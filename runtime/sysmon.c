@@ -193,6 +193,8 @@ static bool stalled_enough(gocc_m *m, seen *s, int64_t stalled) {
 /* One look at every M; true if some slot was handed off. */
 static bool retake(int64_t now) {
     bool took = false;
+    if (atomic_load_explicit(&traceback_dumping, memory_order_relaxed))
+        return false;
     int n = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
     for (int i = 0; i < n; i++) {
         gocc_m *m = sched.ms[i];

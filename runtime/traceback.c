@@ -41,6 +41,7 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <execinfo.h>
 #include <pthread.h>
@@ -106,7 +107,9 @@ static int64_t minutes_since(uint64_t since) {
     X(dwfl_lineinfo) X(dwfl_attach_state) X(dwfl_getthread_frames)           \
     X(dwfl_frame_pc) X(dwfl_thread_state_registers)                          \
     X(dwfl_thread_state_register_pc) X(dwfl_module_nextcu) X(dwarf_haspc)   \
-    X(dwarf_getsrc_die) X(dwarf_lineno) X(dwarf_linesrc)
+    X(dwarf_getsrc_die) X(dwarf_lineno) X(dwarf_linesrc) X(dwarf_getscopes) \
+    X(dwarf_tag) X(dwarf_diename) X(dwarf_attr) X(dwarf_formudata)           \
+    X(dwarf_getsrcfiles) X(dwarf_filesrc)
 
 static struct {
 #define X(f) __typeof__(f) *f;
@@ -208,36 +211,93 @@ typedef struct {
     int line;
 } where;
 
-/* Where pc is; ret: pc is a return address (look up pc - 1, the call). */
-static where locate(uintptr_t pc, bool ret) {
-    where w = {NULL, NULL, 0};
-    Dwarf_Addr a = pc - (ret ? 1 : 0);
-    if (dw_ready()) {
-        Dwfl_Module *mod = dw.dwfl_addrmodule(dw.dwfl, a);
-        if (mod) {
-            w.fn = dw.dwfl_module_addrname(mod, a);
-            /* the unit whose ranges hold a, found by walking the units:
-             * .debug_aranges is not to be trusted (clang writes none
-             * unless asked, and libdw then answered from another unit's
-             * line table); code built without -g has no unit */
-            Dwarf_Addr bias;
-            Dwarf_Die *cu = NULL;
-            while ((cu = dw.dwfl_module_nextcu(mod, cu, &bias)))
-                if (dw.dwarf_haspc(cu, a - bias) == 1)
-                    break;
-            Dwarf_Line *l = cu ? dw.dwarf_getsrc_die(cu, a - bias) : NULL;
-            if (l && dw.dwarf_lineno(l, &w.line) == 0)
-                w.file = dw.dwarf_linesrc(l, NULL, NULL);
-        }
-        return w;
-    }
-    Dl_info info;
-    if (dladdr((void *)(uintptr_t)a, &info) && info.dli_sname)
-        w.fn = info.dli_sname;
-    return w;
+/* The unit of mod whose ranges hold a (bias set), NULL if none: found by
+ * walking the units, because .debug_aranges is not to be trusted (clang
+ * writes none unless asked, and libdw then answered from another unit's
+ * line table); code built without -g has no unit. */
+static Dwarf_Die *unit_of(Dwfl_Module *mod, Dwarf_Addr a, Dwarf_Addr *bias) {
+    Dwarf_Die *cu = NULL;
+    while ((cu = dw.dwfl_module_nextcu(mod, cu, bias)))
+        if (dw.dwarf_haspc(cu, a - *bias) == 1)
+            return cu;
+    return NULL;
 }
 
-/* Is w in the runtime (its source in this file's directory)? */
+/* The call site an inlined scope records: its DW_AT_call_file/line. */
+static void call_site(Dwarf_Die *cu, Dwarf_Die *scope, where *w) {
+    Dwarf_Attribute at;
+    Dwarf_Word file = 0, line = 0;
+    Dwarf_Files *files;
+    size_t nfiles;
+    w->file = NULL;
+    w->line = 0;
+    if (dw.dwarf_formudata(dw.dwarf_attr(scope, DW_AT_call_line, &at),
+                           &line) != 0 ||
+        dw.dwarf_formudata(dw.dwarf_attr(scope, DW_AT_call_file, &at),
+                           &file) != 0 ||
+        dw.dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || file >= nfiles)
+        return;
+    w->file = dw.dwarf_filesrc(files, file, NULL, NULL);
+    w->line = (int)line;
+}
+
+/* Where pc is, as frames innermost first: the function inlined at pc,
+ * then each function it was inlined into (at the call's line), ending
+ * with the function whose code holds pc.  ret: pc is a return address
+ * (look up pc - 1, the call).  Returns how many of out[0..cap) it set
+ * (at least 1). */
+static int locate(uintptr_t pc, bool ret, where *out, int cap) {
+    where *w = &out[0];
+    *w = (where){NULL, NULL, 0};
+    Dwarf_Addr a = pc - (ret ? 1 : 0);
+    if (!dw_ready()) {
+        Dl_info info;
+        if (dladdr((void *)(uintptr_t)a, &info) && info.dli_sname)
+            w->fn = info.dli_sname;
+        return 1;
+    }
+    Dwfl_Module *mod = dw.dwfl_addrmodule(dw.dwfl, a);
+    if (!mod)
+        return 1;
+    w->fn = dw.dwfl_module_addrname(mod, a);
+    Dwarf_Addr bias;
+    Dwarf_Die *cu = unit_of(mod, a, &bias);
+    Dwarf_Line *l = cu ? dw.dwarf_getsrc_die(cu, a - bias) : NULL;
+    if (!l || dw.dwarf_lineno(l, &w->line) != 0)
+        return 1;
+    w->file = dw.dwarf_linesrc(l, NULL, NULL);
+    /* scopes innermost first: blocks, inlined subroutines, the subprogram;
+     * frame 0 is at pc's line, frame j at the call site its inner inlined
+     * scope records */
+    Dwarf_Die *scopes = NULL;
+    int ns = dw.dwarf_getscopes(cu, a - bias, &scopes);
+    int n = 0;
+    Dwarf_Die *inner = NULL;
+    for (int i = 0; i < ns && n < cap; i++) {
+        int tag = dw.dwarf_tag(&scopes[i]);
+        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
+            continue;
+        if (inner)
+            call_site(cu, inner, &out[n]);
+        const char *name = dw.dwarf_diename(&scopes[i]);
+        if (name)
+            out[n].fn = name;
+        else if (n > 0)
+            out[n].fn = NULL;
+        n++;
+        if (tag == DW_TAG_subprogram)
+            break;
+        inner = &scopes[i];
+        if (n < cap)
+            out[n] = (where){w->fn, NULL, 0};   /* the symbol, till named */
+    }
+    if (ns > 0)
+        free(scopes);
+    return n > 0 ? n : 1;
+}
+
+/* Is w in the runtime (its source in this file's directory, or gocc.h's
+ * inline functions)? */
 static bool in_runtime(const where *w) {
     static char dir[512];
     static size_t dirlen;
@@ -249,6 +309,11 @@ static bool in_runtime(const where *w) {
         memcpy(dir, f, dirlen);
         if (!dirlen)
             dirlen = (size_t)-1;
+    }
+    if (w->file) {
+        const char *base = strrchr(w->file, '/');
+        if (strcmp(base ? base + 1 : w->file, "gocc.h") == 0)
+            return true;
     }
     if (w->file && dirlen != (size_t)-1)
         return strncmp(w->file, dir, dirlen) == 0;
@@ -306,24 +371,28 @@ static void print_where(const where *w, uintptr_t pc) {
 static int print_frames(const uintptr_t *pcs, int n, int first_ret) {
     int shown = 0;
     for (int i = 0; i < n; i++) {
-        where w = locate(pcs[i], i >= first_ret);
-        /* main's wrapper (the program's main when inlined into it) */
-        bool wrapper = w.fn && strcmp(w.fn, "gocc_main_args") == 0;
-        if (wrapper && shown)
-            break;
-        if (in_runtime(&w) || (!w.file && !w.fn)) {
-            if (shown)
-                break;          /* the goroutine's entry: its stack ends */
-            continue;
+        where chain[16];
+        int nc = locate(pcs[i], i >= first_ret, chain, 16);
+        for (int k = 0; k < nc; k++) {
+            where *w = &chain[k];
+            /* main's wrapper (the program's main when inlined into it) */
+            bool wrapper = w->fn && strcmp(w->fn, "gocc_main_args") == 0;
+            if (wrapper && shown)
+                return shown;
+            if (in_runtime(w) || (!w->file && !w->fn)) {
+                if (shown)
+                    return shown;   /* the goroutine's entry: stack ends */
+                continue;
+            }
+            const char *f;
+            int flen, num;
+            if (shown && trampoline(w->fn, &f, &flen, &num))
+                return shown;       /* go f(x)'s trampoline, under f */
+            if (!w->file && shown && w->fn && strncmp(w->fn, "__", 2) == 0)
+                return shown;       /* libc's start of a context or thread */
+            print_where(w, pcs[i]);
+            shown++;
         }
-        const char *f;
-        int flen, num;
-        if (shown && trampoline(w.fn, &f, &flen, &num))
-            break;              /* go f(x)'s trampoline, under f */
-        if (!w.file && shown && w.fn && strncmp(w.fn, "__", 2) == 0)
-            break;              /* libc's start of a context or thread */
-        print_where(&w, pcs[i]);
-        shown++;
     }
     return shown;
 }
@@ -420,7 +489,8 @@ static void parked_stack(gocc_g *g) {
      * none of the program's (its function tail-called the runtime): its
      * start function stands for it */
     if (print_frames(l.pcs, l.n, 1) == 0) {
-        where w = locate((uintptr_t)g->fn, false);
+        where w;
+        locate((uintptr_t)g->fn, false, &w, 1);
         print_where(&w, (uintptr_t)g->fn);
     }
 }
@@ -445,7 +515,8 @@ static const char *const wait_names[WR_COUNT] = {
 static void created_by(gocc_g *g) {
     if (!g->created_pc)
         return;
-    where w = locate((uintptr_t)g->created_pc, true);
+    where w;            /* the function holding the go statement */
+    locate((uintptr_t)g->created_pc, true, &w, 1);
     char fn[256];
     display_name(&w, (uintptr_t)g->created_pc, fn, sizeof fn);
     if (g->parent_id)
@@ -483,11 +554,6 @@ static void entry(const dump_req *q, gocc_g *g) {
     } else if (running_elsewhere(q, g)) {
         out("goroutine %lld [running]:\n", (long long)g->id);
         out("\tgoroutine running on other thread; stack unavailable\n");
-    } else if (g->wait_reason == WR_RUNNABLE) {
-        /* not started: its function is where it will begin */
-        out("goroutine %lld [runnable]:\n", (long long)g->id);
-        where w = locate((uintptr_t)g->fn, false);
-        print_where(&w, (uintptr_t)g->fn);
     } else {
         int r = g->wait_reason < WR_COUNT ? g->wait_reason : WR_NONE;
         int64_t min = r > WR_RUNNABLE ? minutes_since(g->wait_since) : 0;
@@ -535,8 +601,11 @@ static void *dump_main(void *p) {
     return NULL;
 }
 
+_Atomic int traceback_dumping;
+
 static void dump(gocc_g *only) {
     static dump_req q;          /* once per process: it is dying */
+    atomic_store(&traceback_dumping, 1);   /* never cleared: it is dying */
     gocc_g *g = g_current();
     q.self = g && g->kind == G_GOROUTINE ? g : NULL;
     q.self_m = m_current();
