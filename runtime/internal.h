@@ -146,7 +146,7 @@ typedef struct gocc_g {
                                  * overflow (a slab unit: the slab's) */
     /* goroutine dumps (traceback.c) */
     bool live;                  /* started (g_prepare) and not exited */
-    uint64_t wait_since;        /* traceback_ticks() at the last park */
+    int64_t wait_since;         /* traceback_now() at the last park */
     void *created_pc;           /* return address of the `go` in its spawner */
     int64_t parent_id;          /* the spawner's goroutine id; 0: none */
     /* GOCC_DEBUG: 1 from g_park until g_ready (a goroutine's status:
@@ -506,19 +506,21 @@ _Noreturn void gocc_fatal_sigquit(void);
 
 /* ----------------------------------------------------------- traceback.c */
 
-/* A cheap clock for wait durations (the TSC where there is one). */
-static inline uint64_t traceback_ticks(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    return __builtin_ia32_rdtsc();
-#elif defined(__aarch64__)
-    uint64_t v;
-    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
-    return v;
-#else
-    return (uint64_t)nanotime();
-#endif
+/* The time parks are stamped with (nanotime's, coarse): stored by sysmon
+ * at each look (every 20 us to 5 ms while any worker runs) and by a worker
+ * leaving its idle sleep, so it is never more than a few ms old while
+ * goroutines run; g_park loads it instead of reading a clock (Go stamps
+ * waitsince lazily, in the GC's stack scan; gocc has no such pass).
+ * Dumps show waits in whole minutes.  In a forked child, which has no
+ * sysmon, only idle wakeups move it. */
+extern _Atomic int64_t traceback_clock;
+static inline int64_t traceback_now(void) {
+    return atomic_load_explicit(&traceback_clock, memory_order_relaxed);
 }
-/* At the scheduler's start: the origin that converts ticks to time. */
+static inline void traceback_clock_set(int64_t now) {
+    atomic_store_explicit(&traceback_clock, now, memory_order_relaxed);
+}
+/* At the scheduler's start: the clock, SIGQUIT's handler. */
 void traceback_init(void);
 /* Print goroutine g's dump entry to stderr: its header, its stack (the
  * calling thread's own if g is current here), and where it was created. */

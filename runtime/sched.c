@@ -270,9 +270,10 @@ void g_park(void (*unlockf)(void *), void *arg, int reason) {
     m->after_fn = unlockf;
     m->after_arg = arg;
     g->wait_reason = (uint8_t)reason;
-    g->wait_since = traceback_ticks();
+    g->wait_since = traceback_now();
     switch_away(m, g);
-    g->wait_reason = WR_NONE;
+    /* wait_reason is left as it was: a dump tells a running goroutine by
+     * its worker's curg, not by its reason */
 }
 
 /* Start loading what resuming g will touch: its G and the frames its
@@ -364,7 +365,6 @@ static void g_entry(void *p) {
     fiber_finish_switch(g);
     post_switch(g->m);
     gocc_errno_set(0);   /* not the errno of whatever ran before on this thread */
-    g->wait_reason = WR_NONE;
     g->fn(g->arg);
     g_exit(g);
 }
@@ -399,7 +399,7 @@ static void g_prepare(gocc_g *g, void (*fn)(void *), const void *arg,
     g->saved_errno = 0;
     g->live = true;
     g->wait_reason = WR_RUNNABLE;
-    g->wait_since = traceback_ticks();
+    g->wait_since = traceback_now();
     gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
 }
 
@@ -971,8 +971,10 @@ static gocc_g *find_runnable(gocc_m *m) {
                 timeout = 50 * 1000 * 1000;  /* poll the foreign threads */
             }
         }
-        if (!recheck)
+        if (!recheck) {
             m_sleep(m, timeout, watcher);
+            traceback_clock_set(nanotime());   /* sysmon may still sleep */
+        }
         if (watcher) {
             atomic_store(&sched.watcher, NULL);
             m->polled = true;

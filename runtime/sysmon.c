@@ -246,6 +246,7 @@ static void *sysmon(void *arg) {
             continue;
         }
         int64_t now = nanotime();
+        traceback_clock_set(now);
         if (now - last_scavenge >= SCAVENGE_EVERY_NS)
             scavenge(now);
         if (retake(now)) {

@@ -10,8 +10,8 @@
  * panic.c prints them on a panic (GOCC_TRACEBACK), on a deadlock and on
  * SIGQUIT.  What a dump knows of a goroutine, the scheduler keeps in its G
  * at no more than a store or two per park: the wait reason (g_park's
- * argument), when it parked (traceback_ticks: the TSC, converted at dump
- * time), and where it was created (the return address of gocc_go and the
+ * argument), when it parked (traceback_now: a coarse clock sysmon keeps),
+ * and where it was created (the return address of gocc_go and the
  * spawner's id).  The live goroutines are found in the stack units, which
  * are never unmapped (stack_live_gs): no list to keep on every spawn.
  *
@@ -78,24 +78,17 @@ static void out(const char *fmt, ...) {
 
 /* -------------------------------------------------------------- clock */
 
-static uint64_t t0_ticks;
-static int64_t t0_ns;
+_Atomic int64_t traceback_clock;
 
 void traceback_init(void) {
-    t0_ticks = traceback_ticks();
-    t0_ns = nanotime();
+    traceback_clock_set(nanotime());
     traceback_install_sigquit();
 }
 
-/* Whole minutes since ticks `since` (0 if the clock cannot tell). */
-static int64_t minutes_since(uint64_t since) {
-    uint64_t now_t = traceback_ticks();
-    int64_t now_ns = nanotime();
-    if (now_t <= t0_ticks || now_ns <= t0_ns || since > now_t)
-        return 0;
-    long double ns = (long double)(now_t - since) * (long double)(now_ns - t0_ns) /
-                     (long double)(now_t - t0_ticks);
-    return (int64_t)(ns / 60e9L);
+/* Whole minutes since `since` (a traceback_now() stamp). */
+static int64_t minutes_since(int64_t since) {
+    int64_t now = nanotime();
+    return since > 0 && now > since ? (now - since) / 60000000000LL : 0;
 }
 
 /* -------------------------------------------------------------- libdw */
