@@ -27,6 +27,8 @@
  *     that is not waiting is "fatal error: bad g->status in ready", a free
  *     lock released "fatal error: unlock of unlocked lock"
  *     (tests/progs/debug_checks.c; skipped with NDEBUG);
+ *   - a deadlock's dump shows a wait of three minutes as Go does,
+ *     "[chan receive, 3 minutes]" (tests/progs/dump_internals.c);
  *   - main returning 3 exits 3 at once whatever other goroutines do;
  *     exit(4) from another goroutine exits 4.
  */
@@ -413,6 +415,22 @@ static void test_debug_invariant_checks(void **s) {
 #endif
 }
 
+/* A goroutine dump gives a wait's length in whole minutes once it passes
+ * one, as Go does (docs/debugging.md); the park stamp is moved back three
+ * minutes through the runtime's internals (tests/progs/dump_internals.c). */
+static void test_dump_wait_minutes(void **s) {
+    (void)s;
+    child_result *r = run_case(PROG("dump_internals"), "wait_minutes", "1", 20);
+    if (!strstr(r->err, "goroutine 2 [chan receive, 3 minutes]:\n") ||
+        !strstr(r->err, "goroutine 1 [chan receive]:\n"))
+        print_child(r);
+    expect_exit(r, 2);
+    assert_non_null(strstr(r->err, DEADLOCK));
+    assert_non_null(strstr(r->err, "goroutine 2 [chan receive, 3 minutes]:\n"));
+    assert_non_null(strstr(r->err, "goroutine 1 [chan receive]:\n"));
+    free(r);
+}
+
 int main(void) {
     if (getenv("GOCC_TEST_SKIP"))   /* debugging aid: cmocka skip pattern */
         cmocka_set_skip_filter(getenv("GOCC_TEST_SKIP"));
@@ -438,6 +456,7 @@ int main(void) {
         cmocka_unit_test(test_main_stack_gocc_stacksize),
         cmocka_unit_test(test_goroutine_stack_default),
         cmocka_unit_test(test_main_return_status),
+        cmocka_unit_test(test_dump_wait_minutes),
         cmocka_unit_test(test_exit_from_goroutine),
         cmocka_unit_test(test_use_of_freed_channel),
         cmocka_unit_test(test_debug_invariant_checks),

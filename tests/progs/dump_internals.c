@@ -1,0 +1,40 @@
+/*
+ * dump_internals.c - goroutine dumps' details that a program cannot reach
+ * in a test's time, set up through the runtime's internal functions, for
+ * test_crash.c:
+ *   wait_minutes  goroutine 2 waits on a channel; its park stamp is moved
+ *                 back three minutes; then main blocks too: the deadlock
+ *                 dump must say "goroutine 2 [chan receive, 3 minutes]:"
+ *                 and main's wait has no minutes.
+ */
+#include "../../runtime/internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static gocc_chan(int) never;
+
+static void waiter(void *arg) {
+    (void)arg;
+    (void)gocc_recv(never);
+}
+
+static int run(int argc, char **argv) {
+    const char *m = argc > 1 ? argv[1] : "";
+    if (strcmp(m, "wait_minutes") != 0) {
+        printf("unknown case %s\n", m);
+        return 1;
+    }
+    never = gocc_make(int, 0);
+    gocc_go(waiter, NULL);
+    gocc_sleep_ms(20);                  /* waiter parks */
+    gocc_g *gs[8];
+    int n = stack_live_gs(gs, 8);
+    for (int i = 0; i < n; i++)
+        if (gs[i]->id == 2)
+            gs[i]->wait_since -= 3 * 60 * 1000000000LL + 1000000000LL;
+    (void)gocc_recv(never);
+    return 0;
+}
+
+GOCC_MAIN(run)
