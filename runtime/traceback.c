@@ -289,6 +289,22 @@ static int locate(uintptr_t pc, bool ret, where *out, int cap) {
     return n > 0 ? n : 1;
 }
 
+/* A trampoline the translator wrote for a go statement: gocc_F_goN. */
+static bool trampoline(const char *fn, const char **f, int *flen, int *num) {
+    if (!fn || strncmp(fn, "gocc_", 5) != 0)
+        return false;
+    const char *go = strrchr(fn, '_');
+    if (!go || go <= fn + 5 || strncmp(go, "_go", 3) != 0 || !go[3])
+        return false;
+    for (const char *p = go + 3; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    *f = fn + 5;
+    *flen = (int)(go - (fn + 5));
+    *num = atoi(go + 3);
+    return true;
+}
+
 /* Is w in the runtime (its source in this file's directory, or gocc.h's
  * inline functions)? */
 static bool in_runtime(const where *w) {
@@ -310,26 +326,17 @@ static bool in_runtime(const where *w) {
     }
     if (w->file && dirlen != (size_t)-1)
         return strncmp(w->file, dir, dirlen) == 0;
-    return w->fn && (strcmp(w->fn, "gocc_ctx_entry") == 0 ||
-                     strcmp(w->fn, "g_entry") == 0 ||
+    /* no line table (no libdw, or no -g): by name, the runtime's entry
+     * points and its gocc_ API, but not the translator's names for the
+     * program's main and go trampolines */
+    const char *f;
+    int flen, num;
+    return w->fn && (strcmp(w->fn, "g_entry") == 0 ||
                      strcmp(w->fn, "main_entry") == 0 ||
-                     strcmp(w->fn, "gocc_main") == 0);
-}
-
-/* A trampoline the translator wrote for a go statement: gocc_F_goN. */
-static bool trampoline(const char *fn, const char **f, int *flen, int *num) {
-    if (!fn || strncmp(fn, "gocc_", 5) != 0)
-        return false;
-    const char *go = strrchr(fn, '_');
-    if (!go || go <= fn + 5 || strncmp(go, "_go", 3) != 0 || !go[3])
-        return false;
-    for (const char *p = go + 3; *p; p++)
-        if (*p < '0' || *p > '9')
-            return false;
-    *f = fn + 5;
-    *flen = (int)(go - (fn + 5));
-    *num = atoi(go + 3);
-    return true;
+                     (strncmp(w->fn, "gocc_", 5) == 0 &&
+                      strcmp(w->fn, "gocc_main_user") != 0 &&
+                      strcmp(w->fn, "gocc_main_args") != 0 &&
+                      !trampoline(w->fn, &f, &flen, &num)));
 }
 
 /* Go's names: main for the program's main (renamed by the translator),
@@ -516,7 +523,10 @@ static void created_by(gocc_g *g) {
         out("created by %s in goroutine %lld\n", fn, (long long)g->parent_id);
     else
         out("created by %s\n", fn);
-    out("\t%s:%d\n", w.file ? w.file : "?", w.line);
+    if (w.file)
+        out("\t%s:%d\n", w.file, w.line);
+    else
+        out("\t?\n");
 }
 
 /* What a dump prints, captured on the dying thread; printed by a helper
