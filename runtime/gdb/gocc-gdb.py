@@ -1,0 +1,360 @@
+# gocc-gdb.py - gdb commands for gocc programs (docs/debugging.md, "gdb").
+#
+#   info goroutines          every live goroutine: id, status, wait reason
+#                            (Go's names), and the innermost frame of the
+#                            program (function and .gc file:line); `*` marks
+#                            the goroutine running on the selected thread.
+#   goroutine N [COMMAND]    run a gdb command (default: bt) as if goroutine
+#                            N were running on the selected thread.
+#   goroutine all [COMMAND]  the same for every live goroutine.
+#
+# The runtime puts this file's text in every program it is linked into, as
+# an inline script of the .debug_gdb_scripts section (runtime/gdb_script.c),
+# so gdb loads it with the program, wherever the program or gocc lives,
+# once `auto-load safe-path` admits the program.  It is also installed as
+# share/gocc/gdb/gocc-gdb.py, for `source` by hand (a stripped program).
+#
+# What it reads is the runtime's own state, found through the runtime's
+# debug information (libgocc.a keeps its DWARF; its internal symbols are
+# local, so they are looked up by file: 'stack.c'::pool):
+#   - the live goroutines, as stack_live_gs() finds them (runtime/stack.c):
+#     goroutine 1's G (pool.main_g), and the G at the top of each unit of
+#     every batch of stack units ever mapped (pool.batches), if `live`;
+#   - the goroutine each worker thread runs (sched.ms[i]->curg), matched to
+#     gdb's threads by the kernel thread id (m->tid);
+#   - a parked goroutine's saved registers (gocc_g.ctx): for the asm back
+#     end the words the context switch pushed (runtime/context_x86_64.S,
+#     context_aarch64.S), for the ucontext back end uc_mcontext.
+# To show a parked goroutine's stack, its saved registers (pc, sp and the
+# callee-saved ones) are written into the selected thread for the time of
+# one command, then the thread's own are written back, as Go's
+# runtime-gdb.py does; gdb's own unwinder (DWARF CFI) does the rest.  On
+# x86-64 writing the pc makes gdb clear orig_rax (so that the kernel does
+# not restart an interrupted system call at the new pc): it is written back
+# last, or a thread stopped in a system call would see it fail with an
+# internal errno when resumed.
+#
+# Keep in step with the runtime: enum wait_reason and traceback.c's
+# wait_names (WAIT_NAMES), stack.c's BATCH and g_size() (G_BATCH, g_size),
+# the saved context's layout (saved_regs).
+
+import gdb
+
+# enum wait_reason (runtime/internal.h) -> Go's names (traceback.c)
+WAIT_NAMES = [
+    "",                          # WR_NONE: runs (or runnable)
+    "",                          # WR_RUNNABLE: not started yet
+    "chan receive",
+    "chan send",
+    "chan receive (nil chan)",
+    "chan send (nil chan)",
+    "select",
+    "select (no cases)",
+    "sleep",
+    "IO wait",
+    "sync.Mutex.Lock",
+    "sync.WaitGroup.Wait",
+]
+WR_NONE, WR_RUNNABLE = 0, 1
+G_GOROUTINE = 0                  # enum g_kind
+G_BATCH = 64                     # stack.c: BATCH, units mapped at once
+MAX_FRAMES = 256                 # how deep `info goroutines` looks
+
+
+def _error(msg):
+    raise gdb.GdbError(msg)
+
+
+# ------------------------------------------------------------ the runtime
+
+def _var(name, file, field):
+    """The runtime's variable name, defined in runtime/<file> (a local
+    symbol, found through the debug information); its type has field."""
+    try:
+        v = gdb.parse_and_eval("'%s'::%s" % (file, name))
+        if any(f.name == field for f in v.type.strip_typedefs().fields()):
+            return v
+    except gdb.error:
+        pass
+    return None
+
+
+class Runtime(object):
+    """The runtime's state in the selected inferior."""
+
+    def __init__(self):
+        if not gdb.selected_inferior().pid:
+            _error("The program is not being run.")
+        self.pool = _var("pool", "stack.c", "main_g")
+        self.sched = _var("sched", "sched.c", "ms")
+        if self.pool is None or self.sched is None:
+            _error("no gocc runtime (with debug information) in this program")
+        self.gptr = self.pool["main_g"].type
+        gtype = self.gptr.target().strip_typedefs()
+        self.gsize = (gtype.sizeof + 8 + 63) & ~63      # stack.c: g_size()
+        ctx = gtype["ctx"].type.strip_typedefs()
+        self.ucontext = any(f.name == "uc" for f in ctx.fields())
+        self.arch = gdb.selected_inferior().architecture().name()
+        sym = gdb.lookup_static_symbols("pool")
+        files = [s.symtab.fullname() for s in sym
+                 if s.symtab and s.symtab.filename.endswith("stack.c")]
+        self.rtdir = files[0].rsplit("/", 1)[0] + "/" if files else None
+
+    def goroutines(self):
+        """The live goroutines' Gs (gdb.Value of gocc_g *), by id."""
+        gs = []
+        main_g = self.pool["main_g"]
+        if int(main_g) and main_g["live"]:
+            gs.append(main_g)
+        for b in range(int(self.pool["nbatches"])):
+            bt = self.pool["batches"][b]
+            base, step = int(bt["base"]), int(bt["step"])
+            for i in range(G_BATCH):
+                addr = base + (i + 1) * step - self.gsize
+                g = gdb.Value(addr).cast(self.gptr)
+                try:
+                    if g["live"] and int(g["kind"]) == G_GOROUTINE:
+                        gs.append(g)
+                except gdb.MemoryError:
+                    break
+        gs.sort(key=lambda g: int(g["id"]))
+        return gs
+
+    def find(self, goid):
+        for g in self.goroutines():
+            if int(g["id"]) == goid:
+                return g
+        _error("No goroutine %d (`info goroutines` lists them)." % goid)
+
+    def running(self):
+        """{goroutine id: gdb thread} for the goroutines running now."""
+        by_tid = {}
+        for t in gdb.selected_inferior().threads():
+            by_tid[t.ptid[1]] = t
+        out = {}
+        n = int(self.sched["nthreads"])
+        for i in range(n):
+            m = self.sched["ms"][i]
+            if not int(m):
+                continue
+            curg = m["curg"]
+            t = by_tid.get(int(m["tid"]))
+            if int(curg) and t is not None:
+                out[int(curg["id"])] = t
+        return out
+
+    def saved_regs(self, g):
+        """The registers parked goroutine g's context saved: [(name, value)],
+        pc last."""
+        ctx = g["ctx"]
+        u64 = gdb.lookup_type("unsigned long").pointer()
+        x86 = "x86-64" in self.arch
+        if self.ucontext and x86:
+            gr = ctx["uc"]["uc_mcontext"]["gregs"]
+            # glibc's REG_* indices into gregs
+            idx = [("rbx", 11), ("rbp", 10), ("r12", 4), ("r13", 5),
+                   ("r14", 6), ("r15", 7), ("rsp", 15), ("rip", 16)]
+            return [(n, int(gr[i]) & 0xffffffffffffffff) for n, i in idx]
+        if self.ucontext and "aarch64" in self.arch:
+            mc = ctx["uc"]["uc_mcontext"]
+            regs = [("x%d" % i, int(mc["regs"][i])) for i in range(19, 31)]
+            return regs + [("sp", int(mc["sp"])), ("pc", int(mc["pc"]))]
+        s = ctx["sp"].cast(u64)
+        if x86:
+            # context_x86_64.S: mxcsr/fcw, r15 r14 r13 r12 rbx rbp, return
+            names = ["r15", "r14", "r13", "r12", "rbx", "rbp"]
+            regs = [(n, int(s[1 + i])) for i, n in enumerate(names)]
+            return regs + [("rsp", int(s) + 64), ("rip", int(s[7]))]
+        if "aarch64" in self.arch:
+            # context_aarch64.S: x19-x30 at sp+0..88, 176 bytes in all
+            regs = [("x%d" % (19 + i), int(s[i])) for i in range(12)]
+            return regs + [("sp", int(s) + 176), ("pc", int(s[11]))]
+        _error("goroutine stacks: no support for %s" % self.arch)
+
+
+def _status(rt, g, running):
+    goid = int(g["id"])
+    if goid in running:
+        return "running", ""
+    r = int(g["wait_reason"])
+    if r in (WR_NONE, WR_RUNNABLE) or r >= len(WAIT_NAMES):
+        return "runnable", ""
+    return "waiting", WAIT_NAMES[r]
+
+
+# ------------------------------------------------- running as a goroutine
+
+class _As(object):
+    """with _As(rt, g, running): gdb's selected thread shows goroutine g,
+    then is as it was: g's thread, if g runs, else the selected thread with
+    g's saved registers for the time of the block."""
+
+    def __init__(self, rt, g, running):
+        self.rt, self.g = rt, g
+        self.thread = running.get(int(g["id"]))
+        self.saved = None
+
+    def __enter__(self):
+        self.home = gdb.selected_thread()
+        try:
+            self.frame = gdb.selected_frame()
+        except gdb.error:
+            self.frame = None
+        if self.thread is not None:
+            self.thread.switch()
+            return self
+        regs = self.rt.saved_regs(self.g)
+        gdb.newest_frame().select()
+        names = [n for n, _ in regs]
+        if "x86-64" in self.rt.arch:
+            names.append("orig_rax")
+        self.saved = [(n, int(gdb.parse_and_eval("(unsigned long)$" + n)))
+                      for n in names]
+        for n, v in regs:
+            gdb.parse_and_eval("$%s = %d" % (n, v))
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            gdb.newest_frame().select()
+            for n, v in self.saved:     # orig_rax last (see the top)
+                gdb.parse_and_eval("$%s = %d" % (n, v))
+        if self.home is not None and self.home.is_valid():
+            self.home.switch()
+        if self.frame is not None:
+            try:
+                self.frame.select()
+            except gdb.error:
+                pass
+        return False
+
+
+# ------------------------------------------------------------- locations
+
+def _display_name(fn):
+    """Go's names, as traceback.c's display_name: main for the program's
+    main, F.funcN for the trampoline gocc_F_goN of F's N-th go statement."""
+    if fn in ("gocc_main_user", "gocc_main_args"):
+        return "main"
+    if fn and fn.startswith("gocc_"):
+        head, sep, num = fn.rpartition("_go")
+        if sep and num.isdigit() and len(head) > 5:
+            return "%s.func%s" % (head[5:], num)
+    return fn
+
+
+def _program_frame(rt, frame):
+    """Is frame the program's (not the runtime's, not a system library's)?"""
+    sal = frame.find_sal()
+    if sal.symtab is None or not sal.line:
+        return False
+    if rt.rtdir and sal.symtab.fullname().startswith(rt.rtdir):
+        return False
+    lib = gdb.solib_name(frame.pc())
+    return not (lib and lib.startswith(("/lib", "/usr/lib")))
+
+
+def _where_pc(pc):
+    sal = gdb.find_pc_line(pc)
+    block = gdb.block_for_pc(pc)
+    fn = block.function.name if block and block.function else None
+    return _format_where(_display_name(fn) or "0x%x" % pc, sal)
+
+
+def _format_where(name, sal):
+    if sal.symtab is not None and sal.line:
+        return "%s at %s:%d" % (name, sal.symtab.filename, sal.line)
+    return name
+
+
+def _location(rt, g, running):
+    """The innermost program frame of goroutine g, as `fn at file:line`."""
+    if int(g["wait_reason"]) == WR_RUNNABLE and int(g["id"]) not in running:
+        return _where_pc(int(g["fn"]))    # not started: where it will begin
+    try:
+        with _As(rt, g, running):
+            f = gdb.newest_frame()
+            for _ in range(MAX_FRAMES):
+                if f is None:
+                    break
+                if _program_frame(rt, f):
+                    return _format_where(_display_name(f.name()) or
+                                         "0x%x" % f.pc(), f.find_sal())
+                f = f.older()
+    except gdb.error:
+        pass
+    # its function tail-called the runtime: its start function stands for it
+    return _where_pc(int(g["fn"]))
+
+
+# -------------------------------------------------------------- commands
+
+class InfoGoroutines(gdb.Command):
+    """List the program's goroutines: id, status (running, runnable,
+waiting), Go's wait reason, and the innermost frame of the program.
+'*' marks the goroutine running on the selected thread.
+Usage: info goroutines"""
+
+    def __init__(self):
+        gdb.Command.__init__(self, "info goroutines", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        rt = Runtime()
+        running = rt.running()
+        here = None
+        sel = gdb.selected_thread()
+        for goid, t in running.items():
+            if sel is not None and t.ptid == sel.ptid:
+                here = goid
+        gs = rt.goroutines()
+        if not gs:
+            gdb.write("No goroutines.\n")
+            return
+        gdb.write("  %-5s %-9s %-24s %s\n" % ("Id", "Status", "Wait reason",
+                                              "Location"))
+        for g in gs:
+            goid = int(g["id"])
+            status, reason = _status(rt, g, running)
+            gdb.write("%s %-5d %-9s %-24s %s\n" % (
+                "*" if goid == here else " ", goid, status, reason,
+                _location(rt, g, running)))
+
+
+class GoroutineCmd(gdb.Command):
+    """Run a gdb command in the context of goroutine N (default: bt).
+A parked goroutine's saved registers are loaded into the selected thread
+for the time of the command; a running goroutine's thread is selected.
+'goroutine all COMMAND' runs it for every goroutine.
+Usage: goroutine N|all [COMMAND]"""
+
+    def __init__(self):
+        gdb.Command.__init__(self, "goroutine", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        words = arg.split(None, 1)
+        if not words:
+            _error("Usage: goroutine N|all [COMMAND]")
+        cmd = words[1] if len(words) > 1 else "bt"
+        rt = Runtime()
+        running = rt.running()
+        if words[0] == "all":
+            for g in rt.goroutines():
+                status, reason = _status(rt, g, running)
+                gdb.write("\ngoroutine %d [%s]:\n" % (int(g["id"]),
+                                                     reason or status))
+                self.run(rt, g, running, cmd, from_tty)
+            return
+        try:
+            goid = int(gdb.parse_and_eval(words[0]))
+        except (gdb.error, ValueError):
+            _error("goroutine: not a goroutine id: %s" % words[0])
+        self.run(rt, rt.find(goid), running, cmd, from_tty)
+
+    @staticmethod
+    def run(rt, g, running, cmd, from_tty):
+        with _As(rt, g, running):
+            gdb.execute(cmd, from_tty)
+
+
+InfoGoroutines()
+GoroutineCmd()
