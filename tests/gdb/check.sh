@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# tests/gdb/check.sh - the gdb_goroutines test: the gdb extension
+# (runtime/gdb/gocc-gdb.py, docs/debugging.md "gdb") is auto-loaded from
+# a program built by the gocc driver, and its commands show that program's
+# goroutines.
+#   check.sh GOCC CC WORK [SANITIZE]
+# Builds goroutines.gc with `gocc -O1`, runs it under gdb in batch mode
+# (no terminal; a timeout) to its breakpoint in gdb_stop_here, and checks:
+#   info goroutines   every goroutine's id, status, wait reason (Go's
+#                     names) and the .gc line of its innermost program
+#                     frame (the `// gdb:` markers), `*` on goroutine 1;
+#   goroutine 2 bt    the parked receiver's stack, from its saved context;
+#   goroutine 1 bt    the running goroutine: its thread's stack;
+#   goroutine 999 bt  a gdb error, no Python traceback;
+#   continue          the program runs on and exits normally (the
+#                     registers the commands borrowed were put back).
+# Exit 77 (skipped) without gdb or its Python, or in sanitizer builds.
+set -u
+gocc=$1 cc=$2 work=$3 sanitize=${4:-}
+here=$(cd "$(dirname "$0")" && pwd)
+src=$here/goroutines.gc
+
+skip() { echo "gdb_goroutines: skipped: $*"; exit 77; }
+fail() { echo "gdb_goroutines: FAIL: $*"; echo "--- gdb output:"; cat "$out"; exit 1; }
+
+if [ -n "$sanitize" ]; then
+    skip "built with -fsanitize=$sanitize (the sanitizer's run-time and its shadow memory are in the way of what is checked here: the runtime's own state)"
+fi
+command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
+gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
+    skip "this gdb has no Python"
+
+mkdir -p "$work" || exit 1
+prog=$work/goroutines
+out=$work/gdb.out
+: >"$out"
+CC=$cc "$gocc" -O1 -Wall -Wextra -Werror "$src" -o "$prog" ||
+    { echo "gdb_goroutines: FAIL: gocc could not build $src"; exit 1; }
+
+GOCC_MAXPROCS=1 timeout -k 10 120 gdb -batch -nx \
+    -iex 'set auto-load safe-path /' -iex 'set pagination off' \
+    -iex 'set width 0' -iex 'set confirm off' \
+    -ex 'break gdb_stop_here' -ex run \
+    -ex 'info goroutines' \
+    -ex 'echo ==== goroutine 2 bt\n' -ex 'goroutine 2 bt' \
+    -ex 'echo ==== goroutine 1 bt\n' -ex 'goroutine 1 bt' \
+    -ex 'echo ==== goroutine 999 bt\n' -ex 'goroutine 999 bt' \
+    -ex 'echo ==== continue\n' -ex continue \
+    --args "$prog" </dev/null >"$out" 2>&1
+rc=$?
+[ $rc -eq 124 ] || [ $rc -eq 137 ] && fail "gdb timed out"
+
+# the line of marker `// gdb:NAME` in the source
+line() {
+    local n
+    n=$(grep -n "// gdb:$1\$" "$src" | cut -d: -f1)
+    [ -n "$n" ] || { echo "no marker gdb:$1 in $src" >&2; exit 1; }
+    echo "$n"
+}
+# one line of the output must match the extended regex $1
+expect() {
+    grep -Eq -- "$1" "$out" || fail "no line matches: $1"
+}
+# the part of the output between "==== $1" and the next "===="
+section() {
+    awk -v h="==== $1" '$0 == h {on = 1; next} /^==== / {on = 0} on' "$out"
+}
+
+f='goroutines\.gc'
+grep -q 'Python Exception\|Traceback (most recent' "$out" &&
+    fail "a Python exception"
+grep -q 'Undefined info command: "goroutines"' "$out" &&
+    fail "the gdb extension was not loaded (.debug_gdb_scripts)"
+expect '^  Id +Status +Wait reason +Location$'
+expect "^\* 1 +running +gdb_stop_here at .*$f:$(line stop)\$"
+expect "^  2 +waiting +chan receive +receiver at .*$f:$(line receiver)\$"
+expect "^  3 +waiting +chan send +sender at .*$f:$(line sender)\$"
+# (the translator gives the call of gocc_select the line after its last
+# case's #line, here the line after the select: either will do)
+expect "^  4 +waiting +select +chooser at .*$f:($(line chooser)|$(($(line chooser) + 1)))\$"
+expect "^  5 +waiting +sleep +sleeper at .*$f:$(line sleeper)\$"
+expect "^  6 +waiting +select \(no cases\) +main\.func5 at .*$f:$(line block)\$"
+[ "$(grep -cE '^[* ] [0-9]+ ' "$out")" -eq 6 ] || fail "not 6 goroutines listed"
+
+bt2=$(section 'goroutine 2 bt')
+echo "$bt2" | grep -Eq "^#0 " || fail "goroutine 2 bt: no frames"
+echo "$bt2" | grep -Eq "^#[0-9]+ .* in receiver \(\) at .*$f:$(line receiver)\$" ||
+    fail "goroutine 2 bt: no frame of receiver at its .gc line"
+bt1=$(section 'goroutine 1 bt')
+echo "$bt1" | grep -Eq "^#0 +gdb_stop_here \(\) at .*$f:$(line stop)\$" ||
+    fail "goroutine 1 bt: not the running thread's stack"
+section 'goroutine 999 bt' | grep -qx 'No goroutine 999 (`info goroutines` lists them).' ||
+    fail "goroutine 999 bt: not the expected error"
+section continue | grep -q '^main returns$' || fail "the program did not run on"
+section continue | grep -Eq 'exited normally' || fail "the program did not exit normally"
+echo "gdb_goroutines: ok"
