@@ -29,10 +29,12 @@
 # callee-saved ones) are written into the selected thread for the time of
 # one command, then the thread's own are written back, as Go's
 # runtime-gdb.py does; gdb's own unwinder (DWARF CFI) does the rest.  On
-# x86-64 writing the pc makes gdb clear orig_rax (so that the kernel does
-# not restart an interrupted system call at the new pc): it is written back
-# last, or a thread stopped in a system call would see it fail with an
-# internal errno when resumed.
+# x86-64 orig_rax is saved and written back last too: gdb's write_pc (the
+# way `jump` sets the pc) clears it, so that the kernel does not restart an
+# interrupted system call at a new pc, and a thread stopped in a system
+# call whose orig_rax were lost would see the call fail with an internal
+# errno when resumed.  (gdb 13's register assignments leave it alone; a
+# thread interrupted in futex and nanosleep ran on correctly either way.)
 #
 # Keep in step with the runtime: enum wait_reason and traceback.c's
 # wait_names (WAIT_NAMES), stack.c's BATCH and g_size() (G_BATCH, g_size),

@@ -14,7 +14,8 @@
 #   goroutine 999 bt  a gdb error, no Python traceback;
 #   continue          the program runs on and exits normally (the
 #                     registers the commands borrowed were put back).
-# Exit 77 (skipped) without gdb or its Python, or in sanitizer builds.
+# Exit 77 (skipped) without gdb or its Python.  SANITIZE: GOCC_SANITIZE
+# (passes with asm and ucontext, and with ASan and TSan, gcc and clang).
 set -u
 gocc=$1 cc=$2 work=$3 sanitize=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,9 +24,11 @@ src=$here/goroutines.gc
 skip() { echo "gdb_goroutines: skipped: $*"; exit 77; }
 fail() { echo "gdb_goroutines: FAIL: $*"; echo "--- gdb output:"; cat "$out"; exit 1; }
 
-if [ -n "$sanitize" ]; then
-    skip "built with -fsanitize=$sanitize (the sanitizer's run-time and its shadow memory are in the way of what is checked here: the runtime's own state)"
-fi
+# ASan: LeakSanitizer cannot work under ptrace and would end the program
+# with an error at its exit
+case $sanitize in
+*address*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
+esac
 command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
 gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
     skip "this gdb has no Python"
