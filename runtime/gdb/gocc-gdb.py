@@ -186,14 +186,16 @@ def _status(rt, g, running):
 
 # ------------------------------------------------- running as a goroutine
 
-class _As(object):
-    """with _As(rt, g, running): gdb's selected thread shows goroutine g,
-    then is as it was: g's thread, if g runs, else the selected thread with
-    g's saved registers for the time of the block."""
+class _Borrow(object):
+    """with _Borrow(rt) as b: b.show(g) makes gdb's selected thread show
+    goroutine g: g's own thread if g runs, else the thread selected on
+    entry with g's saved registers.  On exit the selected thread, its
+    registers and the selected frame are as they were.  One borrow serves
+    any number of goroutines (`info goroutines`: the registers are saved
+    and put back once)."""
 
-    def __init__(self, rt, g, running):
-        self.rt, self.g = rt, g
-        self.thread = running.get(int(g["id"]))
+    def __init__(self, rt, running):
+        self.rt, self.running = rt, running
         self.saved = None
 
     def __enter__(self):
@@ -202,27 +204,32 @@ class _As(object):
             self.frame = gdb.selected_frame()
         except gdb.error:
             self.frame = None
-        if self.thread is not None:
-            self.thread.switch()
-            return self
-        regs = self.rt.saved_regs(self.g)
-        gdb.newest_frame().select()
-        names = [n for n, _ in regs]
-        if "x86-64" in self.rt.arch:
-            names.append("orig_rax")
-        self.saved = [(n, int(gdb.parse_and_eval("(unsigned long)$" + n)))
-                      for n in names]
-        for n, v in regs:
-            gdb.parse_and_eval("$%s = %d" % (n, v))
         return self
 
+    def show(self, g):
+        t = self.running.get(int(g["id"]))
+        if t is not None:
+            t.switch()
+            return
+        regs = self.rt.saved_regs(g)
+        self.home.switch()
+        gdb.newest_frame().select()
+        if self.saved is None:
+            names = [n for n, _ in regs]
+            if "x86-64" in self.rt.arch:
+                names.append("orig_rax")
+            self.saved = [(n, int(gdb.parse_and_eval("(unsigned long)$" + n)))
+                          for n in names]
+        for n, v in regs:
+            gdb.parse_and_eval("$%s = %d" % (n, v))
+
     def __exit__(self, *exc):
-        if self.saved is not None:
-            gdb.newest_frame().select()
-            for n, v in self.saved:     # orig_rax last (see the top)
-                gdb.parse_and_eval("$%s = %d" % (n, v))
         if self.home is not None and self.home.is_valid():
             self.home.switch()
+            if self.saved is not None:
+                gdb.newest_frame().select()
+                for n, v in self.saved:     # orig_rax last (see the top)
+                    gdb.parse_and_eval("$%s = %d" % (n, v))
         if self.frame is not None:
             try:
                 self.frame.select()
@@ -269,20 +276,21 @@ def _format_where(name, sal):
     return name
 
 
-def _location(rt, g, running):
-    """The innermost program frame of goroutine g, as `fn at file:line`."""
-    if int(g["wait_reason"]) == WR_RUNNABLE and int(g["id"]) not in running:
+def _location(rt, b, g):
+    """The innermost program frame of goroutine g, as `fn at file:line`
+    (b: a _Borrow)."""
+    if int(g["wait_reason"]) == WR_RUNNABLE and int(g["id"]) not in b.running:
         return _where_pc(int(g["fn"]))    # not started: where it will begin
     try:
-        with _As(rt, g, running):
-            f = gdb.newest_frame()
-            for _ in range(MAX_FRAMES):
-                if f is None:
-                    break
-                if _program_frame(rt, f):
-                    return _format_where(_display_name(f.name()) or
-                                         "0x%x" % f.pc(), f.find_sal())
-                f = f.older()
+        b.show(g)
+        f = gdb.newest_frame()
+        for _ in range(MAX_FRAMES):
+            if f is None:
+                break
+            if _program_frame(rt, f):
+                return _format_where(_display_name(f.name()) or
+                                     "0x%x" % f.pc(), f.find_sal())
+            f = f.older()
     except gdb.error:
         pass
     # its function tail-called the runtime: its start function stands for it
@@ -312,14 +320,18 @@ Usage: info goroutines"""
         if not gs:
             gdb.write("No goroutines.\n")
             return
+        lines = []
+        with _Borrow(rt, running) as b:
+            for g in gs:
+                goid = int(g["id"])
+                status, reason = _status(rt, g, running)
+                lines.append("%s %-5d %-9s %-24s %s\n" % (
+                    "*" if goid == here else " ", goid, status, reason,
+                    _location(rt, b, g)))
         gdb.write("  %-5s %-9s %-24s %s\n" % ("Id", "Status", "Wait reason",
                                               "Location"))
-        for g in gs:
-            goid = int(g["id"])
-            status, reason = _status(rt, g, running)
-            gdb.write("%s %-5d %-9s %-24s %s\n" % (
-                "*" if goid == here else " ", goid, status, reason,
-                _location(rt, g, running)))
+        for line in lines:
+            gdb.write(line)
 
 
 class GoroutineCmd(gdb.Command):
@@ -354,7 +366,8 @@ Usage: goroutine N|all [COMMAND]"""
 
     @staticmethod
     def run(rt, g, running, cmd, from_tty):
-        with _As(rt, g, running):
+        with _Borrow(rt, running) as b:
+            b.show(g)
             gdb.execute(cmd, from_tty)
 
 
