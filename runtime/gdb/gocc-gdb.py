@@ -41,6 +41,7 @@
 # the saved context's layout (saved_regs).
 
 import gdb
+from gdb.unwinder import Unwinder, register_unwinder
 
 # enum wait_reason (runtime/internal.h) -> Go's names (traceback.c)
 WAIT_NAMES = [
@@ -186,17 +187,61 @@ def _status(rt, g, running):
 
 # ------------------------------------------------- running as a goroutine
 
+class _FrameId(object):
+    def __init__(self, sp, pc):
+        self.sp, self.pc = sp, pc
+
+
+class _CoreUnwinder(Unwinder):
+    """For a core file, whose registers gdb cannot write: while regs is set,
+    the caller of the selected thread's innermost frame is the goroutine
+    whose saved registers regs are, so that frame 1 on is its stack."""
+
+    def __init__(self):
+        Unwinder.__init__(self, "gocc-goroutine")
+        self.regs = None
+
+    def __call__(self, pf):
+        if self.regs is None or pf.level() != 0:
+            return None
+        ui = pf.create_unwind_info(_FrameId(pf.read_register("sp"),
+                                            pf.read_register("pc")))
+        u64 = gdb.lookup_type("unsigned long")
+        for n, v in self.regs:
+            ui.add_saved_register(n, gdb.Value(v).cast(u64))
+        return ui
+
+
+class _CoreFilter(object):
+    """Hides that thread's own innermost frame from `bt` meanwhile."""
+
+    def __init__(self):
+        self.name, self.priority, self.enabled = "gocc-goroutine", 100, True
+
+    def filter(self, frames):
+        if _core_unwinder.regs is None:
+            return frames
+        return (f for f in frames if f.inferior_frame().level() != 0)
+
+
+_core_unwinder = _CoreUnwinder()
+
+
 class _Borrow(object):
-    """with _Borrow(rt) as b: b.show(g) makes gdb's selected thread show
-    goroutine g: g's own thread if g runs, else the thread selected on
-    entry with g's saved registers.  On exit the selected thread, its
-    registers and the selected frame are as they were.  One borrow serves
-    any number of goroutines (`info goroutines`: the registers are saved
-    and put back once)."""
+    """with _Borrow(rt, running) as b: b.show(g) makes gdb's selected
+    thread show goroutine g: g's own thread if g runs, else the thread
+    selected on entry with g's saved registers; b.top() is then g's
+    innermost frame.  On exit the selected thread, its registers and the
+    selected frame are as they were.  One borrow serves any number of
+    goroutines (`info goroutines`: the registers are saved and put back
+    once).  In a core file, whose registers cannot be written,
+    _core_unwinder makes g's stack the caller of the thread's own frame 0
+    (which `bt` then hides: its frames are numbered from 1)."""
 
     def __init__(self, rt, running):
         self.rt, self.running = rt, running
         self.saved = None
+        self.core = False
 
     def __enter__(self):
         self.home = gdb.selected_thread()
@@ -204,15 +249,25 @@ class _Borrow(object):
             self.frame = gdb.selected_frame()
         except gdb.error:
             self.frame = None
+        conn = getattr(gdb.selected_inferior(), "connection", None)
+        self.core = getattr(conn, "type", None) == "core"
         return self
 
     def show(self, g):
         t = self.running.get(int(g["id"]))
+        if _core_unwinder.regs is not None:
+            _core_unwinder.regs = None
+            gdb.invalidate_cached_frames()
         if t is not None:
             t.switch()
             return
         regs = self.rt.saved_regs(g)
         self.home.switch()
+        if self.core:
+            _core_unwinder.regs = regs
+            gdb.invalidate_cached_frames()
+            self.top().select()
+            return
         gdb.newest_frame().select()
         if self.saved is None:
             names = [n for n, _ in regs]
@@ -223,7 +278,18 @@ class _Borrow(object):
         for n, v in regs:
             gdb.parse_and_eval("$%s = %d" % (n, v))
 
+    def top(self):
+        f = gdb.newest_frame()
+        if _core_unwinder.regs is not None:
+            f = f.older()
+            if f is None:
+                _error("cannot unwind to the goroutine's frames")
+        return f
+
     def __exit__(self, *exc):
+        if _core_unwinder.regs is not None:
+            _core_unwinder.regs = None
+            gdb.invalidate_cached_frames()
         if self.home is not None and self.home.is_valid():
             self.home.switch()
             if self.saved is not None:
@@ -283,7 +349,7 @@ def _location(rt, b, g):
         return _where_pc(int(g["fn"]))    # not started: where it will begin
     try:
         b.show(g)
-        f = gdb.newest_frame()
+        f = b.top()
         for _ in range(MAX_FRAMES):
             if f is None:
                 break
@@ -373,3 +439,5 @@ Usage: goroutine N|all [COMMAND]"""
 
 InfoGoroutines()
 GoroutineCmd()
+register_unwinder(None, _core_unwinder, replace=True)
+gdb.frame_filters[_CoreFilter().name] = _CoreFilter()

@@ -13,7 +13,10 @@
 #   goroutine 1 bt    the running goroutine: its thread's stack;
 #   goroutine 999 bt  a gdb error, no Python traceback;
 #   continue          the program runs on and exits normally (the
-#                     registers the commands borrowed were put back).
+#                     registers the commands borrowed were put back);
+# then, but in sanitizer builds (whose shadow memory a core would hold),
+# the same `info goroutines` and `goroutine 2 bt` on a core file that gdb
+# wrote (gcore) at the breakpoint, where registers cannot be written.
 # Exit 77 (skipped) without gdb or its Python.  SANITIZE: GOCC_SANITIZE
 # (passes with asm and ucontext, and with ASan and TSan, gcc and clang).
 set -u
@@ -40,18 +43,24 @@ out=$work/gdb.out
 CC=$cc "$gocc" -O1 -Wall -Wextra -Werror "$src" -o "$prog" ||
     { echo "gdb_goroutines: FAIL: gocc could not build $src"; exit 1; }
 
-GOCC_MAXPROCS=1 timeout -k 10 120 gdb -batch -nx \
-    -iex 'set auto-load safe-path /' -iex 'set pagination off' \
-    -iex 'set width 0' -iex 'set confirm off' \
-    -ex 'break gdb_stop_here' -ex run \
+gdb_run() {
+    GOCC_MAXPROCS=1 timeout -k 10 120 gdb -batch -nx \
+        -iex 'set auto-load safe-path /' -iex 'set pagination off' \
+        -iex 'set width 0' -iex 'set confirm off' "$@" </dev/null
+    local rc=$?
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then fail "gdb timed out"; fi
+}
+core=
+[ -z "$sanitize" ] && core=$work/core
+rm -f "$work/core"
+gdb_run -ex 'break gdb_stop_here' -ex run \
     -ex 'info goroutines' \
     -ex 'echo ==== goroutine 2 bt\n' -ex 'goroutine 2 bt' \
     -ex 'echo ==== goroutine 1 bt\n' -ex 'goroutine 1 bt' \
     -ex 'echo ==== goroutine 999 bt\n' -ex 'goroutine 999 bt' \
+    ${core:+-ex "gcore $core"} \
     -ex 'echo ==== continue\n' -ex continue \
-    --args "$prog" </dev/null >"$out" 2>&1
-rc=$?
-[ $rc -eq 124 ] || [ $rc -eq 137 ] && fail "gdb timed out"
+    --args "$prog" >"$out" 2>&1
 
 # the line of marker `// gdb:NAME` in the source
 line() {
@@ -70,25 +79,28 @@ section() {
 }
 
 f='goroutines\.gc'
-grep -q 'Python Exception\|Traceback (most recent' "$out" &&
-    fail "a Python exception"
-grep -q 'Undefined info command: "goroutines"' "$out" &&
-    fail "the gdb extension was not loaded (.debug_gdb_scripts)"
-expect '^  Id +Status +Wait reason +Location$'
-expect "^\* 1 +running +gdb_stop_here at .*$f:$(line stop)\$"
-expect "^  2 +waiting +chan receive +receiver at .*$f:$(line receiver)\$"
-expect "^  3 +waiting +chan send +sender at .*$f:$(line sender)\$"
-# (the translator gives the call of gocc_select the line after its last
-# case's #line, here the line after the select: either will do)
-expect "^  4 +waiting +select +chooser at .*$f:($(line chooser)|$(($(line chooser) + 1)))\$"
-expect "^  5 +waiting +sleep +sleeper at .*$f:$(line sleeper)\$"
-expect "^  6 +waiting +select \(no cases\) +main\.func5 at .*$f:$(line block)\$"
-[ "$(grep -cE '^[* ] [0-9]+ ' "$out")" -eq 6 ] || fail "not 6 goroutines listed"
-
-bt2=$(section 'goroutine 2 bt')
-echo "$bt2" | grep -Eq "^#0 " || fail "goroutine 2 bt: no frames"
-echo "$bt2" | grep -Eq "^#[0-9]+ .* in receiver \(\) at .*$f:$(line receiver)\$" ||
-    fail "goroutine 2 bt: no frame of receiver at its .gc line"
+# what `info goroutines` and `goroutine 2 bt` show, live or from a core
+check_goroutines() {
+    grep -q 'Python Exception\|Traceback (most recent' "$out" &&
+        fail "a Python exception"
+    grep -q 'Undefined info command: "goroutines"' "$out" &&
+        fail "the gdb extension was not loaded (.debug_gdb_scripts)"
+    expect '^  Id +Status +Wait reason +Location$'
+    expect "^\* 1 +running +gdb_stop_here at .*$f:$(line stop)\$"
+    expect "^  2 +waiting +chan receive +receiver at .*$f:$(line receiver)\$"
+    expect "^  3 +waiting +chan send +sender at .*$f:$(line sender)\$"
+    # (the translator gives the call of gocc_select the line after its last
+    # case's #line, here the line after the select: either will do)
+    expect "^  4 +waiting +select +chooser at .*$f:($(line chooser)|$(($(line chooser) + 1)))\$"
+    expect "^  5 +waiting +sleep +sleeper at .*$f:$(line sleeper)\$"
+    expect "^  6 +waiting +select \(no cases\) +main\.func5 at .*$f:$(line block)\$"
+    [ "$(grep -cE '^[* ] [0-9]+ ' "$out")" -eq 6 ] || fail "not 6 goroutines listed"
+    bt2=$(section 'goroutine 2 bt')
+    echo "$bt2" | grep -Eq "^#[01] " || fail "goroutine 2 bt: no frames"
+    echo "$bt2" | grep -Eq "^#[0-9]+ .* in receiver \(\) at .*$f:$(line receiver)\$" ||
+        fail "goroutine 2 bt: no frame of receiver at its .gc line"
+}
+check_goroutines
 bt1=$(section 'goroutine 1 bt')
 echo "$bt1" | grep -Eq "^#0 +gdb_stop_here \(\) at .*$f:$(line stop)\$" ||
     fail "goroutine 1 bt: not the running thread's stack"
@@ -96,4 +108,16 @@ section 'goroutine 999 bt' | grep -qx 'No goroutine 999 (`info goroutines` lists
     fail "goroutine 999 bt: not the expected error"
 section continue | grep -q '^main returns$' || fail "the program did not run on"
 section continue | grep -Eq 'exited normally' || fail "the program did not exit normally"
+
+if [ -n "$core" ]; then
+    [ -s "$core" ] || fail "gcore wrote no core file"
+    out=$work/gdb-core.out
+    gdb_run -ex 'info goroutines' \
+        -ex 'echo ==== goroutine 2 bt\n' -ex 'goroutine 2 bt' \
+        "$prog" "$core" >"$out" 2>&1
+    check_goroutines
+    section 'goroutine 2 bt' | grep -q '^#0 ' &&
+        fail "core: goroutine 2 bt shows the thread's own frame 0"
+    rm -f "$core"
+fi
 echo "gdb_goroutines: ok"
