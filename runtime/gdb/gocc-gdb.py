@@ -35,6 +35,9 @@
 # call whose orig_rax were lost would see the call fail with an internal
 # errno when resumed.  (gdb 13's register assignments leave it alone; a
 # thread interrupted in futex and nanosleep ran on correctly either way.)
+# A core file's registers cannot be written: there a Python unwinder makes
+# the goroutine's saved registers the caller's of the thread's innermost
+# frame, and a frame filter hides that frame from `bt` (_CoreUnwinder).
 #
 # Keep in step with the runtime: enum wait_reason and traceback.c's
 # wait_names (WAIT_NAMES), stack.c's BATCH and g_size() (G_BATCH, g_size),
