@@ -34,7 +34,7 @@
 # interrupted system call at a new pc, and a thread stopped in a system
 # call whose orig_rax were lost would see the call fail with an internal
 # errno when resumed.  (gdb 13's register assignments leave it alone; a
-# thread interrupted in futex and nanosleep ran on correctly either way.)
+# thread stopped in futex ran on correctly either way.)
 # A core file's registers cannot be written: there a Python unwinder makes
 # the goroutine's saved registers the caller's of the thread's innermost
 # frame, and a frame filter hides that frame from `bt` (_CoreUnwinder).
