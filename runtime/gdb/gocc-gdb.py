@@ -163,8 +163,14 @@ class Runtime(object):
             return [(n, int(gr[i]) & 0xffffffffffffffff) for n, i in idx]
         if self.ucontext and "aarch64" in self.arch:
             mc = ctx["uc"]["uc_mcontext"]
-            regs = [("x%d" % i, int(mc["regs"][i])) for i in range(19, 31)]
-            return regs + [("sp", int(mc["sp"])), ("pc", int(mc["pc"]))]
+            regs = [("x%d" % i, int(mc["regs"][i])) for i in range(19, 30)]
+            pc, lr = int(mc["pc"]), int(mc["regs"][30])
+            # glibc's swapcontext (2.36) saves as pc and x30 a label of its
+            # own, which returns to the caller's x30 kept in the x1 slot
+            sym = gdb.execute("info symbol %d" % pc, to_string=True)
+            if sym.startswith(("swapcontext ", "__swapcontext ")):
+                pc = lr = int(mc["regs"][1])
+            return regs + [("x30", lr), ("sp", int(mc["sp"])), ("pc", pc)]
         s = ctx["sp"].cast(u64)
         if x86:
             # context_x86_64.S: mxcsr/fcw, r15 r14 r13 r12 rbx rbp, return
@@ -216,14 +222,18 @@ class _CoreUnwinder(Unwinder):
 
 
 class _CoreFilter(object):
-    """Hides that thread's own innermost frame from `bt` meanwhile."""
+    """Hides that thread's own innermost frame from `bt` meanwhile.  Enabled
+    only then: any frame filter changes how `bt` prints frames without
+    debug information."""
 
     def __init__(self):
-        self.name, self.priority, self.enabled = "gocc-goroutine", 100, True
+        self.name, self.priority = "gocc-goroutine", 100
+
+    @property
+    def enabled(self):
+        return _core_unwinder.regs is not None
 
     def filter(self, frames):
-        if _core_unwinder.regs is None:
-            return frames
         return (f for f in frames if f.inferior_frame().level() != 0)
 
 
