@@ -332,11 +332,14 @@ def _display_name(fn):
 
 
 def _program_frame(rt, frame):
-    """Is frame the program's (not the runtime's, not a system library's)?"""
+    """Is frame the program's (not the runtime's, not a system library's)?
+    The program's code may lack line tables (gocc -g0): then its frames
+    have a name only."""
     sal = frame.find_sal()
-    if sal.symtab is None or not sal.line:
-        return False
-    if rt.rtdir and sal.symtab.fullname().startswith(rt.rtdir):
+    if sal.symtab is None:
+        if frame.name() is None:
+            return False
+    elif rt.rtdir and sal.symtab.fullname().startswith(rt.rtdir):
         return False
     lib = gdb.solib_name(frame.pc())
     return not (lib and lib.startswith(("/lib", "/usr/lib")))
@@ -346,6 +349,10 @@ def _where_pc(pc):
     sal = gdb.find_pc_line(pc)
     block = gdb.block_for_pc(pc)
     fn = block.function.name if block and block.function else None
+    if fn is None:      # no debug information: the ELF symbol
+        sym = gdb.execute("info symbol %d" % pc, to_string=True).split()
+        if sym and sym[0] != "No":
+            fn = sym[0]
     return _format_where(_display_name(fn) or "0x%x" % pc, sal)
 
 
