@@ -94,7 +94,8 @@ class Runtime(object):
         self.pool = _var("pool", "stack.c", "main_g")
         self.sched = _var("sched", "sched.c", "ms")
         if self.pool is None or self.sched is None:
-            _error("no gocc runtime (with debug information) in this program")
+            _error("no gocc runtime with debug information in this program "
+                   "(gocc built as Release?  RelWithDebInfo or Debug keep it)")
         self.gptr = self.pool["main_g"].type
         gtype = self.gptr.target().strip_typedefs()
         self.gsize = (gtype.sizeof + 8 + 63) & ~63      # stack.c: g_size()
