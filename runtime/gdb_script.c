@@ -9,7 +9,7 @@
  * written when the runtime is compiled would point into the build tree,
  * wrong once gocc is installed elsewhere or its tree moved, and a relative
  * one is looked up on gdb's source path, which users would have to set.
- * The cost is the script's size (about 15 KB) in each program's file: the
+ * The cost is the script's size (about 20 KB) in each program's file: the
  * section is not loaded at run time, and strip --strip-debug drops it with
  * the DWARF the script needs anyway.  The section is mergeable strings
  * ("MS", 1), so a program that links the runtime twice (libgocc.a into a
