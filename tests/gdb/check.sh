@@ -17,6 +17,7 @@
 # then, but in sanitizer builds (whose shadow memory a core would hold),
 # the same `info goroutines` and `goroutine 2 bt` on a core file that gdb
 # wrote (gcore) at the breakpoint, where registers cannot be written.
+# Also: WAIT_NAMES in the script are traceback.c's wait_names.
 # Exit 77 (skipped) without gdb or its Python.  SANITIZE: GOCC_SANITIZE
 # (passes with asm and ucontext, and with ASan and TSan, gcc and clang).
 set -u
@@ -35,6 +36,25 @@ esac
 command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
 gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
     skip "this gdb has no Python"
+
+# gocc-gdb.py's WAIT_NAMES are traceback.c's wait_names, in the order of
+# enum wait_reason (runtime/internal.h)
+rt=$here/../../runtime
+enum=$(sed -n '/^enum wait_reason {/,/};/p' "$rt/internal.h" |
+       grep -o 'WR_[A-Z_]*' | grep -v WR_COUNT | tr '\n' ' ')
+desig=$(sed -n '/wait_names\[WR_COUNT\] = {/,/};/p' "$rt/traceback.c" |
+        grep -o '^ *\[WR_[A-Z_]*\]' | tr -d '[] ' | tr '\n' ' ')
+names_c=$(sed -n '/wait_names\[WR_COUNT\] = {/,/};/p' "$rt/traceback.c" |
+          grep -o '"[^"]*"' | tail -n +3)
+names_py=$(sed -n '/^WAIT_NAMES = \[/,/^\]/p' "$rt/gdb/gocc-gdb.py" |
+           grep -o '"[^"]*"' | tail -n +3)
+if [ -z "$enum" ] || [ "$enum" != "$desig" ] || [ -z "$names_c" ] ||
+   [ "$names_c" != "$names_py" ]; then
+    echo "gdb_goroutines: FAIL: gocc-gdb.py's WAIT_NAMES differ from traceback.c's wait_names or enum wait_reason"
+    echo "enum: $enum"; echo "wait_names: $desig"
+    diff <(echo "$names_c") <(echo "$names_py")
+    exit 1
+fi
 
 mkdir -p "$work" || exit 1
 prog=$work/goroutines
