@@ -3,7 +3,7 @@
 # (runtime/gdb/gocc-gdb.py, docs/debugging.md "gdb") is auto-loaded from
 # a program built by the gocc driver, and its commands show that program's
 # goroutines.
-#   check.sh GOCC CC WORK [SANITIZE]
+#   check.sh GOCC CC WORK [SANITIZE [BUILD_TYPE]]
 # Builds goroutines.gc with `gocc -O1`, runs it under gdb in batch mode
 # (no terminal; a timeout) to its breakpoint in gdb_stop_here, and checks:
 #   info goroutines   every goroutine's id, status, wait reason (Go's
@@ -18,24 +18,16 @@
 # the same `info goroutines` and `goroutine 2 bt` on a core file that gdb
 # wrote (gcore) at the breakpoint, where registers cannot be written.
 # Also: WAIT_NAMES in the script are traceback.c's wait_names.
-# Exit 77 (skipped) without gdb or its Python.  SANITIZE: GOCC_SANITIZE
+# Exit 77 (skipped) without gdb or its Python, or in a Release or
+# MinSizeRel build (BUILD_TYPE: CMAKE_BUILD_TYPE).  SANITIZE: GOCC_SANITIZE
 # (passes with asm and ucontext, and with ASan and TSan, gcc and clang).
 set -u
-gocc=$1 cc=$2 work=$3 sanitize=${4:-}
+gocc=$1 cc=$2 work=$3 sanitize=${4:-} build_type=${5:-}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/goroutines.gc
 
 skip() { echo "gdb_goroutines: skipped: $*"; exit 77; }
 fail() { echo "gdb_goroutines: FAIL: $*"; echo "--- gdb output:"; cat "$out"; exit 1; }
-
-# ASan: LeakSanitizer cannot work under ptrace and would end the program
-# with an error at its exit
-case $sanitize in
-*address*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
-esac
-command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
-gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
-    skip "this gdb has no Python"
 
 # gocc-gdb.py's WAIT_NAMES are traceback.c's wait_names, in the order of
 # enum wait_reason (runtime/internal.h)
@@ -55,6 +47,19 @@ if [ -z "$enum" ] || [ "$enum" != "$desig" ] || [ -z "$names_c" ] ||
     diff <(echo "$names_c") <(echo "$names_py")
     exit 1
 fi
+
+# ASan: LeakSanitizer cannot work under ptrace and would end the program
+# with an error at its exit
+case $sanitize in
+*address*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
+esac
+case $build_type in
+Release | MinSizeRel)
+    skip "gocc built as $build_type: the runtime has no debug information, which the gdb extension needs" ;;
+esac
+command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
+gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
+    skip "this gdb has no Python"
 
 mkdir -p "$work" || exit 1
 prog=$work/goroutines
