@@ -214,7 +214,11 @@ class _CoreUnwinder(Unwinder):
     def __call__(self, pf):
         if self.regs is None or pf.level() != 0:
             return None
-        ui = pf.create_unwind_info(_FrameId(pf.read_register("sp"),
+        # frame 0's id says it lies just below the goroutine's stack
+        # pointer: gdb stops unwinding where a caller's frame is inner to
+        # (below) its callee's, as the goroutine's stack may be
+        sp = dict(self.regs).get("rsp", dict(self.regs).get("sp"))
+        ui = pf.create_unwind_info(_FrameId(gdb.Value(sp - 16),
                                             pf.read_register("pc")))
         u64 = gdb.lookup_type("unsigned long")
         for n, v in self.regs:
