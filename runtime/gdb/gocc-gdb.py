@@ -336,18 +336,20 @@ def _display_name(fn):
     return fn
 
 
-def _program_frame(rt, frame):
-    """Is frame the program's (not the runtime's, not a system library's)?
-    The program's code may lack line tables (gocc -g0): then its frames
-    have a name only."""
+def _frame_kind(rt, frame):
+    """"runtime", "program", "program?" (no line table: the program's
+    code built with gocc -g0, or a sanitizer's interceptor) or "other" (a
+    system library, or nothing known)."""
     sal = frame.find_sal()
-    if sal.symtab is None:
-        if frame.name() is None:
-            return False
-    elif rt.rtdir and sal.symtab.fullname().startswith(rt.rtdir):
-        return False
+    if sal.symtab is not None and rt.rtdir and \
+            sal.symtab.fullname().startswith(rt.rtdir):
+        return "runtime"
     lib = gdb.solib_name(frame.pc())
-    return not (lib and lib.startswith(("/lib", "/usr/lib")))
+    if lib and lib.startswith(("/lib", "/usr/lib")):
+        return "other"
+    if sal.symtab is not None:
+        return "program"
+    return "program?" if frame.name() is not None else "other"
 
 
 def _where_pc(pc):
@@ -375,13 +377,21 @@ def _location(rt, b, g):
     try:
         b.show(g)
         f = b.top()
+        below_runtime = False   # under a runtime frame: "program?" counts
+        maybe = None            # else the innermost "program?" frame
         for _ in range(MAX_FRAMES):
             if f is None:
                 break
-            if _program_frame(rt, f):
+            kind = _frame_kind(rt, f)
+            if kind == "program" or (kind == "program?" and below_runtime):
                 return _format_where(_display_name(f.name()) or
                                      "0x%x" % f.pc(), f.find_sal())
+            if kind == "program?" and maybe is None:
+                maybe = _display_name(f.name())
+            below_runtime = below_runtime or kind == "runtime"
             f = f.older()
+        if maybe is not None:
+            return maybe
     except gdb.error:
         pass
     # its function tail-called the runtime: its start function stands for it
