@@ -7,6 +7,9 @@
 #   lib/cmake/gocc/                       find_package(gocc): gocc::rt,
 #                                         gocc::gocc, gocc_add_executable
 #   share/man/man1/gocc.1                 the manual page
+#   share/gocc/gdb/gocc-gdb.py            the gdb extension, for `source`
+#                                         by hand (every program carries
+#                                         it too: runtime/gdb_script.c)
 # Every file refers to the others relatively (gocc from its executable,
 # gocc.pc through ${pcfiledir}, goccConfig.cmake through its own
 # directory), so an installed tree still works after it is moved.
@@ -26,6 +29,8 @@ install(TARGETS gocc_rt ARCHIVE DESTINATION lib)
 install(TARGETS gocc_rt_shared LIBRARY DESTINATION lib)
 install(FILES ${PROJECT_SOURCE_DIR}/include/gocc.h DESTINATION include)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/gocc.1 DESTINATION share/man/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/runtime/gdb/gocc-gdb.py
+  DESTINATION share/gocc/gdb)
 
 configure_file(${CMAKE_CURRENT_LIST_DIR}/gocc.pc.in
   ${PROJECT_BINARY_DIR}/gocc.pc @ONLY)

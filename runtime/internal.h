@@ -263,7 +263,7 @@ gocc_m *m_current(void);
 
 void sched_ensure_started(void);
 /* Why a goroutine waits, as Go's goroutine dumps name it (traceback.c's
- * wait_names); WR_NONE: it runs. */
+ * wait_names, and gdb/gocc-gdb.py's WAIT_NAMES); WR_NONE: it runs. */
 enum wait_reason {
     WR_NONE, WR_RUNNABLE, WR_CHAN_RECV, WR_CHAN_SEND, WR_CHAN_RECV_NIL,
     WR_CHAN_SEND_NIL, WR_SELECT, WR_SELECT_NO_CASES, WR_SLEEP, WR_IO_WAIT,

@@ -83,7 +83,7 @@
 #endif
 
 #define CANARY 0x5ca1ab1e0ddba11ull
-#define BATCH 64        /* units mapped at once */
+#define BATCH 64        /* units mapped at once (gocc-gdb.py: G_BATCH) */
 #define PREFAULT 16     /* top pages prefaulted at once */
 #define MCACHE 64
 /* Guard region below a guarded stack: 64 KiB of PROT_NONE address space

@@ -49,7 +49,8 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in bin/gocc include/gocc.h lib/libgocc.a lib/libgocc.so \
          lib/pkgconfig/gocc.pc lib/cmake/gocc/goccConfig.cmake \
          lib/cmake/gocc/goccConfigVersion.cmake \
-         lib/cmake/gocc/GoccTranslate.cmake share/man/man1/gocc.1; do
+         lib/cmake/gocc/GoccTranslate.cmake share/man/man1/gocc.1 \
+         share/gocc/gdb/gocc-gdb.py; do
     [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 
