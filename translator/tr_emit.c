@@ -950,6 +950,9 @@ static void emit_select(emitter *e, const site *s) {
             puts_(e, "\n");
             k++;
         }
+        /* the select itself (a dump or gdb shows a waiting goroutine
+         * here) belongs to the select keyword's line */
+        put_line_directive(e, u->toks[s->a].line);
         printf_(e, "%sswitch (gocc_select(gocc_sc%d, %d, %s)) {", ind, id, n,
                 has_default ? "1" : "0");
     }

@@ -114,10 +114,7 @@ check_goroutines() {
     expect "^\* 1 +running +gdb_stop_here at .*$f:$(line stop)\$"
     expect "^  2 +waiting +chan receive +receiver at .*$f:$(line receiver)\$"
     expect "^  3 +waiting +chan send +sender at .*$f:$(line sender)\$"
-    # (the translator gives the call of gocc_select the line after its last
-    # case's #line, here the line after the select: either will do)
-    expect "^  4 +waiting +select +chooser at .*$f:($(line chooser)|$(($(line chooser) + 1)))\$"
-    expect "^  5 +waiting +sleep +sleeper at .*$f:$(line sleeper)\$"
+    expect "^  4 +waiting +select +chooser at .*$f:$(line chooser)\$"
     expect "^  6 +waiting +select \(no cases\) +main\.func5 at .*$f:$(line block)\$"
     [ "$(grep -cE '^[* ] [0-9]+ ' "$out")" -eq 6 ] || fail "not 6 goroutines listed"
     bt2=$(section 'goroutine 2 bt')

@@ -14,6 +14,7 @@ int64_t waits(gocc_chan(int) c) {
         gocc_sc1[0] = gocc_case_recv_drop(c);
 #line 11 "@SRC@/after.gc"
         gocc_sc1[1] = gocc_case_recv_drop(gocc_after(1)); gocc_sc1[1].flags = GOCC_CASE_RELEASE;
+#line 8 "@SRC@/after.gc"
         switch (gocc_select(gocc_sc1, 2, 0)) {
 #line 9 "@SRC@/after.gc"
     case 0: {

@@ -14,6 +14,7 @@ void wait_input(int fd) {
         gocc_elem_t(gocc_ready(fd, GOCC_READ | GOCC_WRITE)) gocc_v1_0; gocc_sc1[0] = gocc_case_recv(gocc_ready(fd, GOCC_READ | GOCC_WRITE), &gocc_v1_0); gocc_sc1[0].flags = GOCC_CASE_RELEASE;
 #line 11 "@SRC@/ready.gc"
         gocc_sc1[1] = gocc_case_recv_drop(gocc_after(100)); gocc_sc1[1].flags = GOCC_CASE_RELEASE;
+#line 8 "@SRC@/ready.gc"
         switch (gocc_select(gocc_sc1, 2, 0)) {
 #line 9 "@SRC@/ready.gc"
     case 0: { int bits = gocc_v1_0;

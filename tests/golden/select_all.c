@@ -26,6 +26,7 @@ int sel(gocc_chan(int) a, gocc_chan(int) b, gocc_chan(struct job) jobs, gocc_cha
             gocc_elem_t(out) gocc_v1_4 = v + 1; gocc_sc1[4] = gocc_case_send(out, &gocc_v1_4);
 #line 24 "@SRC@/select_all.gc"
             gocc_sc1[5] = gocc_case_recv_drop(gocc_after(100)); gocc_sc1[5].flags = GOCC_CASE_RELEASE;
+#line 12 "@SRC@/select_all.gc"
             switch (gocc_select(gocc_sc1, 6, 1)) {
 #line 13 "@SRC@/select_all.gc"
         case 0: {
