@@ -115,8 +115,8 @@ static struct {
 /* The registers a parked goroutine's unwinding starts from (DWARF
  * numbering), handed to libdw's set_initial_registers. */
 typedef struct {
-    int first[8];
-    Dwarf_Word val[8];
+    int first[16];
+    Dwarf_Word val[16];
     int n;
     Dwarf_Addr pc;
 } start_regs;
@@ -472,15 +472,24 @@ static bool saved_regs(gocc_g *g, start_regs *r) {
     return true;
 #elif defined(GOCC_CONTEXT_UCONTEXT) && defined(__aarch64__)
     const mcontext_t *mc = &g->ctx.uc.uc_mcontext;
-    for (int i = 19; i <= 30; i++) {
-        if (r->n == 8)
-            break;
+    for (int i = 19; i <= 29; i++) {
         r->first[r->n] = i;
         r->val[r->n++] = mc->regs[i];
     }
+    Dwarf_Addr pc = mc->pc, lr = mc->regs[30];
+    /* glibc's swapcontext (2.36) saves a label of its own as pc and x30;
+     * that label returns to the caller's x30, which it keeps in x1's slot
+     * (runtime/gdb/gocc-gdb.py does the same) */
+    Dl_info info;
+    if (dladdr((void *)(uintptr_t)pc, &info) && info.dli_sname &&
+        (strcmp(info.dli_sname, "swapcontext") == 0 ||
+         strcmp(info.dli_sname, "__swapcontext") == 0))
+        pc = lr = mc->regs[1];
+    r->first[r->n] = 30;
+    r->val[r->n++] = lr;
     r->first[r->n] = 31;
     r->val[r->n++] = mc->sp;
-    r->pc = mc->pc;
+    r->pc = pc;
     return true;
 #elif defined(__x86_64__)
     /* context_x86_64.S: mxcsr/fcw, r15 r14 r13 r12 rbx rbp, return */

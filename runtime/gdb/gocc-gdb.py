@@ -95,7 +95,7 @@ class Runtime(object):
         self.sched = _var("sched", "sched.c", "ms")
         if self.pool is None or self.sched is None:
             _error("no gocc runtime with debug information in this program "
-                   "(gocc built as Release?  RelWithDebInfo or Debug keep it)")
+                   "(was the program stripped?)")
         self.gptr = self.pool["main_g"].type
         gtype = self.gptr.target().strip_typedefs()
         self.gsize = (gtype.sizeof + 8 + 63) & ~63      # stack.c: g_size()

@@ -18,11 +18,10 @@
 # the same `info goroutines` and `goroutine 2 bt` on a core file that gdb
 # wrote (gcore) at the breakpoint, where registers cannot be written.
 # Also: WAIT_NAMES in the script are traceback.c's wait_names.
-# Exit 77 (skipped) without gdb or its Python, or in a Release or
-# MinSizeRel build (BUILD_TYPE: CMAKE_BUILD_TYPE).  SANITIZE: GOCC_SANITIZE
+# Exit 77 (skipped) without gdb or its Python.  SANITIZE: GOCC_SANITIZE
 # (passes with asm and ucontext, and with ASan and TSan, gcc and clang).
 set -u
-gocc=$1 cc=$2 work=$3 sanitize=${4:-} build_type=${5:-}
+gocc=$1 cc=$2 work=$3 sanitize=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/goroutines.gc
 
@@ -52,10 +51,6 @@ fi
 # with an error at its exit
 case $sanitize in
 *address*) export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 ;;
-esac
-case $build_type in
-Release | MinSizeRel)
-    skip "gocc built as $build_type: the runtime has no debug information, which the gdb extension needs" ;;
 esac
 command -v gdb >/dev/null 2>&1 || skip "no gdb (Debian package gdb)"
 gdb -batch -nx -ex 'python print("py-ok")' 2>/dev/null | grep -q py-ok ||
