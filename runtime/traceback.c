@@ -45,6 +45,7 @@
 #include <elfutils/libdwfl.h>
 #include <execinfo.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -631,10 +632,21 @@ static bool running_elsewhere(const dump_req *q, gocc_g *g) {
     return false;
 }
 
+/* A G spawned with no stack, not started yet (sched.c's pending G). */
+static bool pending(gocc_g *g) {
+    return g && g->kind == G_GOROUTINE && g->stack_hi == NULL;
+}
+
 static void entry(const dump_req *q, gocc_g *g) {
     if (g == q->self) {
         out("goroutine %lld [running]:\n", (long long)g->id);
         print_frames(q->pcs, q->npcs, 0);
+    } else if (pending(g)) {
+        /* not started: its function is where it will begin */
+        out("goroutine %lld [runnable]:\n", (long long)g->id);
+        where w;
+        locate((uintptr_t)g->fn, false, &w, 1);
+        print_where(&w, (uintptr_t)g->fn);
     } else if (running_elsewhere(q, g)) {
         out("goroutine %lld [running]:\n", (long long)g->id);
         out("\tgoroutine running on other thread; stack unavailable\n");
@@ -656,6 +668,44 @@ static int by_id(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* Goroutines spawned but not yet started that wait without a stack
+ * (pending Gs, sched.c) are in no stack unit: they are found in the run
+ * queues, appended to gs[n..cap); returns the new n.  Other workers may
+ * still take from the rings meanwhile (a dump does not stop the world):
+ * a slot read is a G that was queued, and at worst a G that has started
+ * since, which the stack units list too (the caller drops duplicates). */
+static int pending_gs(gocc_g **gs, int n, int cap) {
+    int nm = atomic_load_explicit(&sched.nthreads, memory_order_acquire);
+    for (int i = 0; i < nm && n < cap; i++) {
+        gocc_m *m = sched.ms[i];
+        if (!m)
+            continue;
+        gocc_g *g = atomic_load(&m->runnext);
+        if (pending(g))
+            gs[n++] = g;
+        uint32_t h = atomic_load(&m->runqhead), t = atomic_load(&m->runqtail);
+        for (uint32_t k = h; k != t && k - h < RUNQ_SIZE && n < cap; k++) {
+            g = atomic_load(&m->runq[k % RUNQ_SIZE]);
+            if (pending(g))
+                gs[n++] = g;
+        }
+    }
+    /* the global queue, under its lock if it can be had (the dying
+     * thread itself may hold it) */
+    for (int tries = 0; tries < 1000; tries++) {
+        uint32_t free_ = 0;
+        if (atomic_compare_exchange_strong(AT(&sched.lock.v), &free_, 1)) {
+            for (gocc_g *g = sched.gq_head; g && n < cap; g = g->schedlink)
+                if (pending(g))
+                    gs[n++] = g;
+            lock_release(&sched.lock);
+            break;
+        }
+        sched_yield();
+    }
+    return n;
+}
+
 static void *dump_main(void *p) {
     dump_req *q = p;
     if (q->only) {
@@ -667,6 +717,7 @@ static void *dump_main(void *p) {
     if (!gs)
         return NULL;
     int n = stack_live_gs(gs, cap);
+    n = pending_gs(gs, n, cap);
     qsort(gs, (size_t)n, sizeof *gs, by_id);
     bool first = true;
     if (q->self) {
@@ -674,7 +725,7 @@ static void *dump_main(void *p) {
         first = false;
     }
     for (int i = 0; i < n; i++) {
-        if (gs[i] == q->self)
+        if (gs[i] == q->self || (i > 0 && gs[i]->id == gs[i - 1]->id))
             continue;
         if (!first)
             out("\n");

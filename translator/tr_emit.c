@@ -580,12 +580,16 @@ static void emit_func_pre(emitter *e, int fi) {
                 put_decl(&sb, s->arg_types[i], an);
                 sb_puts(&sb, ";\n");
             }
-            sb_printf(&sb, "};\nstatic void %s(void *gocc_p)\n{\n"
-                           "    struct %s *gocc_a = gocc_p;\n    gocc_a->fn(",
+            /* the trampoline is all on the go statement's line: a dump
+             * shows a goroutine not yet started there */
+            sb_printf(&sb, "};\n#line %u \"%s\"\n", u->toks[s->a].line,
+                      u->line_path);
+            sb_printf(&sb, "static void %s(void *gocc_p) {"
+                           " struct %s *gocc_a = gocc_p; gocc_a->fn(",
                       name, name);
             for (int i = 0; i < s->nargs; i++)
                 sb_printf(&sb, "%sgocc_a->a%d", i ? ", " : "", i);
-            sb_puts(&sb, ");\n}\n");
+            sb_puts(&sb, "); }\n");
         } else if (s->kind == SITE_GOBLOCK) {
             go_name(e, s, name, sizeof name);
             if (s->ncaps && !s->ndecls)   /* else inside the functions */

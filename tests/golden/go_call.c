@@ -16,32 +16,23 @@ struct gocc_spawn_go1 {
     int a0;
     gocc_chan(int) a1;
 };
-static void gocc_spawn_go1(void *gocc_p)
-{
-    struct gocc_spawn_go1 *gocc_a = gocc_p;
-    gocc_a->fn(gocc_a->a0, gocc_a->a1);
-}
+#line 11 "@SRC@/go_call.gc"
+static void gocc_spawn_go1(void *gocc_p) { struct gocc_spawn_go1 *gocc_a = gocc_p; gocc_a->fn(gocc_a->a0, gocc_a->a1); }
 #line 12 "@SRC@/go_call.gc"
 struct gocc_spawn_go2 {
     void (*fn)(int, gocc_chan(int));
     int a0;
     gocc_chan(int) a1;
 };
-static void gocc_spawn_go2(void *gocc_p)
-{
-    struct gocc_spawn_go2 *gocc_a = gocc_p;
-    gocc_a->fn(gocc_a->a0, gocc_a->a1);
-}
+#line 12 "@SRC@/go_call.gc"
+static void gocc_spawn_go2(void *gocc_p) { struct gocc_spawn_go2 *gocc_a = gocc_p; gocc_a->fn(gocc_a->a0, gocc_a->a1); }
 #line 14 "@SRC@/go_call.gc"
 struct gocc_spawn_go3 {
     void (*fn)(struct pair);
     struct pair a0;
 };
-static void gocc_spawn_go3(void *gocc_p)
-{
-    struct gocc_spawn_go3 *gocc_a = gocc_p;
-    gocc_a->fn(gocc_a->a0);
-}
+#line 14 "@SRC@/go_call.gc"
+static void gocc_spawn_go3(void *gocc_p) { struct gocc_spawn_go3 *gocc_a = gocc_p; gocc_a->fn(gocc_a->a0); }
 #line 9 "@SRC@/go_call.gc"
 void spawn(gocc_chan(int) out) {
     void (*fp)(int, gocc_chan(int)) = work;
