@@ -389,6 +389,11 @@ static bool in_runtime(const where *w) {
         if (!dirlen)
             dirlen = (size_t)-1;
     }
+    /* a sanitizer's wrapper of swapcontext saved the ucontext back end's
+     * registers inside itself */
+    if (w->fn && (strncmp(w->fn, "__interceptor_", 14) == 0 ||
+                  strncmp(w->fn, "___interceptor_", 15) == 0))
+        return true;
     if (w->file) {
         const char *base = strrchr(w->file, '/');
         if (strcmp(base ? base + 1 : w->file, "gocc.h") == 0)
