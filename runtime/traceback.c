@@ -24,6 +24,8 @@
  *     fails instead of faulting), with the CFI of every module, so code
  *     without frame pointers unwinds too;
  *   - the goroutine that dumps is unwound by backtrace();
+ *   - a dump from a goroutine runs on a helper thread (libdw overflowed a
+ *     64 KiB goroutine stack); from a thread's own stack, in place;
  *   - each address becomes a function name and a file:line from the DWARF
  *     line table, which the translator's #line directives point at the
  *     .gc source.
@@ -318,7 +320,7 @@ static int locate_uncached(uintptr_t pc, bool ret, where *out, int cap) {
 /* locate, remembered by address: the goroutines of a program park at a
  * few dozen call sites, and looking one up (its unit, its scopes) costs
  * tens of microseconds (10,000 goroutines: 4.3 s to dump without this).
- * Only the dump's helper thread uses it, once per process. */
+ * Only the thread that prints the dump uses it, once per process. */
 enum { CHAIN_MAX = 8, CACHE_SLOTS = 4096 };
 typedef struct {
     uintptr_t key;              /* the address looked up + 1; 0: empty */
@@ -756,11 +758,15 @@ static void dump(gocc_g *only) {
         for (int i = 0; i < q.npcs; i++)
             q.pcs[i] = (uintptr_t)pcs[i];
     }
+    /* On a thread's own stack (a worker's scheduler finding a deadlock,
+     * sysmon on SIGQUIT, a plain thread) the dump runs in place: no new
+     * thread, which TSan refuses in a forked child.  A goroutine's stack
+     * is too small for libdw: a helper thread prints. */
     pthread_t t;
-    if (pthread_create(&t, NULL, dump_main, &q) == 0)
-        pthread_join(t, NULL);
-    else
+    if (!q.self || pthread_create(&t, NULL, dump_main, &q) != 0)
         dump_main(&q);
+    else
+        pthread_join(t, NULL);
 }
 
 void traceback_g(gocc_g *g) { dump(g); }
