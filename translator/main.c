@@ -571,7 +571,12 @@ static int print_info(void) {
     if (D.info & I_HELP)
         print_help();
     if (D.info & (I_CFLAGS | I_LIBS)) {
+        /* the runtime's sanitizer, or the one -race / -fsanitize= asks
+         * for */
         const char *rt = GOCC_RT_FLAGS;
+        if (!*rt && D.san)
+            rt = D.san == SAN_THREAD ? "-fsanitize=thread"
+                                     : "-fsanitize=address";
         if (D.info & I_CFLAGS)
             printf("-I%s%s%s", D.incdir, *rt ? " " : "", rt);
         if ((D.info & I_CFLAGS) && (D.info & I_LIBS))

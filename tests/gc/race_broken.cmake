@@ -4,7 +4,8 @@
 # "// broken:" options, which take its synchronisation (or its bounds)
 # away, it must be reported: exit status 66 (TSAN_OPTIONS / ASAN_OPTIONS
 # exitcode=66), "WARNING: ThreadSanitizer: data race" or "ERROR:
-# AddressSanitizer" on stderr, with a frame on the test's own .gc file.
+# AddressSanitizer" on stderr, with a frame on the test's own .gc file, in
+# one of up to 5 runs.
 #   cmake -DGOCC=build/gocc -DCC=gcc -DSRC=tests/gc/race/x.gc -DWORK=dir
 #         -P tests/gc/race_broken.cmake
 cmake_minimum_required(VERSION 3.20)
@@ -55,18 +56,27 @@ foreach(e IN LISTS envs)
 endforeach()
 set(ENV{TSAN_OPTIONS} "exitcode=66:halt_on_error=1")
 set(ENV{ASAN_OPTIONS} "exitcode=66:detect_leaks=0")
-execute_process(COMMAND ${exe} WORKING_DIRECTORY "${WORK}"
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
-set(problems "")
-if(NOT rc STREQUAL "66")
-  string(APPEND problems "  exit '${rc}', expected 66 (a sanitizer report)\n")
-endif()
-if(NOT err MATCHES "${report}")
-  string(APPEND problems "  no '${report}' on stderr\n")
-endif()
-if(NOT err MATCHES "${name}\\.gc:[0-9]+")
-  string(APPEND problems "  the report names no line of ${name}.gc\n")
-endif()
+# TSan sees a race only between goroutines that ran at the same time on
+# different workers (docs/debugging.md), which the scheduler does not
+# promise on every run: up to 5 runs, the first report passes.
+foreach(try RANGE 1 5)
+  execute_process(COMMAND ${exe} WORKING_DIRECTORY "${WORK}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+  set(problems "")
+  if(NOT rc STREQUAL "66")
+    string(APPEND problems "  exit '${rc}', expected 66 (a sanitizer report)\n")
+  endif()
+  if(NOT err MATCHES "${report}")
+    string(APPEND problems "  no '${report}' on stderr\n")
+  endif()
+  if(NOT err MATCHES "${name}\\.gc:[0-9]+")
+    string(APPEND problems "  the report names no line of ${name}.gc\n")
+  endif()
+  if(problems STREQUAL "")
+    break()
+  endif()
+  message(STATUS "${name} broken, run ${try}: not reported")
+endforeach()
 if(NOT problems STREQUAL "")
   message(FATAL_ERROR "${name} broken (CC=${CC}):\n${problems}"
     "----- stdout -----\n${out}----- stderr -----\n${err}"
