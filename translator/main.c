@@ -669,8 +669,9 @@ static int run(vec *cmd) {
 /* cc_begin: a command starting with $CC (split into words: launcher and
  * options allowed), -I<incdir> and the runtime's sanitizer flags; under
  * -race or -fsanitize=address also -fno-omit-frame-pointer, for whole
- * stacks in ASan's reports (the program's own options come later and
- * win). */
+ * stacks in ASan's reports, and line tables (-g1, which .gc files get
+ * anyway) for the reports' file:line in C inputs too (the program's own
+ * options come later and win). */
 static vec cc_begin(void) {
     vec c = {0};
     for (size_t i = 0; i < D.cc.n; i++)
@@ -679,7 +680,7 @@ static vec cc_begin(void) {
     for (size_t i = 0; i < D.rt.n; i++)
         vpush(&c, D.rt.v[i]);
     if (D.san)
-        vpush(&c, "-fno-omit-frame-pointer");
+        vpush(&c, "-fno-omit-frame-pointer"), vpush(&c, "-g1");
     return c;
 }
 
