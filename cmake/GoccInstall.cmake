@@ -3,6 +3,9 @@
 #   bin/gocc                              the driver
 #   include/gocc.h                        the runtime's header
 #   lib/libgocc.a, lib/libgocc.so[.N]     the runtime, static and shared
+#   lib/libgocc-race.a, lib/libgocc-asan.a  the runtime built with TSan and
+#                                         ASan (gocc -race, -fsanitize=address;
+#                                         where built: GOCC_RT_VARIANTS)
 #   lib/pkgconfig/gocc.pc                 for pkg-config (libgocc.a)
 #   lib/cmake/gocc/                       find_package(gocc): gocc::rt,
 #                                         gocc::gocc, gocc_add_executable
@@ -26,6 +29,9 @@ endif()
 
 install(TARGETS gocc RUNTIME DESTINATION bin)
 install(TARGETS gocc_rt ARCHIVE DESTINATION lib)
+if(GOCC_RT_VARIANTS)
+  install(TARGETS ${GOCC_RT_VARIANTS} ARCHIVE DESTINATION lib)
+endif()
 install(TARGETS gocc_rt_shared LIBRARY DESTINATION lib)
 install(FILES ${PROJECT_SOURCE_DIR}/include/gocc.h DESTINATION include)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/gocc.1 DESTINATION share/man/man1)

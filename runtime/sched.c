@@ -1166,6 +1166,13 @@ static void start(void) {
         ncpu = 1;
     if (ncpu > 1024)
         ncpu = 1024;
+#ifdef GOCC_TSAN
+    /* TSan sees goroutines run in turn on one worker as ordered
+     * (fiber.c's synchronising switch): with one worker no race would ever
+     * be reported, so -race defaults to two (docs/debugging.md) */
+    if (ncpu < 2)
+        ncpu = 2;
+#endif
     sched.nm = (int)env_uint("GOCC_MAXPROCS", 1, 1024, (uint64_t)ncpu,
                              ENV_WARN | ENV_ZERO_DEFAULT);
     /* read before anything starts: a bad value exits here, before main */

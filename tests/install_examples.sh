@@ -142,6 +142,21 @@ moved_real=$(cd "$moved" && pwd -P)
         fail "gocc linked libgocc.so, not libgocc.a"
     fi
 )
+# the sanitizer runtimes, where the build has them: installed beside
+# libgocc.a, and the moved gocc links them (-race, -fsanitize=address)
+for v in race:-race asan:-fsanitize=address; do
+    name=${v%%:*} flag=${v#*:}
+    [ -e "$build/libgocc-$name.a" ] || continue
+    step "relocated: gocc $flag"
+    [ -e "$moved/lib/libgocc-$name.a" ] || fail "not installed: lib/libgocc-$name.a"
+    (
+        cd "$work"
+        "$moved/bin/gocc" -O1 -Wall -Werror "$flag" \
+            "$src/examples/make/main.gc" "$src/examples/make/squares.gc" \
+            -o "relocated-$name"
+        expect_output "./relocated-$name" "$make_out"
+    )
+done
 # built before the move, it never needed the prefix at run time
 expect_output "$work/squares-before-move" "$make_out"
 check_make "$moved"

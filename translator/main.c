@@ -24,6 +24,10 @@
  * The header and library directories are found relative to the executable
  * when it is installed (bin/../include, bin/../lib), else in the build tree
  * it was built in; GOCC_INCLUDE_DIR and GOCC_LIB_DIR override both.
+ *
+ * -race (or -fsanitize=thread) and -fsanitize=address link a runtime built
+ * with that sanitizer, libgocc-race.a or libgocc-asan.a, found beside
+ * libgocc.a (docs/debugging.md, "-race and sanitizers").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -163,7 +167,12 @@ static struct driver {
     unsigned info;
     char *incdir, *libdir, *tmpdir;
     char *inc_flag, *lib_flag; /* -I<incdir>, -L<libdir> */
+    unsigned san;              /* SAN_*: the -fsanitize= options in force */
+    const char *rt_lib;        /* the runtime archive linked (-l:<this>) */
 } D;
+
+/* The sanitizers that need a runtime built for them. */
+enum { SAN_THREAD = 1, SAN_ADDRESS = 2 };
 
 static _Noreturn void die(const char *fmt, ...) {
     va_list ap;
@@ -335,6 +344,10 @@ static bool parse_gocc_opt(int argc, char **argv, int *i) {
         D.translate_only = true;
     else if (!strcmp(s, "-v"))
         D.verbose = true;
+    else if (!strcmp(s, "-race")) {   /* Go's flag: the compiler's option */
+        D.san |= SAN_THREAD;
+        push_item("-fsanitize=thread", NULL, A_GCCC | A_REST);
+    }
     else if (!strcmp(s, "-o"))
         D.out = next_arg(argc, argv, i);
     else if (has_prefix(s, "-o"))
@@ -345,6 +358,27 @@ static bool parse_gocc_opt(int argc, char **argv, int *i) {
     } else
         return false;
     return true;
+}
+
+/* note_sanitize: follow -fsanitize=LIST and -fno-sanitize=LIST (s) in
+ * D.san, as the compiler does: the last one naming a sanitizer wins. */
+static void note_sanitize(const char *s) {
+    bool on = has_prefix(s, "-fsanitize=");
+    if (!on && !has_prefix(s, "-fno-sanitize="))
+        return;
+    const char *p = strchr(s, '=') + 1;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        unsigned bit = 0;
+        if (n == 6 && !strncmp(p, "thread", n))
+            bit = SAN_THREAD;
+        else if (n == 7 && !strncmp(p, "address", n))
+            bit = SAN_ADDRESS;
+        else if (!on && n == 3 && !strncmp(p, "all", n))
+            bit = SAN_THREAD | SAN_ADDRESS;
+        D.san = on ? D.san | bit : D.san & ~bit;
+        p += n + (p[n] == ',');
+    }
 }
 
 /* parse_cc_opt: any other option: one with an argument from ARG_OPTS
@@ -370,6 +404,7 @@ static void parse_cc_opt(int argc, char **argv, int *i) {
     }
     if (has_prefix(s, "-std="))
         vpush(&D.clang, s);
+    note_sanitize(s);
     push_item(s, NULL, has_prefix(s, "-Wl,") ? A_REST : A_GCCC | A_REST);
 }
 
@@ -471,6 +506,38 @@ static void find_dirs(void) {
     D.lib_flag = xfmt("-L%s", D.libdir);
 }
 
+/* choose_runtime: D.rt_lib, the runtime archive the link takes:
+ * libgocc.a, or with -race / -fsanitize=thread libgocc-race.a and with
+ * -fsanitize=address libgocc-asan.a, which must exist in D.libdir (need:
+ * the link is to happen).  A gocc whose runtime is itself built with a
+ * sanitizer (GOCC_SANITIZE, GOCC_RT_FLAGS) links libgocc.a for that one
+ * and has no other.  Dies on a runtime it cannot give. */
+static void choose_runtime(bool need) {
+    D.rt_lib = "libgocc.a";
+    if (!D.san)
+        return;
+    if (D.san == (SAN_THREAD | SAN_ADDRESS))
+        die("-fsanitize=thread (-race) and -fsanitize=address cannot be "
+            "combined");
+    bool race = D.san == SAN_THREAD;
+    const char *opt = race ? "-race" : "-fsanitize=address";
+    const char *rt = GOCC_RT_FLAGS;
+    if (*rt) {   /* this gocc's libgocc.a is a sanitizer's runtime */
+        if (strstr(rt, race ? "thread" : "address") || !need)
+            return;
+        die("%s needs a runtime built for it; this gocc's runtime is built "
+            "with %s and has no other", opt, rt);
+    }
+    D.rt_lib = race ? "libgocc-race.a" : "libgocc-asan.a";
+    char *p = xfmt("%s/%s", D.libdir, D.rt_lib);
+    bool ok = exists(p);
+    free(p);
+    if (need && !ok)
+        die("%s needs %s, not found in %s (gocc was built without it: see "
+            "GOCC_SANITIZER_RUNTIMES in docs/install.md)",
+            opt, D.rt_lib, D.libdir);
+}
+
 static void print_help(void) {
     printf(
         "usage: gocc [cc options] files... [-o out]\n"
@@ -486,6 +553,10 @@ static void print_help(void) {
         "                Make dependency files naming each .gc and its "
         "headers\n"
         "  -v            print the commands run\n"
+        "  -race         detect data races (ThreadSanitizer): compile with\n"
+        "                -fsanitize=thread, link libgocc-race.a; "
+        "-fsanitize=address\n"
+        "                links libgocc-asan.a\n"
         "  -save-temps   keep the temporary directory (and pass it to cc)\n"
         "  --cflags      options to compile C that includes <gocc.h>\n"
         "  --libs        options to link the runtime\n\n"
@@ -500,13 +571,18 @@ static int print_info(void) {
     if (D.info & I_HELP)
         print_help();
     if (D.info & (I_CFLAGS | I_LIBS)) {
+        /* the runtime's sanitizer, or the one -race / -fsanitize= asks
+         * for */
         const char *rt = GOCC_RT_FLAGS;
+        if (!*rt && D.san)
+            rt = D.san == SAN_THREAD ? "-fsanitize=thread"
+                                     : "-fsanitize=address";
         if (D.info & I_CFLAGS)
             printf("-I%s%s%s", D.incdir, *rt ? " " : "", rt);
         if ((D.info & I_CFLAGS) && (D.info & I_LIBS))
             putchar(' ');
         if (D.info & I_LIBS)
-            printf("-L%s -l:libgocc.a -pthread -rdynamic%s%s", D.libdir,
+            printf("-L%s -l:%s -pthread -rdynamic%s%s", D.libdir, D.rt_lib,
                    *rt ? " " : "", rt);
         putchar('\n');
     }
@@ -591,7 +667,11 @@ static int run(vec *cmd) {
 }
 
 /* cc_begin: a command starting with $CC (split into words: launcher and
- * options allowed), -I<incdir> and the runtime's sanitizer flags. */
+ * options allowed), -I<incdir> and the runtime's sanitizer flags; under
+ * -race or -fsanitize=address also -fno-omit-frame-pointer, for whole
+ * stacks in ASan's reports, and line tables (-g1, which .gc files get
+ * anyway) for the reports' file:line in C inputs too (the program's own
+ * options come later and win). */
 static vec cc_begin(void) {
     vec c = {0};
     for (size_t i = 0; i < D.cc.n; i++)
@@ -599,6 +679,8 @@ static vec cc_begin(void) {
     vpush(&c, D.inc_flag);
     for (size_t i = 0; i < D.rt.n; i++)
         vpush(&c, D.rt.v[i]);
+    if (D.san)
+        vpush(&c, "-fno-omit-frame-pointer"), vpush(&c, "-g1");
     return c;
 }
 
@@ -875,7 +957,7 @@ static int run_rest(void) {
     if (link) {
         vpush(&c, D.lib_flag);
         /* the static library, even where libgocc.so lies next to it */
-        vpush(&c, "-l:libgocc.a"), vpush(&c, "-pthread");
+        vpush(&c, xfmt("-l:%s", D.rt_lib)), vpush(&c, "-pthread");
         vpush(&c, "-rdynamic");
     }
     return run(&c);
@@ -973,6 +1055,9 @@ int main(int argc, char **argv) {
     atexit(cleanup);
     parse_args(argc, argv);
     find_dirs();
+    choose_runtime(D.info & I_LIBS ||
+                   (!D.info && !D.translate_only && D.mode == M_LINK &&
+                    !D.deps_only));
     if (D.info)
         return print_info();
     const char *cc = getenv("CC");

@@ -5,9 +5,12 @@
 # defines in libc's place (the list below: goroutine I/O parking needs
 # every one of them exported, docs/runtime.md "I/O" and "Linking"), and
 # none of the runtime's internal names (internal_names.h).
-# Usage: exported_symbols.sh <nm> <libgocc.a> <libgocc.so> <gocc.h> <internal_names.h>
+# The sanitizer runtimes (libgocc-race.a, libgocc-asan.a), named after
+# these, must export the same set as libgocc.a.
+# Usage: exported_symbols.sh <nm> <libgocc.a> <libgocc.so> <gocc.h> <internal_names.h> [<libgocc-race.a> ...]
 set -euo pipefail
 nm=$1 archive=$2 shlib=$3 header=$4 internal=$5
+shift 5
 
 hooks="__poll_chk __ppoll_chk __read_chk __recv_chk __recvfrom_chk accept
 accept4 clock_nanosleep close connect dup2 dup3 epoll_pwait epoll_wait fcntl
@@ -47,6 +50,12 @@ check libgocc.a "$static_syms"
 check libgocc.so "$shared_syms"
 [ "$static_syms" = "$shared_syms" ] ||
     bad "libgocc.a and libgocc.so export different sets: $(diff <(echo "$static_syms") <(echo "$shared_syms") | grep '^[<>]' | tr '\n' ' ')"
+for variant in "$@"; do
+    v_syms=$("$nm" -g --defined-only "$variant" | awk 'NF == 3 {print $3}' | sort -u)
+    [ "$v_syms" = "$static_syms" ] ||
+        bad "$variant and libgocc.a export different sets: $(diff <(echo "$static_syms") <(echo "$v_syms") | grep '^[<>]' | tr '\n' ' ')"
+    echo "$(basename "$variant"): $(wc -l <<<"$v_syms") exported symbols"
+done
 [ "$(grep -c '^GOCC_FORMER(' "$internal")" -gt 80 ] || bad "$internal: list too short"
 [ $fail = 0 ] && echo "exported_symbols: ok"
 exit $fail

@@ -255,6 +255,73 @@ static void test_cc_launcher_and_verbose(void **s) {
     run_prog(path_in("hi_env"), "hi\n");
 }
 
+/* -race / -fsanitize=: the sanitizer runtime's library, found in
+ * GOCC_LIB_DIR (empty stand-ins here: CC=true links nothing), a clear
+ * error when it is missing or two are asked for (docs/debugging.md,
+ * "-race and sanitizers").  Not in a sanitizer build, whose gocc links
+ * its own libgocc.a instead. */
+static void test_race_options(void **s) {
+    (void)s;
+    NEED_BIN();
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    skip();
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+    skip();
+#endif
+#endif
+    char lib[600];
+    snprintf(lib, sizeof lib, "GOCC_LIB_DIR=%s", path_in("racelib"));
+    char *env[] = {"CC=true", lib, NULL};
+    mkdir(path_in("racelib"), 0700);
+    write_file("racelib/libgocc-race.a", "");
+    write_file("racelib/libgocc-asan.a", "");
+    static const struct {
+        const char *a, *b, *want;
+    } cases[] = {
+        {"-race", NULL, " -l:libgocc-race.a -pthread"},
+        {"-fsanitize=thread", NULL, " -l:libgocc-race.a -pthread"},
+        {"-fsanitize=address,undefined", NULL, " -l:libgocc-asan.a -pthread"},
+        {"-fsanitize=undefined", NULL, " -l:libgocc.a -pthread"},
+        {"-race", "-fno-sanitize=all", " -l:libgocc.a -pthread"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        child_result *r =
+            cases[i].b ? gocc_env(env, "-v", cases[i].a, cases[i].b,
+                                  path_in("hi.gc"), "-o", path_in("hi_race"),
+                                  (char *)NULL)
+                       : gocc_env(env, "-v", cases[i].a, path_in("hi.gc"),
+                                  "-o", path_in("hi_race"), (char *)NULL);
+        assert_ok(r);
+        assert_non_null(strstr(r->err, cases[i].want));
+        if (strstr(cases[i].want, "race"))   /* compile and link */
+            assert_non_null(strstr(strstr(r->err, "-fsanitize=thread") + 1,
+                                   "-fsanitize=thread"));
+        free(r);
+    }
+    child_result *r = gocc_env(env, "-race", "-fsanitize=address",
+                               path_in("hi.gc"), "-o", path_in("hi_race"),
+                               (char *)NULL);
+    assert_int_equal(r->status, 1);
+    assert_non_null(strstr(r->err, "cannot be combined"));
+    free(r);
+    assert_int_equal(unlink(path_in("racelib/libgocc-race.a")), 0);
+    r = gocc_env(env, "-race", path_in("hi.gc"), "-o", path_in("hi_race"),
+                 (char *)NULL);
+    assert_int_equal(r->status, 1);
+    char want[700];
+    snprintf(want, sizeof want,
+             "gocc: error: -race needs libgocc-race.a, not found in %s",
+             path_in("racelib"));
+    assert_non_null(strstr(r->err, want));
+    free(r);
+    r = gocc_env(env, "-race", "-c", path_in("hi.gc"), "-o",
+                 path_in("hi_race.o"), (char *)NULL);
+    assert_ok(r);   /* -c links nothing: no library needed */
+    free(r);
+}
+
 static void test_cc_status_passed_through(void **s) {
     (void)s;
     NEED_BIN();
@@ -292,6 +359,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_info_options),
         cmocka_unit_test(test_translate_only),
+        cmocka_unit_test(test_race_options),
         cmocka_unit_test(test_build_and_run),
         cmocka_unit_test(test_gc_and_c_together),
         cmocka_unit_test(test_compile_then_link),
