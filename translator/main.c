@@ -169,6 +169,7 @@ static struct driver {
     char *inc_flag, *lib_flag; /* -I<incdir>, -L<libdir> */
     unsigned san;              /* SAN_*: the -fsanitize= options in force */
     const char *rt_lib;        /* the runtime archive linked (-l:<this>) */
+    char *rt_flag;             /* -l:<rt_lib> */
 } D;
 
 /* The sanitizers that need a runtime built for them. */
@@ -506,16 +507,15 @@ static void find_dirs(void) {
     D.lib_flag = xfmt("-L%s", D.libdir);
 }
 
-/* choose_runtime: D.rt_lib, the runtime archive the link takes:
- * libgocc.a, or with -race / -fsanitize=thread libgocc-race.a and with
+/* runtime_archive: the runtime archive the link takes: libgocc.a, or
+ * with -race / -fsanitize=thread libgocc-race.a and with
  * -fsanitize=address libgocc-asan.a, which must exist in D.libdir (need:
  * the link is to happen).  A gocc whose runtime is itself built with a
  * sanitizer (GOCC_SANITIZE, GOCC_RT_FLAGS) links libgocc.a for that one
  * and has no other.  Dies on a runtime it cannot give. */
-static void choose_runtime(bool need) {
-    D.rt_lib = "libgocc.a";
+static const char *runtime_archive(bool need) {
     if (!D.san)
-        return;
+        return "libgocc.a";
     if (D.san == (SAN_THREAD | SAN_ADDRESS))
         die("-fsanitize=thread (-race) and -fsanitize=address cannot be "
             "combined");
@@ -524,18 +524,25 @@ static void choose_runtime(bool need) {
     const char *rt = GOCC_RT_FLAGS;
     if (*rt) {   /* this gocc's libgocc.a is a sanitizer's runtime */
         if (strstr(rt, race ? "thread" : "address") || !need)
-            return;
+            return "libgocc.a";
         die("%s needs a runtime built for it; this gocc's runtime is built "
             "with %s and has no other", opt, rt);
     }
-    D.rt_lib = race ? "libgocc-race.a" : "libgocc-asan.a";
-    char *p = xfmt("%s/%s", D.libdir, D.rt_lib);
+    const char *lib = race ? "libgocc-race.a" : "libgocc-asan.a";
+    char *p = xfmt("%s/%s", D.libdir, lib);
     bool ok = exists(p);
     free(p);
     if (need && !ok)
         die("%s needs %s, not found in %s (gocc was built without it: see "
             "GOCC_SANITIZER_RUNTIMES in docs/install.md)",
-            opt, D.rt_lib, D.libdir);
+            opt, lib, D.libdir);
+    return lib;
+}
+
+/* choose_runtime: D.rt_lib and its -l: option. */
+static void choose_runtime(bool need) {
+    D.rt_lib = runtime_archive(need);
+    D.rt_flag = xfmt("-l:%s", D.rt_lib);
 }
 
 static void print_help(void) {
@@ -957,7 +964,7 @@ static int run_rest(void) {
     if (link) {
         vpush(&c, D.lib_flag);
         /* the static library, even where libgocc.so lies next to it */
-        vpush(&c, xfmt("-l:%s", D.rt_lib)), vpush(&c, "-pthread");
+        vpush(&c, D.rt_flag), vpush(&c, "-pthread");
         vpush(&c, "-rdynamic");
     }
     return run(&c);
