@@ -116,8 +116,8 @@ typedef struct gocc_g {
     struct gocc_waiter *param;
     _Atomic uint32_t select_done;
     bool guarded;               /* a PROT_NONE region sits below stack_lo */
-    uint8_t wait_reason;        /* enum wait_reason: set by g_park, cleared
-                                 * when the G runs again */
+    uint8_t wait_reason;        /* enum wait_reason: set by g_park and
+                                 * g_ready, left as it is while the G runs */
     /* stack: [stack_lo, stack_hi); the G itself lives just above stack_hi.
      * A pending G (not yet started, sched.c) has no stack: stack_hi NULL. */
     char *stack_lo;
@@ -498,6 +498,9 @@ uint64_t env_uint(const char *name, uint64_t lo, uint64_t hi, uint64_t dflt,
 /* --------------------------------------------------------------- panic.c */
 
 _Noreturn void gocc_fatal_stack_overflow(int64_t goid);
+/* Write s to stderr with the write system call itself (not the runtime's
+ * write hook, iohook.c): safe in a signal handler and a dying process. */
+void panic_write(const char *s);
 /* "fatal error: all goroutines are asleep - deadlock!" and every
  * goroutine (GOCC_TRACEBACK), exit 2. */
 _Noreturn void gocc_fatal_deadlock(void);
@@ -532,8 +535,8 @@ int traceback_level(void);
 /* SIGQUIT: dump every goroutine and exit 2 (sysmon calls it). */
 void traceback_sigquit_check(void);
 /* Is a dump being printed?  sysmon then hands no slot off: the dumping
- * thread waits for its helper in the kernel, and a new worker would run
- * the goroutines the dump is describing. */
+ * thread stalls (in libdw, or waiting for its helper thread), and a new
+ * worker would run the goroutines the dump is describing. */
 extern _Atomic int traceback_dumping;
 void traceback_install_sigquit(void);
 

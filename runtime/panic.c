@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static void write_str(const char *s) {
+void panic_write(const char *s) {
     size_t n = strlen(s);
     while (n > 0) {
         /* the system call itself: write() is the runtime's own hook
@@ -42,12 +42,38 @@ static void write_str(const char *s) {
  * waits for the exit instead of interleaving its own report. */
 static atomic_int dying;
 
-_Noreturn static void crash(void);
-
 static void die_once(void) {
     if (atomic_exchange(&dying, 1))
         for (;;)
             pause();
+}
+
+/* After a fatal message: the goroutines GOCC_TRACEBACK asks for, after a
+ * blank line (none; with "single" and !all the current one; else every
+ * goroutine), then the end: SIGABRT with "crash" (signal handler reset,
+ * for a core dump), else exit 2. */
+_Noreturn static void dump_and_die(bool all) {
+    int level = traceback_level();
+    if (level >= 1) {
+        panic_write("\n");
+        gocc_g *g = g_current();
+        if (all || level >= 2) {
+            traceback_all();
+        } else if (g && g->kind == G_GOROUTINE) {
+            traceback_g(g);
+        } else {
+            panic_write("thread (not a goroutine) [running]:\n");
+            void *pcs[64];
+            int n = backtrace(pcs, 64);
+            if (n > 1)
+                backtrace_symbols_fd(pcs + 1, n - 1, 2);
+        }
+    }
+    if (level >= 3) {
+        signal(SIGABRT, SIG_DFL);
+        abort();
+    }
+    exit(2);
 }
 
 _Noreturn void gocc_panic(const char *fmt, ...) {
@@ -60,52 +86,21 @@ _Noreturn void gocc_panic(const char *fmt, ...) {
     fflush(stdout);
     char head[1200];
     snprintf(head, sizeof head, "panic: %s\n", msg);
-    write_str(head);
-    int level = traceback_level();
-    gocc_g *g = g_current();
-    if (level >= 1) {
-        write_str("\n");
-        if (level >= 2) {
-            traceback_all();
-        } else if (g && g->kind == G_GOROUTINE) {
-            traceback_g(g);
-        } else {
-            write_str("thread (not a goroutine) [running]:\n");
-            void *pcs[64];
-            int n = backtrace(pcs, 64);
-            if (n > 1)
-                backtrace_symbols_fd(pcs + 1, n - 1, 2);
-        }
-    }
-    if (level >= 3)
-        crash();
-    exit(2);
-}
-
-/* GOCC_TRACEBACK=crash: die of SIGABRT, for a core dump. */
-_Noreturn static void crash(void) {
-    signal(SIGABRT, SIG_DFL);
-    abort();
+    panic_write(head);
+    dump_and_die(false);
 }
 
 _Noreturn void gocc_fatal_deadlock(void) {
     die_once();
     fflush(stdout);
-    write_str("fatal error: all goroutines are asleep - deadlock!\n");
-    int level = traceback_level();
-    if (level >= 1) {
-        write_str("\n");
-        traceback_all();
-    }
-    if (level >= 3)
-        crash();
-    exit(2);
+    panic_write("fatal error: all goroutines are asleep - deadlock!\n");
+    dump_and_die(true);
 }
 
 _Noreturn void gocc_fatal_sigquit(void) {
     die_once();
     fflush(stdout);
-    write_str("SIGQUIT: quit\n\n");
+    panic_write("SIGQUIT: quit\n\n");
     traceback_all();
     exit(2);
 }
@@ -113,9 +108,9 @@ _Noreturn void gocc_fatal_sigquit(void) {
 _Noreturn void gocc_throw(const char *msg) {
     die_once();
     fflush(stdout);
-    write_str("fatal error: ");
-    write_str(msg);
-    write_str("\n");
+    panic_write("fatal error: ");
+    panic_write(msg);
+    panic_write("\n");
     exit(2);
 }
 
@@ -135,6 +130,6 @@ _Noreturn void gocc_fatal_stack_overflow(int64_t goid) {
         *p++ = num[--i];
     *p++ = '\n';
     *p = 0;
-    write_str(buf);
+    panic_write(buf);
     _exit(2);
 }

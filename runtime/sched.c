@@ -398,8 +398,7 @@ static void g_prepare(gocc_g *g, void (*fn)(void *), const void *arg,
     }
     g->saved_errno = 0;
     g->live = true;
-    g->wait_reason = WR_RUNNABLE;
-    g->wait_since = traceback_now();
+    g->wait_reason = WR_RUNNABLE;   /* dumps show no wait time for it */
     gocc_ctx_make(&g->ctx, g->stack_lo, top, g_entry, g);
 }
 

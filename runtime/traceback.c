@@ -59,24 +59,15 @@
 
 /* ------------------------------------------------------------- output */
 
+/* A formatted line of the dump to stderr (truncated past 1 KiB). */
 static void out(const char *fmt, ...) {
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof buf)
-        n = sizeof buf - 1;
-    const char *p = buf;
-    while (n > 0) {   /* the system call: write() is the runtime's hook */
-        ssize_t w = syscall(SYS_write, 2, p, (size_t)n);
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (int)w;
-    }
+    if (n >= 0)
+        panic_write(buf);
 }
 
 /* -------------------------------------------------------------- clock */
@@ -293,24 +284,23 @@ static int locate_uncached(uintptr_t pc, bool ret, where *out, int cap) {
     Dwarf_Die *scopes = NULL;
     int ns = dw.dwarf_getscopes(cu, a - bias, &scopes);
     int n = 0;
-    Dwarf_Die *inner = NULL;
+    Dwarf_Die *inner = NULL;        /* the scope of frame n - 1 */
     for (int i = 0; i < ns && n < cap; i++) {
         int tag = dw.dwarf_tag(&scopes[i]);
         if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram)
             continue;
-        if (inner)
+        if (inner) {
+            out[n] = (where){NULL, NULL, 0};
             call_site(cu, inner, &out[n]);
+        }
+        /* frame 0 keeps the symbol's name if its scope has none */
         const char *name = dw.dwarf_diename(&scopes[i]);
         if (name)
             out[n].fn = name;
-        else if (n > 0)
-            out[n].fn = NULL;
         n++;
         if (tag == DW_TAG_subprogram)
             break;
         inner = &scopes[i];
-        if (n < cap)
-            out[n] = (where){w->fn, NULL, 0};   /* the symbol, till named */
     }
     if (ns > 0)
         free(scopes);
