@@ -4,9 +4,16 @@
  * learns about them.  Shared by tr_parse.c (finds sites), tr_sema.c (asks
  * libclang about them), tr_emit.c (writes C) and translate.c (runs them).
  *
- * Positions: every range is a pair of indices into tr_unit.toks, first and
- * last token inclusive (a > b is empty).  Ranges always start and end on a
+ * Positions: every range is a pair of token indices, first and last
+ * token inclusive (a > b is empty).  Ranges always start and end on a
  * significant token (not spacing, comments or preprocessor lines).
+ *
+ * The tokens are stored compactly, since a file has about one token for
+ * every two bytes: an offset (4 bytes) and a kind byte each, nothing
+ * more.  A token's length is the distance to the next token's offset (the
+ * lexer is lossless: the tokens tile the input); its line and column come
+ * from the line table; its bracket partner from a sorted list of the
+ * bracket tokens.  Read them through the tok_* accessors below.
  */
 #ifndef GOCC_TR_H
 #define GOCC_TR_H
@@ -14,6 +21,7 @@
 #include "lexer.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct range {
@@ -108,18 +116,36 @@ typedef struct tr_alt {
     bool broken;         /* its brackets do not pair within it: not parsed */
 } tr_alt;
 
+/* Flags kept in a token's kind byte beside its tok_kind (low 4 bits). */
+enum {
+    TK_KIND = 0x0f,
+    TK_ALT = 0x10,        /* in an alternate branch: not in view 0 */
+    TK_FLAT_ELSE = 0x20,  /* an `else` the shadow writes as `;` */
+    TK_INJECT = 0x40,     /* tr_emit.c: #include <gocc.h> goes before it */
+    TK_MARK = 0x80        /* tr_emit.c: a site, or a function's start or
+                             end, is there */
+};
+
 typedef struct tr_unit {
     const char *path;    /* as given */
     char *line_path;     /* escaped, for #line */
     char *src;
     size_t len;
-    token *toks;
+    uint32_t *toff;      /* ntoks + 1 offsets: token i is
+                            src[toff[i], toff[i + 1]) */
+    uint8_t *tkind;      /* ntoks kind bytes: tok_kind | TK_* flags */
     int ntoks;           /* the last one is TOK_EOF */
-    int *match;          /* bracket partner of each bracket token, or -1 */
-    int *owner;          /* the view of each token (tr_cond.c) */
+    uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
+    int nlines;
+    int line_hint;       /* tok_line's last answer (a cache) */
+    int *brk;            /* the paired bracket tokens, ascending, and */
+    int *brk_match;      /*   each one's partner */
+    int nbrk;
     int view;            /* the view tok_sig shows: 0 main, -1 every token */
     tr_alt *alts;
     int nalts, capalts;
+    int *kid_first;      /* alternate k's nested alternates (parent k + 1) */
+    int *kids;           /*   are kids[kid_first[k] .. kid_first[k + 1]) */
     site *sites;
     int nsites, capsites;
     func *funcs;
@@ -132,7 +158,6 @@ typedef struct tr_unit {
     int loops, breakables, go_lb, go_rb;
     int depth;           /* recursion depth, bounded (MAX_DEPTH) */
     bool in_compound;    /* the statement parsed next is a block item */
-    bool *flat_else;     /* per token: an `else` the shadow writes as `;` */
     /* the first error */
     int err_tok;
     char err_msg[256];
@@ -140,7 +165,26 @@ typedef struct tr_unit {
     FILE *err;
 } tr_unit;
 
+/* The token accessors. */
+static inline tok_kind tok_kind_of(const tr_unit *u, int i) {
+    return (tok_kind)(u->tkind[i] & TK_KIND);
+}
+static inline uint32_t tok_off(const tr_unit *u, int i) { return u->toff[i]; }
+static inline uint32_t tok_len(const tr_unit *u, int i) {
+    return u->toff[i + 1] - u->toff[i];
+}
+static inline const char *tok_ptr(const tr_unit *u, int i) {
+    return u->src + u->toff[i];
+}
+static inline bool tok_flag(const tr_unit *u, int i, int flag) {
+    return (u->tkind[i] & flag) != 0;
+}
+
 /* tr_parse.c */
+uint32_t tok_line(const tr_unit *u, int i);   /* 1-based, as the lexer's */
+uint32_t tok_col(const tr_unit *u, int i);    /* 1-based byte column */
+uint32_t off_line(const tr_unit *u, uint32_t off);
+int tok_match(const tr_unit *u, int i);       /* bracket partner, or -1 */
 bool tok_is(const tr_unit *u, int i, const char *s);
 bool tok_sig(const tr_unit *u, int i);
 int tok_next(const tr_unit *u, int i);   /* next significant token */

@@ -26,7 +26,7 @@
  *    tokens minus those of the alternates nested in it;
  *  - view 0, the main view, is everything that is in no alternate.
  *
- * u->owner[i] is the view of token i, and tok_sig() shows only the tokens
+ * Every token inside an alternate is marked TK_ALT, and tok_sig() shows only the tokens
  * of u->view (all of them when u->view is -1).  Brackets are paired within
  * each view (tr_lex); an alternate whose brackets do not pair within it is
  * *broken* and is copied as written.  tr_parse reads the main view, then
@@ -73,9 +73,8 @@ static bool foreign_platform(const char *c, const char *end, bool is_def) {
  * and whether its branch is *unlikely*: its condition is the literal 0
  * (`#if 0`, `#elif 0`) or tests for another platform (foreign_platform). */
 pp_dir tr_directive(const tr_unit *u, int i, bool *unlikely) {
-    const token *t = &u->toks[i];
-    const char *p = u->src + t->off;
-    const char *end = p + t->len;
+    const char *p = tok_ptr(u, i);
+    const char *end = p + tok_len(u, i);
     p += *p == '%' ? 2 : 1;   /* `#` or `%:` */
     while (p < end && (*p == ' ' || *p == '\t'))
         p++;
@@ -141,47 +140,72 @@ static void close_branch(tr_unit *u, group *g, int i) {
     g->alt = -1;
 }
 
-/* tr_cond: set u->owner (the view of every token) and u->alts.
- * Needs u->toks.  0, or -1 when out of memory.  Unbalanced directives are
- * the preprocessor's to report: a stray `#else` or `#endif` is ignored, a
- * group still open at the end of the file ends there. */
-int tr_cond(tr_unit *u) {
-    u->owner = malloc((size_t)u->ntoks * sizeof *u->owner);
-    group *stack = malloc((size_t)u->ntoks * sizeof *stack);
-    if (!u->owner || !stack) {
-        free(stack);
+/* nest: the alternates nested directly in each alternate, for tok_sig:
+ * alternate k's are kids[kid_first[k] .. kid_first[k + 1]), in source
+ * order (alternates are numbered in the order they open).  0, or -1. */
+static int nest(tr_unit *u) {
+    u->kid_first = calloc((size_t)u->nalts + 2, sizeof *u->kid_first);
+    u->kids = malloc(((size_t)u->nalts + 1) * sizeof *u->kids);
+    if (!u->kid_first || !u->kids)
         return -1;
-    }
-    int sp = 0, view = 0;
+    for (int k = 0; k < u->nalts; k++)
+        if (u->alts[k].parent > 0)
+            u->kid_first[u->alts[k].parent + 1]++;
+    for (int k = 0; k < u->nalts; k++)
+        u->kid_first[k + 2] += u->kid_first[k + 1];
+    for (int k = 0; k < u->nalts; k++)
+        if (u->alts[k].parent > 0)
+            u->kids[u->kid_first[u->alts[k].parent]++] = k;
+    return 0;   /* each kid_first[p] moved up to its successor's start */
+}
+
+/* tr_cond: find u->alts and mark every token inside one (TK_ALT).
+ * Needs the tokens.  0, or -1 when out of memory.  Unbalanced directives
+ * are the preprocessor's to report: a stray `#else` or `#endif` is
+ * ignored, a group still open at the end of the file ends there.  The
+ * stack of open groups grows with the nesting. */
+int tr_cond(tr_unit *u) {
+    group *stack = NULL;
+    int sp = 0, cap = 0, view = 0;
     for (int i = 0; i < u->ntoks; i++) {
-        if (u->toks[i].kind != TOK_PP) {
-            u->owner[i] = view;
+        if (tok_kind_of(u, i) != TOK_PP) {
+            if (view)
+                u->tkind[i] |= TK_ALT;
             continue;
         }
         bool unlikely;
         pp_dir d = tr_directive(u, i, &unlikely);
+        int owner = view;
         if (d == PP_IF) {
-            u->owner[i] = view;
+            if (sp == cap) {
+                cap = cap ? 2 * cap : 64;
+                group *v = realloc(stack, (size_t)cap * sizeof *v);
+                if (!v) {
+                    free(stack);
+                    return -1;
+                }
+                stack = v;
+            }
             stack[sp] = (group){.enclosing = view, .alt = -1};
             view = open_branch(u, &stack[sp++], i, unlikely);
         } else if ((d == PP_ELIF || d == PP_ELSE) && sp > 0) {
             group *g = &stack[sp - 1];
-            u->owner[i] = g->enclosing;
+            owner = g->enclosing;
             close_branch(u, g, i);
             view = open_branch(u, g, i, d == PP_ELIF && unlikely);
         } else if (d == PP_ENDIF && sp > 0) {
             group *g = &stack[--sp];
-            u->owner[i] = g->enclosing;
+            owner = g->enclosing;
             close_branch(u, g, i);
             view = g->enclosing;
-        } else {
-            u->owner[i] = view;
         }
+        if (owner)
+            u->tkind[i] |= TK_ALT;
         if (view < 0) {
             free(stack);
             return -1;
         }
     }
     free(stack);
-    return 0;
+    return nest(u);
 }

@@ -91,15 +91,18 @@ typedef struct emitter {
     int oline;            /* source line shown by the output line; 0: none */
     bool moved;           /* writing code away from its source position */
     int *order;           /* sites sorted by (a, -b) */
-    int *first_at;        /* per token: first index into order, or -1 */
-    int *func_start;      /* per token: function starting there, or -1 */
-    int *func_end;        /* per token: function whose `}` it is, or -1 */
+    /* what is at a token marked TK_MARK (found by binary search, as
+     * marks are few): the sites starting there (order), the function
+     * whose pre_point it is, the function whose `}` it is */
+    int (*starts)[2];     /* (token, function), by token */
+    int (*ends)[2];       /* (token, function), by token */
+    int nfuncs;
     const site *in_block; /* the go block whose trampoline is being written */
     int *go_first;        /* per function: its go sites are */
     int *go_list;         /*   go_list[go_first[f] .. go_first[f + 1]) */
     bool norecord;        /* SHADOW: a second copy, positions not recorded */
-    bool *inject;         /* per token: #include <gocc.h> goes before it
-                             (cleared once written) */
+    /* TK_INJECT: #include <gocc.h> goes before the token (cleared once
+     * written) */
     bool included;        /* an `#include <gocc.h>` has been written */
     /* FINAL: the #line bookkeeping (see note_line, cond_line) */
     bool gen_on_line;     /* generated text on the current output line */
@@ -188,44 +191,41 @@ static void put_line_directive(emitter *e, unsigned line) {
 
 /* Write `#line` for token t and pad to its column with the blanks of its
  * source line (tabs kept, so display columns match too). */
-static void sync_line(emitter *e, const token *t) {
+static void sync_line(emitter *e, int i) {
     const tr_unit *u = e->u;
+    uint32_t line = tok_line(u, i), off = tok_off(u, i);
     if (!at_bol(e))
         sb_put(e->out, "\n", 1);
-    sb_printf(e->out, "#line %u \"%s\"\n", t->line, u->line_path);
+    sb_printf(e->out, "#line %u \"%s\"\n", line, u->line_path);
     note_line(e);
-    size_t ls = t->off;
-    while (ls > 0 && u->src[ls - 1] != '\n' && u->src[ls - 1] != '\r')
-        ls--;
-    for (size_t k = ls; k < t->off; k++)
+    for (size_t k = u->lines[line - 1]; k < off; k++)
         sb_put(e->out, u->src[k] == '\t' ? "\t" : " ", 1);
-    e->oline = (int)t->line;
+    e->oline = (int)line;
     e->gen_on_line = false;
 }
 
 /* Copy source token i. */
 static void emit_tok(emitter *e, int i) {
     const tr_unit *u = e->u;
-    const token *t = &u->toks[i];
-    const char *p = u->src + t->off;
+    const char *p = tok_ptr(u, i);
     if (e->mode == EMIT_SHADOW) {
         if (e->norecord) {
-            sb_put(e->out, p, t->len);
+            sb_put(e->out, p, tok_len(u, i));
             return;
         }
         if (e->sstart[i] < 0)
             e->sstart[i] = (int)e->out->len;
-        if (u->flat_else && u->flat_else[i])   /* tr_parse.c: flatten_else */
+        if (tok_flag(u, i, TK_FLAT_ELSE))   /* tr_parse.c: flatten_else */
             sb_put(e->out, ";   ", 4);
         else
-            sb_put(e->out, p, t->len);
+            sb_put(e->out, p, tok_len(u, i));
         e->send[i] = (int)e->out->len;
         return;
     }
-    if (t->kind == TOK_EOF)
+    if (tok_kind_of(u, i) == TOK_EOF)
         return;
     if (e->moved) {
-        switch (t->kind) {
+        switch (tok_kind_of(u, i)) {
         case TOK_NEWLINE: case TOK_COMMENT: case TOK_SPLICE:
             sb_put(e->out, " ", 1);
             e->gen_on_line = true;
@@ -233,20 +233,20 @@ static void emit_tok(emitter *e, int i) {
         case TOK_PP:
             if (!at_bol(e))
                 sb_put(e->out, "\n", 1);
-            sb_put(e->out, p, t->len);
+            sb_put(e->out, p, tok_len(u, i));
             sb_put(e->out, "\n", 1);
             e->oline = 0;
             e->gen_on_line = false;
             cond_line(e, i);
             return;
         default:
-            sb_put(e->out, p, t->len);
+            sb_put(e->out, p, tok_len(u, i));
             e->gen_on_line = true;
             return;
         }
     }
-    if (t->kind == TOK_NEWLINE) {
-        sb_put(e->out, p, t->len);
+    if (tok_kind_of(u, i) == TOK_NEWLINE) {
+        sb_put(e->out, p, tok_len(u, i));
         if (e->oline)
             e->oline++;
         e->gen_on_line = false;
@@ -254,17 +254,17 @@ static void emit_tok(emitter *e, int i) {
     }
     /* a directive may follow blanks and comments of its own line, but not
      * generated text: that needs a line of its own */
-    if (e->oline != (int)t->line || (t->kind == TOK_PP && e->gen_on_line))
-        sync_line(e, t);
-    sb_put(e->out, p, t->len);
-    for (uint32_t k = 0; k < t->len; k++)   /* "\n", "\r\n", a lone "\r" */
-        if (p[k] == '\n' || (p[k] == '\r' && (k + 1 == t->len ||
+    if (e->oline != (int)tok_line(u, i) || (tok_kind_of(u, i) == TOK_PP && e->gen_on_line))
+        sync_line(e, i);
+    sb_put(e->out, p, tok_len(u, i));
+    for (uint32_t k = 0; k < tok_len(u, i); k++)   /* "\n", "\r\n", a lone "\r" */
+        if (p[k] == '\n' || (p[k] == '\r' && (k + 1 == tok_len(u, i) ||
                                               p[k + 1] != '\n'))) {
             e->gen_on_line = false;
             if (e->oline)
                 e->oline++;
         }
-    if (t->kind == TOK_PP)
+    if (tok_kind_of(u, i) == TOK_PP)
         cond_line(e, i);
 }
 
@@ -307,30 +307,62 @@ static int pre_point(const tr_unit *u, const func *f, const int *conds,
     return closed > 0 ? open[nopen - closed] : f->start;
 }
 
+/* func_at: the function paired with token i in v (n pairs sorted by
+ * token, then function), or -1.  Where two functions share a token (two
+ * headers under #if/#else share their pre_point), the later one. */
+static int func_at(int (*v)[2], int n, int i) {
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (v[mid][0] <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && v[lo - 1][0] == i ? v[lo - 1][1] : -1;
+}
+
+/* first_site_at: the first index into e->order of a site starting at
+ * token i, or nsites. */
+static int first_site_at(const emitter *e, int i) {
+    int lo = 0, hi = e->u->nsites;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (e->u->sites[e->order[mid]].a < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Emit tokens [a, b], lowering every site that starts and ends inside. */
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
     for (int i = a; i <= b && i < u->ntoks;) {
-        if (e->inject[i] && !e->moved) {
+        if (tok_flag(u, i, TK_INJECT) && !e->moved) {
             if (!at_bol(e))
                 put(e, "\n", 1);
             puts_(e, "#include <gocc.h>\n");
-            e->inject[i] = false;
+            e->u->tkind[i] &= (uint8_t)~TK_INJECT;
             e->included = true;
         }
-        if (e->func_start[i] >= 0 && e->mode == EMIT_FINAL && !e->moved) {
+        bool mark = tok_flag(u, i, TK_MARK);
+        int fstart = mark ? func_at(e->starts, e->nfuncs, i) : -1;
+        int fend = mark ? func_at(e->ends, e->nfuncs, i) : -1;
+        if (fstart >= 0 && e->mode == EMIT_FINAL && !e->moved) {
             if (!e->included) {   /* pre_point came before the first one */
                 if (!at_bol(e))
                     put(e, "\n", 1);
                 puts_(e, "#include <gocc.h>\n");
                 e->included = true;
             }
-            emit_main_proto(e, e->func_start[i]);
-            emit_func_pre(e, e->func_start[i]);
+            emit_main_proto(e, fstart);
+            emit_func_pre(e, fstart);
         }
         const site *s = NULL;
-        if (e->first_at[i] >= 0) {
-            for (int k = e->first_at[i];
+        if (mark) {
+            for (int k = first_site_at(e, i);
                  k < u->nsites && u->sites[e->order[k]].a == i; k++) {
                 const site *c = &u->sites[e->order[k]];
                 if (c->b <= b && c->b >= c->a) {
@@ -346,8 +378,8 @@ static void emit_range(emitter *e, int a, int b) {
         }
         if (s) {
             if (e->mode == EMIT_FINAL && !e->moved &&
-                e->oline != (int)u->toks[s->a].line)
-                sync_line(e, &u->toks[s->a]);
+                e->oline != (int)tok_line(u, s->a))
+                sync_line(e, s->a);
             int start = (int)e->out->len;
             emit_site(e, s);
             if (e->mode == EMIT_SHADOW && !e->norecord) {
@@ -358,14 +390,13 @@ static void emit_range(emitter *e, int a, int b) {
             i = s->b + 1;
             continue;
         }
-        if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved &&
-            e->u->funcs[e->func_end[i]].is_main &&
-            !e->u->funcs[e->func_end[i]].inactive &&
-            !main_void(e->u, &e->u->funcs[e->func_end[i]]))
+        if (fend >= 0 && e->mode == EMIT_FINAL && !e->moved &&
+            e->u->funcs[fend].is_main && !e->u->funcs[fend].inactive &&
+            !main_void(e->u, &e->u->funcs[fend]))
             puts_(e, "return 0; ");   /* C's implicit return 0 from main */
         emit_tok(e, i);
-        if (e->func_end[i] >= 0 && e->mode == EMIT_FINAL && !e->moved)
-            emit_func_post(e, e->func_end[i]);
+        if (fend >= 0 && e->mode == EMIT_FINAL && !e->moved)
+            emit_func_post(e, fend);
         i++;
     }
 }
@@ -399,9 +430,8 @@ static void emit_moved(emitter *e, range r) {
 }
 
 static const char *tok_text(const tr_unit *u, int i, char *buf, size_t n) {
-    const token *t = &u->toks[i];
-    size_t len = t->len < n - 1 ? t->len : n - 1;
-    memcpy(buf, u->src + t->off, len);
+    size_t len = tok_len(u, i) < n - 1 ? tok_len(u, i) : n - 1;
+    memcpy(buf, tok_ptr(u, i), len);
     buf[len] = 0;
     return buf;
 }
@@ -527,13 +557,13 @@ static void emit_main_proto(emitter *e, int fi) {
     if (!f->is_main || f->inactive || f->name < 0)
         return;
     int lp = tok_next(u, f->name);
-    if (!tok_is(u, lp, "(") || u->match[lp] < 0 ||
-        tok_next(u, u->match[lp]) != f->lbrace || main_declared_before(u, fi))
+    if (!tok_is(u, lp, "(") || tok_match(u, lp) < 0 ||
+        tok_next(u, tok_match(u, lp)) != f->lbrace || main_declared_before(u, fi))
         return;
     if (!at_bol(e))
         put(e, "\n", 1);
-    put_line_directive(e, u->toks[f->start].line);
-    emit_moved(e, (range){f->start, u->match[lp]});
+    put_line_directive(e, tok_line(u, f->start));
+    emit_moved(e, (range){f->start, tok_match(u, lp)});
     puts_(e, ";\n");
 }
 
@@ -567,7 +597,7 @@ static void emit_func_pre(emitter *e, int fi) {
         char name[200];
         if (s->inactive)
             continue;
-        sb_printf(&sb, "#line %u \"%s\"\n", u->toks[s->a].line, u->line_path);
+        sb_printf(&sb, "#line %u \"%s\"\n", tok_line(u, s->a), u->line_path);
         if (s->kind == SITE_GOCALL) {
             go_name(e, s, name, sizeof name);
             sb_printf(&sb, "struct %s {\n    ", name);
@@ -582,7 +612,7 @@ static void emit_func_pre(emitter *e, int fi) {
             }
             /* the trampoline is all on the go statement's line: a dump
              * shows a goroutine not yet started there */
-            sb_printf(&sb, "};\n#line %u \"%s\"\n", u->toks[s->a].line,
+            sb_printf(&sb, "};\n#line %u \"%s\"\n", tok_line(u, s->a),
                       u->line_path);
             sb_printf(&sb, "static void %s(void *gocc_p) {"
                            " struct %s *gocc_a = gocc_p; gocc_a->fn(",
@@ -614,7 +644,7 @@ static void emit_local_decls(emitter *e, const site *s, const char *name) {
         emit_r(e, s->decls[i]);
         puts_(e, ";\n");
     }
-    put_line_directive(e, e->u->toks[s->a].line);
+    put_line_directive(e, tok_line(e->u, s->a));
     if (s->ncaps) {
         strbuf sb = {0};
         put_cap_struct(&sb, s, name, " ");
@@ -636,7 +666,7 @@ static void emit_func_post(emitter *e, int fi) {
         go_name(e, s, name, sizeof name);
         if (!at_bol(e))
             put(e, "\n", 1);
-        put_line_directive(e, e->u->toks[s->a].line);
+        put_line_directive(e, tok_line(e->u, s->a));
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
         if (s->ndecls)
             emit_local_decls(e, s, name);
@@ -900,7 +930,7 @@ static void emit_select(emitter *e, const site *s) {
         else
             n++;
     int id = s->id;
-    int col = (int)u->toks[s->a].col;
+    int col = (int)tok_col(u, s->a);
     char ind[64];
     snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
     if (n == 0) {
@@ -914,7 +944,7 @@ static void emit_select(emitter *e, const site *s) {
             if (c->kind == CASE_DEFAULT)
                 continue;
             /* the operands' errors belong to their case's line */
-            put_line_directive(e, u->toks[c->kw].line);
+            put_line_directive(e, tok_line(u, c->kw));
             puts_(e, ind);
             if (c->kind == CASE_SEND) {
                 bool simple = c->ch.a == c->ch.b;
@@ -956,7 +986,7 @@ static void emit_select(emitter *e, const site *s) {
         }
         /* the select itself (a dump or gdb shows a waiting goroutine
          * here) belongs to the select keyword's line */
-        put_line_directive(e, u->toks[s->a].line);
+        put_line_directive(e, tok_line(u, s->a));
         printf_(e, "%sswitch (gocc_select(gocc_sc%d, %d, %s)) {", ind, id, n,
                 has_default ? "1" : "0");
     }
@@ -966,8 +996,8 @@ static void emit_select(emitter *e, const site *s) {
         if (i > 0)
             puts_(e, " } break;");
         emit_gap(e, tok_prev(u, c->kw) + 1, c->kw - 1);   /* spacing */
-        if (e->oline != (int)u->toks[c->kw].line)
-            sync_line(e, &u->toks[c->kw]);
+        if (e->oline != (int)tok_line(u, c->kw))
+            sync_line(e, c->kw);
         if (c->kind == CASE_DEFAULT) {
             puts_(e, "default: {");
         } else {
@@ -992,8 +1022,8 @@ static void emit_select(emitter *e, const site *s) {
     if (s->ncases)
         puts_(e, " } break;");
     emit_gap(e, tok_prev(u, s->b) + 1, s->b - 1);
-    if (e->oline != (int)u->toks[s->b].line)
-        sync_line(e, &u->toks[s->b]);
+    if (e->oline != (int)tok_line(u, s->b))
+        sync_line(e, s->b);
     puts_(e, "} }");
 }
 
@@ -1039,8 +1069,8 @@ static void emit_site(emitter *e, const site *s) {
     case SITE_FORRANGE: emit_forrange(e, s); break;
     case SITE_MAINNAME:
         if (e->mode == EMIT_FINAL) {
-            if (e->oline != (int)e->u->toks[s->a].line && !e->moved)
-                sync_line(e, &e->u->toks[s->a]);
+            if (e->oline != (int)tok_line(e->u, s->a) && !e->moved)
+                sync_line(e, s->a);
             puts_(e, "gocc_main_user");
         } else {
             emit_tok(e, s->a);
@@ -1048,8 +1078,8 @@ static void emit_site(emitter *e, const site *s) {
         break;
     case SITE_STATICREF:
         if (e->mode == EMIT_FINAL) {
-            if (e->oline != (int)e->u->toks[s->a].line && !e->moved)
-                sync_line(e, &e->u->toks[s->a]);
+            if (e->oline != (int)tok_line(e->u, s->a) && !e->moved)
+                sync_line(e, s->a);
             puts_(e, s->repl);
         } else {
             emit_tok(e, s->a);
@@ -1060,7 +1090,7 @@ static void emit_site(emitter *e, const site *s) {
 
 /* -------------------------------------------------------------------- run */
 
-/* Where `#include <gocc.h>` goes: inject[i] is set for each token it is
+/* Where `#include <gocc.h>` goes: TK_INJECT is set on each token it is
  * written before.  The rule:
  *   - first before the first significant token (the first declaration),
  *     wherever that is, even inside an #if group: so every preprocessor
@@ -1074,13 +1104,13 @@ static void emit_site(emitter *e, const site *s) {
  * encloses it: if the token is compiled, so is that #include.  gocc.h has
  * an include guard, so an injection after a compiled one is empty, and one
  * after only skipped ones comes before any compiled declaration. */
-static void include_points(const tr_unit *u, bool *inject) {
+static void include_points(tr_unit *u) {
     int depth = 0;
     int inj_depth = 0;     /* depth of the last injection */
     bool covered = false;  /* the branch of the last injection is open */
     for (int i = 0; i < u->ntoks; i++) {
-        inject[i] = false;
-        if (u->toks[i].kind == TOK_PP) {
+        u->tkind[i] &= (uint8_t)~(TK_INJECT | TK_MARK);
+        if (tok_kind_of(u, i) == TOK_PP) {
             switch (pp_cond_of(u, i)) {
             case PP_IF:
                 depth++;
@@ -1099,7 +1129,7 @@ static void include_points(const tr_unit *u, bool *inject) {
             }
         } else if (!covered && u->first_sig >= 0 && i >= u->first_sig &&
                    tok_sig(u, i)) {
-            inject[i] = true;
+            u->tkind[i] |= TK_INJECT;
             inj_depth = depth;
             covered = true;
         }
@@ -1116,7 +1146,7 @@ static void emit_main_wrapper(emitter *e, const func *f) {
     bool is_void = main_void(u, f);
     if (!at_bol(e))
         put(e, "\n", 1);
-    put_line_directive(e, u->toks[f->name].line);
+    put_line_directive(e, tok_line(u, f->name));
     if (f->main_params == 2 && !is_void) {
         puts_(e, "GOCC_MAIN(gocc_main_user)\n");
         return;
@@ -1142,6 +1172,13 @@ static int by_position(const void *pa, const void *pb) {
     return *(const int *)pa < *(const int *)pb ? -1 : 1;
 }
 
+/* (token, function) pairs by token, then function. */
+static int by_token(const void *pa, const void *pb) {
+    const int *a = pa, *b = pb;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
 /* tr_emit: write the unit in the given mode.  In SHADOW mode, shadow_start
  * and shadow_end (ntoks entries each) receive each token's output offsets
  * (-1 where a token was not written).  Returns 0. */
@@ -1155,10 +1192,9 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     e.send = shadow_end;
     size_t n = (size_t)u->ntoks;
     e.order = malloc(((size_t)u->nsites + 1) * sizeof *e.order);
-    e.first_at = malloc(n * sizeof *e.first_at);
-    e.func_start = malloc(n * sizeof *e.func_start);
-    e.func_end = malloc(n * sizeof *e.func_end);
-    if (!e.order || !e.first_at || !e.func_start || !e.func_end) {
+    e.starts = malloc(((size_t)u->nfuncs + 1) * sizeof *e.starts);
+    e.ends = malloc(((size_t)u->nfuncs + 1) * sizeof *e.ends);
+    if (!e.order || !e.starts || !e.ends) {
         fputs("gocc: out of memory\n", stderr);
         exit(2);
     }
@@ -1166,36 +1202,38 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         e.order[i] = i;
     sort_unit = u;
     qsort(e.order, (size_t)u->nsites, sizeof *e.order, by_position);
-    for (size_t i = 0; i < n; i++) {
-        e.first_at[i] = e.func_start[i] = e.func_end[i] = -1;
-        if (shadow_start) {
-            shadow_start[i] = -1;
-            shadow_end[i] = -1;
-        }
-    }
-    for (int k = u->nsites - 1; k >= 0; k--)
-        e.first_at[u->sites[e.order[k]].a] = k;
+    for (size_t i = 0; shadow_start && i < n; i++)
+        shadow_start[i] = shadow_end[i] = -1;
     e.line_depth = -1;
-    e.inject = malloc(n * sizeof *e.inject);
-    if (!e.inject) {
-        fputs("gocc: out of memory\n", stderr);
-        exit(2);
-    }
-    include_points(u, e.inject);
+    include_points(u);   /* also clears the marks */
+    for (int k = 0; k < u->nsites; k++)
+        u->tkind[u->sites[k].a] |= TK_MARK;
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
-    int *conds = malloc(n * sizeof *conds);
-    int *open = malloc(n * sizeof *open);   /* pre_point's stack */
     int nconds = 0;
+    for (int i = 0; i < u->ntoks; i++)
+        nconds += tok_kind_of(u, i) == TOK_PP &&
+                  (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF);
+    int *conds = malloc(((size_t)nconds + 1) * sizeof *conds);
+    int *open = malloc(((size_t)nconds + 1) * sizeof *open);   /* pre_point's stack */
+    nconds = 0;
     for (int i = 0; conds && i < u->ntoks; i++)
-        if (u->toks[i].kind == TOK_PP &&
+        if (tok_kind_of(u, i) == TOK_PP &&
             (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF))
             conds[nconds++] = i;
     for (int f = 0; f < u->nfuncs; f++) {
-        e.func_start[conds && open ? pre_point(u, &u->funcs[f], conds, nconds, open)
-                                   : u->funcs[f].start] = f;
-        e.func_end[u->funcs[f].rbrace] = f;
+        int at = conds && open ? pre_point(u, &u->funcs[f], conds, nconds, open)
+                               : u->funcs[f].start;
+        e.starts[f][0] = at;
+        e.starts[f][1] = f;
+        e.ends[f][0] = u->funcs[f].rbrace;
+        e.ends[f][1] = f;
+        u->tkind[at] |= TK_MARK;
+        u->tkind[u->funcs[f].rbrace] |= TK_MARK;
     }
+    e.nfuncs = u->nfuncs;
+    qsort(e.starts, (size_t)u->nfuncs, sizeof *e.starts, by_token);
+    qsort(e.ends, (size_t)u->nfuncs, sizeof *e.ends, by_token);
     free(conds);
     free(open);
     /* each function's go sites, in site order (a counting sort) */
@@ -1235,9 +1273,7 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     free(e.go_first);
     free(e.go_list);
     free(e.order);
-    free(e.first_at);
-    free(e.func_start);
-    free(e.func_end);
-    free(e.inject);
+    free(e.starts);
+    free(e.ends);
     return 0;
 }

@@ -22,38 +22,114 @@
 /* ------------------------------------------------------------------ tokens */
 
 /* A token the parser reads: not spacing, a comment or a preprocessor
- * line, and in the view being read (tr_cond.c). */
+ * line, and in the view being read (tr_cond.c): view 0 is every token
+ * outside the alternates; view k + 1 is alternate k's tokens minus those
+ * of the alternates nested in it. */
 bool tok_sig(const tr_unit *u, int i) {
-    switch (u->toks[i].kind) {
+    switch (tok_kind_of(u, i)) {
     case TOK_IDENT: case TOK_NUMBER: case TOK_STRING: case TOK_CHAR:
     case TOK_PUNCT: case TOK_OTHER:
-        return u->view < 0 || !u->owner || u->owner[i] == u->view;
+        break;
     default:
         return false;
     }
+    if (u->view <= 0)
+        return u->view < 0 || !tok_flag(u, i, TK_ALT);
+    const tr_alt *alt = &u->alts[u->view - 1];
+    if (i < alt->a || i > alt->b)
+        return false;
+    /* the nested alternate that starts last at or before i, if any */
+    const int *k = u->kids + u->kid_first[u->view - 1];
+    int lo = 0, hi = u->kid_first[u->view] - u->kid_first[u->view - 1];
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->alts[k[mid]].a <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 || i > u->alts[k[lo - 1]].b;
 }
 
 bool tok_is(const tr_unit *u, int i, const char *s) {
     if (i < 0 || i >= u->ntoks)
         return false;
-    const token *t = &u->toks[i];
     size_t n = strlen(s);
-    return t->len == n && t->kind != TOK_STRING && t->kind != TOK_CHAR &&
-           memcmp(u->src + t->off, s, n) == 0;
+    tok_kind k = tok_kind_of(u, i);
+    return tok_len(u, i) == n && k != TOK_STRING && k != TOK_CHAR &&
+           memcmp(tok_ptr(u, i), s, n) == 0;
 }
 
+/* tok_next: the next significant token after i, or the EOF token.  An
+ * alternate's view has no token past its end: stop there at once (walking
+ * to the end of the file from each alternate made a file with many of
+ * them quadratic). */
 int tok_next(const tr_unit *u, int i) {
     if (i >= u->ntoks - 1)
         return u->ntoks - 1;
-    for (i++; i < u->ntoks - 1 && !tok_sig(u, i); i++)
+    int last = u->view > 0 ? u->alts[u->view - 1].b : u->ntoks - 2;
+    for (i++; i <= last && !tok_sig(u, i); i++)
         ;
-    return i;
+    return i <= last ? i : u->ntoks - 1;
 }
 
+/* tok_prev: the significant token before i, or -1. */
 int tok_prev(const tr_unit *u, int i) {
-    for (i--; i >= 0 && !tok_sig(u, i); i--)
+    int first = u->view > 0 ? u->alts[u->view - 1].a : 0;
+    if (i > u->ntoks)
+        i = u->ntoks;
+    for (i--; i >= first && !tok_sig(u, i); i--)
         ;
-    return i;
+    return i >= first ? i : -1;
+}
+
+/* off_line: the line of byte off (1-based).  Reads go mostly forward, so
+ * the last answer is tried first, then its successor, before a binary
+ * search of the line table. */
+uint32_t off_line(const tr_unit *u, uint32_t off) {
+    const uint32_t *L = u->lines;
+    int n = u->nlines, h = u->line_hint;
+    if (h >= n)
+        h = 0;
+    if (L[h] <= off && (h + 1 == n || off < L[h + 1]))
+        return (uint32_t)h + 1;
+    if (h + 1 < n && L[h + 1] <= off && (h + 2 == n || off < L[h + 2])) {
+        ((tr_unit *)u)->line_hint = h + 1;   /* a cache, not state */
+        return (uint32_t)h + 2;
+    }
+    int lo = 0, hi = n;   /* the last line starting at or before off */
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (L[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    ((tr_unit *)u)->line_hint = lo;
+    return (uint32_t)lo + 1;
+}
+
+uint32_t tok_line(const tr_unit *u, int i) {
+    return off_line(u, tok_off(u, i));
+}
+
+uint32_t tok_col(const tr_unit *u, int i) {
+    uint32_t line = tok_line(u, i);
+    return tok_off(u, i) - u->lines[line - 1] + 1;
+}
+
+/* tok_match: the partner of bracket token i, or -1 (not a bracket, or
+ * one that pairs with nothing in its view). */
+int tok_match(const tr_unit *u, int i) {
+    int lo = 0, hi = u->nbrk;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->brk[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < u->nbrk && u->brk[lo] == i ? u->brk_match[lo] : -1;
 }
 
 static bool is_eof(const tr_unit *u, int i) {
@@ -61,12 +137,13 @@ static bool is_eof(const tr_unit *u, int i) {
 }
 
 static bool is_ident(const tr_unit *u, int i) {
-    return i >= 0 && i < u->ntoks && u->toks[i].kind == TOK_IDENT;
+    return i >= 0 && i < u->ntoks && tok_kind_of(u, i) == TOK_IDENT;
 }
 
 /* Two tokens with nothing between them (`<-` is written without space). */
 static bool adjacent(const tr_unit *u, int i, int j) {
-    return j == i + 1 && u->toks[i].off + u->toks[i].len == u->toks[j].off;
+    (void)u;
+    return j == i + 1;   /* the tokens tile the input */
 }
 
 /* `<` immediately followed by `-`. */
@@ -112,8 +189,8 @@ void tr_error(tr_unit *u, int tok, const char *fmt, ...) {
 }
 
 void tr_warning(tr_unit *u, int tok, const char *fmt, ...) {
-    const token *t = &u->toks[tok];
-    fprintf(u->err, "%s:%u:%u: warning: ", u->path, t->line, t->col);
+    fprintf(u->err, "%s:%u:%u: warning: ", u->path, tok_line(u, tok),
+            tok_col(u, tok));
     va_list ap;
     va_start(ap, fmt);
     vfprintf(u->err, fmt, ap);
@@ -125,37 +202,63 @@ void tr_warning(tr_unit *u, int tok, const char *fmt, ...) {
 
 static int match_brackets(tr_unit *u);
 
-/* tr_lex: tokenise u->src into u->toks and pair the brackets.
- * Needs: u->src[u->len] == 0.  Guarantees: toks ends with TOK_EOF; match[i]
- * is the partner of each bracket, or -1; 0, or -1 with the error set. */
-int tr_lex(tr_unit *u) {
-    lexer L;
-    lex_init(&L, u->src, u->len);
-    int cap = 256;
-    u->toks = malloc((size_t)cap * sizeof *u->toks);
-    if (!u->toks)
+/* line_table: u->lines, the offset of each line's first byte.  A line
+ * ends at "\n", "\r\n" or a lone "\r", as the lexer counts.  0, or -1. */
+static int line_table(tr_unit *u) {
+    int n = 1;
+    for (size_t i = 0; i < u->len; i++)
+        n += u->src[i] == '\n' ||
+             (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n'));
+    u->lines = malloc((size_t)n * sizeof *u->lines);
+    if (!u->lines)
         return -1;
+    u->nlines = 0;
+    u->lines[u->nlines++] = 0;
+    for (size_t i = 0; i < u->len; i++)
+        if (u->src[i] == '\n' ||
+            (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n')))
+            u->lines[u->nlines++] = (uint32_t)(i + 1);
+    return 0;
+}
+
+/* tr_lex: tokenise u->src into u->toff/u->tkind, find the views (tr_cond)
+ * and pair the brackets.  Needs: u->src[u->len] == 0, u->len < 4 GiB.
+ * The input is lexed twice, to count the tokens and then to store them,
+ * so that the arrays have exactly their size.  Guarantees: the last token
+ * is TOK_EOF and toff[ntoks] == len; 0, or -1 with the error set. */
+int tr_lex(tr_unit *u) {
+    if (line_table(u) < 0)
+        return -1;
+    lexer L;
+    token t;
+    size_t n = 0;
+    lex_init(&L, u->src, u->len);
     for (;;) {
-        if (u->ntoks == cap) {
-            cap *= 2;
-            token *t = realloc(u->toks, (size_t)cap * sizeof *t);
-            if (!t)
-                return -1;
-            u->toks = t;
-        }
-        token *t = &u->toks[u->ntoks];
-        if (lex_next(&L, t) < 0) {
-            /* report at the lexer's position */
-            t->line = L.err_line;
-            t->col = L.err_col;
-            u->ntoks++;
+        int r = lex_next(&L, &t);
+        n++;
+        if (r < 0 || t.kind == TOK_EOF)
+            break;
+    }
+    if (n > INT32_MAX - 1)
+        return -1;
+    u->toff = malloc((n + 1) * sizeof *u->toff);
+    u->tkind = malloc(n);
+    if (!u->toff || !u->tkind)
+        return -1;
+    lex_init(&L, u->src, u->len);
+    for (;;) {
+        int r = lex_next(&L, &t);
+        u->toff[u->ntoks] = t.off;
+        u->tkind[u->ntoks++] = (uint8_t)t.kind;
+        if (r < 0) {   /* t starts where the error is */
+            u->toff[u->ntoks] = (uint32_t)u->len;
             tr_error(u, u->ntoks - 1, "%s", L.error);
             return -1;
         }
-        u->ntoks++;
-        if (t->kind == TOK_EOF)
+        if (t.kind == TOK_EOF)
             break;
     }
+    u->toff[u->ntoks] = (uint32_t)u->len;
     u->view = -1;
     u->first_sig = -1;
     for (int i = 0; i < u->ntoks && u->first_sig < 0; i++)
@@ -167,48 +270,51 @@ int tr_lex(tr_unit *u) {
     return match_brackets(u);
 }
 
-/* An unpaired bracket of the main view: the error, and -1. */
+/* An unpaired bracket of the main view: the error, and -1.  stack holds
+ * the open brackets' tokens, sp of them; i is the closing one, or -1 at
+ * the end of the file. */
 static int unpaired(tr_unit *u, const int *stack, int sp, int i) {
     if (i < 0) {
         int o = stack[sp - 1];
-        tr_error(u, o, "'%.*s' is never closed", (int)u->toks[o].len,
-                 u->src + u->toks[o].off);
+        tr_error(u, o, "'%.*s' is never closed", (int)tok_len(u, o),
+                 tok_ptr(u, o));
     } else if (sp == 0) {
-        tr_error(u, i, "unmatched '%.*s'", (int)u->toks[i].len,
-                 u->src + u->toks[i].off);
+        tr_error(u, i, "unmatched '%.*s'", (int)tok_len(u, i), tok_ptr(u, i));
     } else if (tok_is(u, i, "}") || tok_is(u, i, "%>")) {
         /* a block ends inside ( or [: that one was left open */
         int o = stack[sp - 1];
         tr_error(u, o, "'%.*s' is not closed before the '}' on line %u",
-                 (int)u->toks[o].len, u->src + u->toks[o].off,
-                 u->toks[i].line);
+                 (int)tok_len(u, o), tok_ptr(u, o), tok_line(u, i));
     } else {
+        int o = stack[sp - 1];
         tr_error(u, i, "'%.*s' does not close '%.*s' (line %u)",
-                 (int)u->toks[i].len, u->src + u->toks[i].off,
-                 (int)u->toks[stack[sp - 1]].len,
-                 u->src + u->toks[stack[sp - 1]].off,
-                 u->toks[stack[sp - 1]].line);
+                 (int)tok_len(u, i), tok_ptr(u, i), (int)tok_len(u, o),
+                 tok_ptr(u, o), tok_line(u, o));
     }
     return -1;
 }
 
 /* match_brackets: pair the brackets of each view (tr_cond.c).
- * Guarantees: match[i] is the partner of each bracket, or -1; 0, or -1
- * with the error set when the main view's brackets do not pair.  An
- * alternate whose brackets do not pair within it is marked broken.
- * One stack serves all views: an alternate's brackets sit above `base`,
- * the height at its start, and are dropped at its end. */
+ * Guarantees: u->brk lists every bracket token in order and brk_match
+ * its partner, or -1; 0, or -1 with the error set when the main view's
+ * brackets do not pair.  An alternate whose brackets do not pair within
+ * it is marked broken.  One stack serves all views: an alternate's
+ * brackets sit above `base`, the height at its start, and are dropped at
+ * its end.  The stack holds indices into brk and grows with the depth. */
 static int match_brackets(tr_unit *u) {
-    u->match = malloc((size_t)u->ntoks * sizeof *u->match);
-    int *stack = malloc((size_t)u->ntoks * sizeof *stack);
+    int nb = 0;
+    for (int i = 0; i < u->ntoks; i++)
+        nb += open_bracket(u, i) || close_bracket(u, i);
+    u->brk = malloc(((size_t)nb + 1) * sizeof *u->brk);
+    u->brk_match = malloc(((size_t)nb + 1) * sizeof *u->brk_match);
     int *open_alts = malloc(((size_t)u->nalts + 1) * sizeof *open_alts);
     int *bases = malloc(((size_t)u->nalts + 1) * sizeof *bases);
+    int *stack = NULL, cap = 0;
     int r = -1;
-    if (!u->match || !stack || !open_alts || !bases)
+    if (!u->brk || !u->brk_match || !open_alts || !bases)
         goto out;
     int sp = 0, nopen = 0, next = 0;
     for (int i = 0; i < u->ntoks; i++) {
-        u->match[i] = -1;
         while (nopen > 0 && u->alts[open_alts[nopen - 1]].b < i) {
             nopen--;   /* an alternate ends: what it left open breaks it */
             if (sp > bases[nopen])
@@ -223,22 +329,37 @@ static int match_brackets(tr_unit *u) {
         }
         int base = nopen > 0 ? bases[nopen - 1] : 0;
         tr_alt *alt = nopen > 0 ? &u->alts[open_alts[nopen - 1]] : NULL;
-        if (open_bracket(u, i)) {
-            stack[sp++] = i;
-        } else if (close_bracket(u, i)) {
-            if (sp > base && brackets_pair(u, stack[sp - 1], i)) {
-                int o = stack[--sp];
-                u->match[o] = i;
-                u->match[i] = o;
-            } else if (alt) {
-                alt->broken = true;
-            } else {
-                unpaired(u, stack, sp, i);
-                goto out;
+        bool op = open_bracket(u, i);
+        if (!op && !close_bracket(u, i))
+            continue;
+        int k = u->nbrk++;
+        u->brk[k] = i;
+        u->brk_match[k] = -1;
+        if (op) {
+            if (sp == cap) {
+                cap = cap ? 2 * cap : 256;
+                int *v = realloc(stack, (size_t)cap * sizeof *v);
+                if (!v)
+                    goto out;
+                stack = v;
             }
+            stack[sp++] = k;
+        } else if (sp > base && brackets_pair(u, u->brk[stack[sp - 1]], i)) {
+            int o = stack[--sp];
+            u->brk_match[o] = i;
+            u->brk_match[k] = u->brk[o];
+        } else if (alt) {
+            alt->broken = true;
+        } else {
+            for (int j = 0; j < sp; j++)   /* as tokens, for the message */
+                stack[j] = u->brk[stack[j]];
+            unpaired(u, stack, sp, i);
+            goto out;
         }
     }
     if (sp > 0 && nopen == 0) {
+        for (int j = 0; j < sp; j++)
+            stack[j] = u->brk[stack[j]];
         unpaired(u, stack, sp, -1);
         goto out;
     }
@@ -291,12 +412,11 @@ static void add_typedef(tr_unit *u, int i) {
         u->typedefs = v;
         u->captypedefs = cap;
     }
-    const token *t = &u->toks[i];
-    char *s = malloc(t->len + 1);
+    char *s = malloc(tok_len(u, i) + 1);
     if (!s)
         return;
-    memcpy(s, u->src + t->off, t->len);
-    s[t->len] = 0;
+    memcpy(s, tok_ptr(u, i), tok_len(u, i));
+    s[tok_len(u, i)] = 0;
     u->typedefs[u->ntypedefs++] = s;
 }
 
@@ -319,8 +439,7 @@ static bool is_type_word(const tr_unit *u, int i) {
             return true;
     if (tok_is(u, i, "chan") && tok_is(u, tok_next(u, i), "<"))
         return true;
-    const token *t = &u->toks[i];
-    if (t->len > 2 && !memcmp(u->src + t->off + t->len - 2, "_t", 2))
+    if (tok_len(u, i) > 2 && !memcmp(tok_ptr(u, i) + tok_len(u, i) - 2, "_t", 2))
         return true;
     return is_file_typedef(u, i);
 }
@@ -344,9 +463,9 @@ static void collect_typedefs(tr_unit *u) {
             } else if (tok_is(u, j, "(") && tok_is(u, tok_next(u, j), "*") &&
                        is_ident(u, tok_next(u, tok_next(u, j)))) {
                 last = tok_next(u, tok_next(u, j));
-                j = u->match[j];
-            } else if (open_bracket(u, j) && u->match[j] > j) {
-                j = u->match[j];
+                j = tok_match(u, j);
+            } else if (open_bracket(u, j) && tok_match(u, j) > j) {
+                j = tok_match(u, j);
             } else if (is_ident(u, j)) {
                 last = j;
             }
@@ -361,16 +480,16 @@ static void collect_typedefs(tr_unit *u) {
  * a cast `(int)<-ch` from a parenthesised operand `(n)<-1`. */
 static bool parens_hold_type(const tr_unit *u, int open) {
     int first = tok_next(u, open);
-    if (first >= u->match[open])
+    if (first >= tok_match(u, open))
         return false;
     if (!is_type_word(u, first))
         return false;
     /* a typedef name alone or followed by `*`, qualifiers, or a keyword */
-    for (int j = tok_next(u, first); j < u->match[open]; j = tok_next(u, j)) {
+    for (int j = tok_next(u, first); j < tok_match(u, open); j = tok_next(u, j)) {
         if (tok_is(u, j, "*") || is_type_word(u, j) || is_ident(u, j))
             continue;
         if (tok_is(u, j, "(") || tok_is(u, j, "[")) {
-            j = u->match[j];
+            j = tok_match(u, j);
             continue;
         }
         if (tok_is(u, j, "<") || tok_is(u, j, ">") || tok_is(u, j, ">>") ||
@@ -404,10 +523,9 @@ static void depth_leave(tr_unit *u) { u->depth--; }
 static bool ends_operand(const tr_unit *u, int p) {
     if (p < 0)
         return false;
-    const token *t = &u->toks[p];
-    if (t->kind == TOK_NUMBER || t->kind == TOK_STRING || t->kind == TOK_CHAR)
+    if (tok_kind_of(u, p) == TOK_NUMBER || tok_kind_of(u, p) == TOK_STRING || tok_kind_of(u, p) == TOK_CHAR)
         return true;
-    if (t->kind == TOK_IDENT) {
+    if (tok_kind_of(u, p) == TOK_IDENT) {
         static const char *const kw[] = {"return", "sizeof", "case", "else",
                                          "do", "_Alignof", "goto", NULL};
         for (int k = 0; kw[k]; k++)
@@ -416,7 +534,7 @@ static bool ends_operand(const tr_unit *u, int p) {
         return true;
     }
     if (tok_is(u, p, ")"))
-        return !parens_hold_type(u, u->match[p]);
+        return !parens_hold_type(u, tok_match(u, p));
     return tok_is(u, p, "]") || tok_is(u, p, "++") || tok_is(u, p, "--") ||
            tok_is(u, p, ":>");
 }
@@ -428,7 +546,7 @@ static int parse_unary(tr_unit *u, int i, int limit);
  * released when the receive or the select completes (LANGUAGE.md 3, 12). */
 static bool is_release_call(tr_unit *u, int i, int end) {
     return (tok_is(u, i, "gocc_after") || tok_is(u, i, "gocc_ready")) &&
-           tok_is(u, tok_next(u, i), "(") && u->match[tok_next(u, i)] == end;
+           tok_is(u, tok_next(u, i), "(") && tok_match(u, tok_next(u, i)) == end;
 }
 
 /* postfix-expression tail: [..] (..) .id ->id ++ -- */
@@ -438,7 +556,7 @@ static int parse_postfix(tr_unit *u, int last, int limit) {
         if (j > limit)
             return last;
         if (tok_is(u, j, "[") || tok_is(u, j, "(") || tok_is(u, j, "<:")) {
-            last = u->match[j];
+            last = tok_match(u, j);
         } else if ((tok_is(u, j, ".") || tok_is(u, j, "->")) &&
                    is_ident(u, tok_next(u, j)) && tok_next(u, j) <= limit) {
             last = tok_next(u, j);
@@ -478,25 +596,24 @@ static int parse_unary_(tr_unit *u, int i, int limit) {
         tok_is(u, i, "__alignof__")) {
         int j = tok_next(u, i);
         if (tok_is(u, j, "(") && parens_hold_type(u, j))
-            return u->match[j];
+            return tok_match(u, j);
         return parse_unary(u, j, limit);
     }
     if (tok_is(u, i, "(")) {
-        int close = u->match[i];
+        int close = tok_match(u, i);
         int after = tok_next(u, close);
         if (parens_hold_type(u, i) && !tok_is(u, after, "{"))
             return parse_unary(u, after, limit);
         if (parens_hold_type(u, i))   /* compound literal */
-            return parse_postfix(u, u->match[after], limit);
+            return parse_postfix(u, tok_match(u, after), limit);
         return parse_postfix(u, close, limit);
     }
-    const token *t = &u->toks[i];
-    if (t->kind == TOK_IDENT || t->kind == TOK_NUMBER ||
-        t->kind == TOK_CHAR) {
+    if (tok_kind_of(u, i) == TOK_IDENT || tok_kind_of(u, i) == TOK_NUMBER ||
+        tok_kind_of(u, i) == TOK_CHAR) {
         return parse_postfix(u, i, limit);
     }
-    if (t->kind == TOK_STRING) {
-        while (u->toks[tok_next(u, i)].kind == TOK_STRING &&
+    if (tok_kind_of(u, i) == TOK_STRING) {
+        while (tok_kind_of(u, tok_next(u, i)) == TOK_STRING &&
                tok_next(u, i) <= limit)
             i = tok_next(u, i);
         return parse_postfix(u, i, limit);
@@ -528,12 +645,12 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
             if (tok_is(u, k, "*") || tok_is(u, k, "("))
                 pointer = true;
             if (open_bracket(u, k))
-                k = u->match[k];
+                k = tok_match(u, k);
         }
         if (!pointer) {
             tr_error(u, first, "channel element type cannot be qualified "
                                "('%.*s' means nothing for a channel)",
-                     (int)u->toks[first].len, u->src + u->toks[first].off);
+                     (int)tok_len(u, first), tok_ptr(u, first));
             return -1;
         }
     }
@@ -570,7 +687,7 @@ static int parse_chan(tr_unit *u, int i, int limit, int *half) {
             continue;
         }
         if (open_bracket(u, k)) {
-            k = u->match[k];
+            k = tok_match(u, k);
             continue;
         }
         if (tok_is(u, k, ">") || tok_is(u, k, ">>")) {
@@ -620,7 +737,7 @@ static bool chan_opens_type(const tr_unit *u, int lt, int limit) {
             depth++;
             k = tok_next(u, k);
         } else if (tok_is(u, k, "(") || tok_is(u, k, "[")) {
-            k = u->match[k];
+            k = tok_match(u, k);
         } else if (!is_ident(u, k) && !tok_is(u, k, "*")) {
             return false;
         }
@@ -665,24 +782,24 @@ static int scan_expr(tr_unit *u, int a, int b) {
             if (!tok_is(u, tok_next(u, ch), "<"))
                 continue;
             int half;
-            int end = parse_chan(u, ch, u->match[lp], &half);
+            int end = parse_chan(u, ch, tok_match(u, lp), &half);
             if (end < 0)
                 return -1;
             range t = u->sites[u->nsites - 1].x;   /* the chan's T */
-            site *s = tr_add_site(u, SITE_MAKE, i, u->match[lp]);
+            site *s = tr_add_site(u, SITE_MAKE, i, tok_match(u, lp));
             if (!s)
                 return -1;
             s->x = (range){ch, end};
             s->z = t;
             int n = tok_next(u, end);
             if (tok_is(u, n, ",")) {
-                s->y = (range){tok_next(u, n), tok_prev(u, u->match[lp])};
+                s->y = (range){tok_next(u, n), tok_prev(u, tok_match(u, lp))};
                 if (s->y.a > s->y.b) {
-                    tr_error(u, u->match[lp],
+                    tr_error(u, tok_match(u, lp),
                              "expected a capacity after ',' in make");
                     return -1;
                 }
-            } else if (n != u->match[lp]) {
+            } else if (n != tok_match(u, lp)) {
                 tr_error(u, n, "expected ',' or ')' after the channel type "
                                "in make");
                 return -1;
@@ -718,16 +835,16 @@ static int scan_expr(tr_unit *u, int a, int b) {
             int lp = tok_next(u, i);
             int t = tok_next(u, lp);
             int n = tok_next(u, t);
-            if (tok_is(u, n, ",") || n == u->match[lp]) {
-                site *s = tr_add_site(u, SITE_MAKE, i, u->match[lp]);
+            if (tok_is(u, n, ",") || n == tok_match(u, lp)) {
+                site *s = tr_add_site(u, SITE_MAKE, i, tok_match(u, lp));
                 if (!s)
                     return -1;
                 s->x = s->z = (range){t, t};
                 s->typedef_make = true;
                 if (tok_is(u, n, ","))
-                    s->y = (range){tok_next(u, n), tok_prev(u, u->match[lp])};
+                    s->y = (range){tok_next(u, n), tok_prev(u, tok_match(u, lp))};
                 if (tok_is(u, n, ",") && s->y.a > s->y.b) {
-                    tr_error(u, u->match[lp],
+                    tr_error(u, tok_match(u, lp),
                              "expected a capacity after ',' in make");
                     return -1;
                 }
@@ -739,11 +856,11 @@ static int scan_expr(tr_unit *u, int a, int b) {
              tok_is(u, i, "cap")) &&
             tok_is(u, tok_next(u, i), "(") && !after_member_op(u, i)) {
             int lp = tok_next(u, i);
-            if (tok_next(u, lp) < u->match[lp]) {
-                site *s = tr_add_site(u, SITE_BUILTIN, i, u->match[lp]);
+            if (tok_next(u, lp) < tok_match(u, lp)) {
+                site *s = tr_add_site(u, SITE_BUILTIN, i, tok_match(u, lp));
                 if (!s)
                     return -1;
-                s->x = (range){tok_next(u, lp), tok_prev(u, u->match[lp])};
+                s->x = (range){tok_next(u, lp), tok_prev(u, tok_match(u, lp))};
             }
             continue;
         }
@@ -751,7 +868,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
             int lb = tok_next(u, i);
             if (parse_compound(u, lb) < 0)
                 return -1;
-            i = u->match[lb];
+            i = tok_match(u, lb);
             continue;
         }
     }
@@ -764,7 +881,7 @@ static int find_top(const tr_unit *u, int a, int b, const char *s) {
         if (tok_is(u, i, s))
             return i;
         if (open_bracket(u, i))
-            i = u->match[i];
+            i = tok_match(u, i);
     }
     return -1;
 }
@@ -775,7 +892,7 @@ static int find_binary_arrow(const tr_unit *u, int a, int b) {
         if (is_arrow(u, i) && i > a && ends_operand(u, tok_prev(u, i)))
             return i;
         if (open_bracket(u, i))
-            i = u->match[i];
+            i = tok_match(u, i);
     }
     return -1;
 }
@@ -869,18 +986,17 @@ static bool jumps_out(tr_unit *u, int i) {
         int label = tok_next(u, i);
         if (!is_ident(u, label))
             return false;   /* computed goto: the C compiler's business */
-        const token *t = &u->toks[label];
         for (int j = tok_next(u, u->go_lb); j < u->go_rb; j = tok_next(u, j)) {
             int p = tok_prev(u, j);
-            if (u->toks[j].len == t->len &&
-                !memcmp(u->src + u->toks[j].off, u->src + t->off, t->len) &&
+            if (tok_len(u, j) == tok_len(u, label) &&
+                !memcmp(tok_ptr(u, j), tok_ptr(u, label), tok_len(u, label)) &&
                 tok_is(u, tok_next(u, j), ":") &&
                 (tok_is(u, p, ";") || tok_is(u, p, "{") || tok_is(u, p, "}") ||
                  tok_is(u, p, ":")))
                 return false;
         }
-        tr_error(u, i, "'goto %.*s' cannot leave a go block", (int)t->len,
-                 u->src + t->off);
+        tr_error(u, i, "'goto %.*s' cannot leave a go block", (int)tok_len(u, label),
+                 tok_ptr(u, label));
         return true;
     }
     return false;
@@ -893,9 +1009,9 @@ static int stmt_end(const tr_unit *u, int i, int limit) {
         if (tok_is(u, j, ";"))
             return j;
         if (open_bracket(u, j)) {
-            if (u->match[j] >= limit)
+            if (tok_match(u, j) >= limit)
                 return limit;
-            j = u->match[j];
+            j = tok_match(u, j);
             continue;
         }
         if (tok_is(u, j, "}"))
@@ -914,10 +1030,10 @@ static int nested_function(const tr_unit *u, int i, int limit) {
             return -1;
         if (tok_is(u, j, "(")) {
             int p = tok_prev(u, j);
-            int after = tok_next(u, u->match[j]);
+            int after = tok_next(u, tok_match(u, j));
             if (is_ident(u, p) && p > i && tok_is(u, after, "{"))
                 return after;
-            j = u->match[j];
+            j = tok_match(u, j);
         } else if (open_bracket(u, j)) {
             return -1;
         }
@@ -927,7 +1043,7 @@ static int nested_function(const tr_unit *u, int i, int limit) {
 
 /* compound-statement = "{" statement* "}" */
 static int parse_compound(tr_unit *u, int lbrace) {
-    int rbrace = u->match[lbrace];
+    int rbrace = tok_match(u, lbrace);
     for (int i = tok_next(u, lbrace); i < rbrace && u->err_tok < 0;) {
         u->in_compound = true;
         int end = parse_stmt(u, i, rbrace);
@@ -946,7 +1062,7 @@ static int macro_header(const tr_unit *u, int h) {
     if (!is_ident(u, h) || is_type_word(u, h))
         return -1;
     int n = tok_next(u, h);
-    return tok_is(u, n, "(") ? u->match[n] : h;
+    return tok_is(u, n, "(") ? tok_match(u, n) : h;
 }
 
 /* The header of if/while/switch at kw: `( ... )` or a macro call that
@@ -956,14 +1072,14 @@ static int paren_header(tr_unit *u, int kw, int *close) {
     if (!tok_is(u, lp, "(")) {
         int end = macro_header(u, lp);
         if (end < 0) {
-            tr_error(u, lp, "expected '(' after '%.*s'", (int)u->toks[kw].len,
-                     u->src + u->toks[kw].off);
+            tr_error(u, lp, "expected '(' after '%.*s'", (int)tok_len(u, kw),
+                     tok_ptr(u, kw));
             return -1;
         }
         *close = end;
         return scan_expr(u, lp, end);
     }
-    *close = u->match[lp];
+    *close = tok_match(u, lp);
     return scan_expr(u, tok_next(u, lp), tok_prev(u, *close));
 }
 
@@ -972,22 +1088,22 @@ static int paren_header(tr_unit *u, int kw, int *close) {
 static int parse_go(tr_unit *u, int i, int limit) {
     int n = tok_next(u, i);
     if (tok_is(u, n, "{")) {
-        site *s = tr_add_site(u, SITE_GOBLOCK, i, u->match[n]);
+        site *s = tr_add_site(u, SITE_GOBLOCK, i, tok_match(u, n));
         if (!s)
             return -1;
-        s->body = (range){n, u->match[n]};
+        s->body = (range){n, tok_match(u, n)};
         /* break, continue and goto may not leave the block */
         int loops = u->loops, brk = u->breakables;
         int lb = u->go_lb, rb = u->go_rb;
         u->loops = u->breakables = 0;
         u->go_lb = n;
-        u->go_rb = u->match[n];
+        u->go_rb = tok_match(u, n);
         int r = parse_compound(u, n);
         u->loops = loops;
         u->breakables = brk;
         u->go_lb = lb;
         u->go_rb = rb;
-        return r < 0 ? -1 : u->match[n];
+        return r < 0 ? -1 : tok_match(u, n);
     }
     if (!is_ident(u, n) && !tok_is(u, n, "("))
         return -2;
@@ -997,14 +1113,14 @@ static int parse_go(tr_unit *u, int i, int limit) {
     /* the callee: names, member accesses, subscripts and parenthesised
      * expressions, then the argument list last */
     int last = tok_prev(u, semi);
-    if (!tok_is(u, last, ")") || u->match[last] <= n)
+    if (!tok_is(u, last, ")") || tok_match(u, last) <= n)
         return -2;
-    int lp = u->match[last];
+    int lp = tok_match(u, last);
     for (int j = n; j < lp; j = tok_next(u, j)) {
         if (is_ident(u, j) || tok_is(u, j, ".") || tok_is(u, j, "->"))
             continue;
         if (tok_is(u, j, "(") || tok_is(u, j, "[")) {
-            j = u->match[j];
+            j = tok_match(u, j);
             continue;
         }
         return -2;
@@ -1042,7 +1158,7 @@ static int parse_go(tr_unit *u, int i, int limit) {
             }
         }
         if (open_bracket(u, j))
-            j = u->match[j];
+            j = tok_match(u, j);
         j = tok_next(u, j);
     }
     /* scanning adds sites and may move the array: work on copies */
@@ -1072,7 +1188,7 @@ static bool lhs_is_decl(const tr_unit *u, int a, int b) {
  * spans [a, *b]: its `<-`, with *b moved to the end of X; or -1. */
 static int paren_recv(const tr_unit *u, int a, int *b) {
     int e = *b;
-    while (tok_is(u, a, "(") && u->match[a] == e) {
+    while (tok_is(u, a, "(") && tok_match(u, a) == e) {
         a = tok_next(u, a);
         e = tok_prev(u, e);
     }
@@ -1160,11 +1276,11 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
         else if (tok_is(u, j, ":") && q-- == 0)
             return j;
         else if (tok_is(u, j, "{") && tok_is(u, tok_prev(u, j), ")"))
-            j = u->match[j];   /* a compound literal */
+            j = tok_match(u, j);   /* a compound literal */
         else if (tok_is(u, j, ";") || tok_is(u, j, "{") || tok_is(u, j, "}"))
             break;
         else if (open_bracket(u, j))
-            j = u->match[j];
+            j = tok_match(u, j);
     }
     *stop = j;
     return -1;
@@ -1172,7 +1288,7 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
 
 static int parse_select(tr_unit *u, int kw) {
     int lb = tok_next(u, kw);
-    int rb = u->match[lb];
+    int rb = tok_match(u, lb);
     site *s = tr_add_site(u, SITE_SELECT, kw, rb);
     if (!s)
         return -1;
@@ -1269,7 +1385,7 @@ static int parse_for(tr_unit *u, int kw, int limit) {
             return -1;
         return loop_body(u, end, limit);
     }
-    int rp = u->match[lp];
+    int rp = tok_match(u, lp);
     int colon = find_top(u, tok_next(u, lp), tok_prev(u, rp), ":");
     if (colon < 0 || find_top(u, tok_next(u, lp), tok_prev(u, rp), ";") >= 0) {
         int s1 = find_top(u, tok_next(u, lp), tok_prev(u, rp), ";");
@@ -1340,10 +1456,7 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
  * time.  (Not for a chain that is the body of a loop or an if: its later
  * links would leave that statement's scope.) */
 static void flatten_else(tr_unit *u, int els) {
-    if (!u->flat_else)
-        u->flat_else = calloc((size_t)u->ntoks, sizeof *u->flat_else);
-    if (u->flat_else)
-        u->flat_else[els] = true;
+    u->tkind[els] |= TK_FLAT_ELSE;
 }
 
 static int parse_stmt_(tr_unit *u, int i, int limit) {
@@ -1465,9 +1578,9 @@ static int func_name(const tr_unit *u, int start, int lbrace) {
             int p = tok_prev(u, j);
             if (is_ident(u, p) && p >= start && !is_type_word(u, p))
                 return p;
-            j = u->match[j];
+            j = tok_match(u, j);
         } else if (open_bracket(u, j)) {
-            j = u->match[j];
+            j = tok_match(u, j);
         }
     }
     return -1;
@@ -1480,10 +1593,10 @@ static int func_name(const tr_unit *u, int start, int lbrace) {
  * declarations, not the item. */
 static bool knr_header(const tr_unit *u, int start, int j) {
     int lp = find_top(u, start, j, "(");
-    if (lp < 0 || !is_ident(u, tok_prev(u, lp)) || u->match[lp] > j)
+    if (lp < 0 || !is_ident(u, tok_prev(u, lp)) || tok_match(u, lp) > j)
         return false;
     int n = 0;
-    for (int k = tok_next(u, lp); k < u->match[lp]; k = tok_next(u, k), n++)
+    for (int k = tok_next(u, lp); k < tok_match(u, lp); k = tok_next(u, k), n++)
         if (!(n % 2 == 0 ? is_ident(u, k) && !is_type_word(u, k)
                          : tok_is(u, k, ",")))
             return false;
@@ -1510,24 +1623,24 @@ static int parse_item(tr_unit *u, int start) {
                 return -1;
             f->start = start;
             f->lbrace = j;
-            f->rbrace = u->match[j];
+            f->rbrace = tok_match(u, j);
             f->name = func_name(u, start, j);
             int fi = u->nfuncs - 1;
             if (f->name >= 0 && tok_is(u, f->name, "main")) {
                 int lp = tok_next(u, f->name);
                 int first = tok_next(u, lp);
                 f->is_main = true;
-                if (first == u->match[lp] ||
+                if (first == tok_match(u, lp) ||
                     (tok_is(u, first, "void") &&
-                     tok_next(u, first) == u->match[lp])) {
+                     tok_next(u, first) == tok_match(u, lp))) {
                     f->main_params = 0;
                 } else {
                     f->main_params = 1;
-                    for (int k = first; k < u->match[lp]; k = tok_next(u, k)) {
+                    for (int k = first; k < tok_match(u, lp); k = tok_next(u, k)) {
                         if (tok_is(u, k, ","))
                             f->main_params++;
                         else if (open_bracket(u, k))
-                            k = u->match[k];
+                            k = tok_match(u, k);
                     }
                 }
                 if (f->main_params != 0 && f->main_params != 2 &&
@@ -1547,7 +1660,7 @@ static int parse_item(tr_unit *u, int start) {
             return tok_next(u, u->funcs[fi].rbrace);
         }
         if (open_bracket(u, j))
-            j = u->match[j];
+            j = tok_match(u, j);
     }
     if (scan_expr(u, start, tok_prev(u, u->ntoks - 1)) < 0)
         return -1;

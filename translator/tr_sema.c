@@ -913,9 +913,9 @@ static range decl_range(const sema *S, CXCursor d) {
     for (;;) {
         int n = tok_next(u, b), lp = tok_next(u, n);
         if (!(tok_is(u, n, "__attribute__") || tok_is(u, n, "__attribute")) ||
-            !tok_is(u, lp, "(") || u->match[lp] < 0)
+            !tok_is(u, lp, "(") || tok_match(u, lp) < 0)
             break;
-        b = u->match[lp];
+        b = tok_match(u, lp);
     }
     return (range){a, b};
 }

@@ -113,12 +113,11 @@ static bool macro_mentions(const text *T, int n);
 static bool is_tok(const text *T, int i, const char *s) { return tok_is(T->u, i, s); }
 
 static bool is_ident(const text *T, int i) {
-    return i >= 0 && i < T->u->ntoks && T->u->toks[i].kind == TOK_IDENT;
+    return i >= 0 && i < T->u->ntoks && tok_kind_of(T->u, i) == TOK_IDENT;
 }
 
 static bool same_name(const text *T, int i, int j) {
-    const token *a = &T->u->toks[i], *b = &T->u->toks[j];
-    return a->len == b->len && !memcmp(T->u->src + a->off, T->u->src + b->off, a->len);
+    return tok_len(T->u, i) == tok_len(T->u, j) && !memcmp(tok_ptr(T->u, i), tok_ptr(T->u, j), tok_len(T->u, i));
 }
 
 static bool in_list(const text *T, int i, const char *const *list) {
@@ -198,7 +197,7 @@ static bool is_file_typedef(const text *T, int i) {
 
 /* The token after a balanced group that opens at i (or i + 1). */
 static int after_group(const text *T, int i) {
-    int m = T->u->match[i];
+    int m = tok_match(T->u, i);
     return m < 0 ? -1 : tok_next(T->u, m);
 }
 
@@ -207,8 +206,7 @@ static int after_group(const text *T, int i) {
 static int expr_end(text *T, int i, int limit, bool comma_stops) {
     while (i >= 0 && i < limit) {
         T->steps++;
-        const token *t = &T->u->toks[i];
-        if (t->kind == TOK_PUNCT) {
+        if (tok_kind_of(T->u, i) == TOK_PUNCT) {
             if (is_tok(T, i, "(") || is_tok(T, i, "[") || is_tok(T, i, "{")) {
                 i = after_group(T, i);
                 continue;
@@ -443,7 +441,7 @@ static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
         return j;
     for (int k = spec.spec_a; n >= 0 && k >= 0 && k <= spec.spec_b; k = tok_next(T->u, k)) {
         if (is_tok(T, k, "{")) {           /* members are not declarations of n */
-            k = T->u->match[k];
+            k = tok_match(T->u, k);
             continue;
         }
         if (is_ident(T, k) && same_name(T, k, n))
@@ -463,7 +461,7 @@ static int parse_decl(text *T, int i, int n, int t, tdecl *found, bool local) {
 static bool in_braces(text *T, int a, int t) {
     for (int k = a; k >= 0 && k < t; k = tok_next(T->u, k)) {
         T->steps++;
-        if (is_tok(T, k, "{") && T->u->match[k] > t)
+        if (is_tok(T, k, "{") && tok_match(T->u, k) > t)
             return true;
     }
     return false;
@@ -493,9 +491,9 @@ static int file_item_end(text *T, int i) {
     int prev = -1;
     while (i >= 0 && i < T->u->ntoks - 1) {
         if (is_tok(T, i, "{") && is_tok(T, prev, ")"))
-            return T->u->match[i];
+            return tok_match(T->u, i);
         if (is_tok(T, i, "(") || is_tok(T, i, "[") || is_tok(T, i, "{")) {
-            prev = T->u->match[i];
+            prev = tok_match(T->u, i);
             i = after_group(T, i);
             continue;
         }
@@ -521,7 +519,7 @@ static const site *site_at(const text *T, int i, site_kind k) {
  * last token when simple (no control keyword before its `;`), else -1. */
 static int simple_stmt_end(text *T, int i) {
     if (is_tok(T, i, "{"))
-        return T->u->match[i];
+        return tok_match(T->u, i);
     static const char *const ctl[] = {"if", "for", "while", "do", "switch",
                                       "go", "select", "else", NULL};
     int e = expr_end(T, i, T->u->ntoks - 1, false);
@@ -574,7 +572,7 @@ static int scan_for(text *T, int i, int n, int t, tdecl *found) {
     int lp = tok_next(T->u, i);
     if (!is_tok(T, lp, "("))
         return UNSURE;
-    int rp = T->u->match[lp];
+    int rp = tok_match(T->u, lp);
     int body = tok_next(T->u, rp);
     tdecl inner = *found;
     const site *fr = site_at(T, i, SITE_FORRANGE);
@@ -622,7 +620,7 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
     if (is_tok(T, i, ";"))
         return tok_next(u, i);
     if (is_tok(T, i, "{")) {
-        int m = u->match[i];
+        int m = tok_match(u, i);
         if (t > i && t < m)
             return scan_items(T, tok_next(u, i), m, n, t, found, local);
         return tok_next(u, m);
@@ -637,9 +635,9 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         int lp = tok_next(u, i);
         if (!is_tok(T, lp, "("))
             return UNSURE;
-        if (t > i && t <= u->match[lp])
+        if (t > i && t <= tok_match(u, lp))
             return DONE;
-        return tok_next(u, u->match[lp]);
+        return tok_next(u, tok_match(u, lp));
     }
     if (is_tok(T, i, "for"))
         return scan_for(T, i, n, t, found);
@@ -730,8 +728,8 @@ static bool could_declare(const text *T, int p) {
         return true;
     if (in_list(T, q, ops))
         return false;
-    if (is_tok(T, q, ")") && T->u->match[q] >= 0) {
-        int o = tok_prev(T->u, T->u->match[q]);
+    if (is_tok(T, q, ")") && tok_match(T->u, q) >= 0) {
+        int o = tok_prev(T->u, tok_match(T->u, q));
         return !(is_tok(T, o, "if") || is_tok(T, o, "while") || is_tok(T, o, "for") ||
                  is_tok(T, o, "switch") || (o >= 0 && !is_ident(T, o)));
     }
@@ -759,7 +757,7 @@ static int func_of(const text *T, int t) {
 /* The parameter list's `(` of function f, or -1 (K&R definitions too). */
 static int params_of(const text *T, int f) {
     int lp = tok_next(T->u, T->u->funcs[f].name);
-    if (!is_tok(T, lp, "(") || tok_next(T->u, T->u->match[lp]) != T->u->funcs[f].lbrace)
+    if (!is_tok(T, lp, "(") || tok_next(T->u, tok_match(T->u, lp)) != T->u->funcs[f].lbrace)
         return -1;
     return lp;
 }
@@ -769,7 +767,7 @@ static int params_of(const text *T, int f) {
  * Returns 0, 1 when variadic, UNSURE. */
 static int parse_params(text *T, int lp, int n, tdecl *found, tdecl *out,
                         int *np, int maxp) {
-    int rp = T->u->match[lp];
+    int rp = tok_match(T->u, lp);
     int i = tok_next(T->u, lp);
     int count = 0;
     if (is_tok(T, i, "void") && tok_next(T->u, i) == rp)
@@ -922,7 +920,7 @@ static int find_decl(text *T, int t, tdecl *d) {
 /* ------------------------------------------------------------ printing */
 
 static void put_tok(const text *T, strbuf *sb, int i) {
-    sb_put(sb, T->u->src + T->u->toks[i].off, T->u->toks[i].len);
+    sb_put(sb, tok_ptr(T->u, i), tok_len(T->u, i));
 }
 
 /* The builtin type the keywords in [a, b] name, as libclang spells it. */
@@ -1050,7 +1048,7 @@ static char *print_type_name(text *T, int a, int b) {
     }
     /* the spec must end at e: no other declarator parts */
     for (int i = a; i >= 0 && i <= e; i = tok_next(T->u, i))
-        if (T->u->toks[i].kind == TOK_PUNCT && !is_tok(T, i, "<") &&
+        if (tok_kind_of(T->u, i) == TOK_PUNCT && !is_tok(T, i, "<") &&
             T->chan_at[i] < 0) {
             /* punctuation inside a nested chan<...> is fine: skip it */
             bool inside = false;
@@ -1067,12 +1065,11 @@ static char *print_type_name(text *T, int a, int b) {
 
 /* The value of a decimal literal token (no suffix, no leading 0), or -1. */
 static long long decimal(const text *T, int i) {
-    const token *t = &T->u->toks[i];
-    const char *p = T->u->src + t->off;
-    if (t->kind != TOK_NUMBER || (p[0] == '0' && t->len > 1))
+    const char *p = tok_ptr(T->u, i);
+    if (tok_kind_of(T->u, i) != TOK_NUMBER || (p[0] == '0' && tok_len(T->u, i) > 1))
         return -1;
     long long n = 0;
-    for (uint32_t k = 0; k < t->len; k++) {
+    for (uint32_t k = 0; k < tok_len(T->u, i); k++) {
         if (p[k] < '0' || p[k] > '9' || n > 1LL << 40)
             return -1;
         n = n * 10 + (p[k] - '0');
@@ -1084,9 +1081,9 @@ static long long decimal(const text *T, int i) {
  * file-scope enum whose initializers are decimal literals.  -1: unsure. */
 static long long array_size(text *T, int lb) {
     int v = tok_next(T->u, lb);
-    if (tok_next(T->u, v) != T->u->match[lb])
+    if (tok_next(T->u, v) != tok_match(T->u, lb))
         return -1;
-    if (T->u->toks[v].kind == TOK_NUMBER)
+    if (tok_kind_of(T->u, v) == TOK_NUMBER)
         return decimal(T, v);
     if (!is_ident(T, v) || is_macro(T, v))
         return -1;
@@ -1102,7 +1099,7 @@ static long long array_size(text *T, int lb) {
         if (!is_tok(T, lb2, "{"))
             continue;
         long long next = 0;
-        for (int k = tok_next(T->u, lb2); k < T->u->match[lb2]; ) {
+        for (int k = tok_next(T->u, lb2); k < tok_match(T->u, lb2); ) {
             if (!is_ident(T, k))
                 return -1;
             int e = tok_next(T->u, k);
@@ -1179,7 +1176,7 @@ static char *decl_type(text *T, const tdecl *d, bool *chan) {
         *chan = false;
     s = add_pointers(s, d->nptr);
     if (s && d->fnptr_lp && is_tok(T, tok_next(T->u, d->fnptr_lp), "void") &&
-        tok_next(T->u, tok_next(T->u, d->fnptr_lp)) == T->u->match[d->fnptr_lp]) {
+        tok_next(T->u, tok_next(T->u, d->fnptr_lp)) == tok_match(T->u, d->fnptr_lp)) {
         free(s);                           /* `R (*)(void)`: libclang takes it */
         return NULL;                       /* for a channel's representation */
     }
@@ -1272,13 +1269,13 @@ static bool same_decls(text *T, int t, int lp) {
         if (q == lp || !is_tok(T, q, "(") || func_of(T, p) >= 0)
             continue;
         int a = q, b = lp;
-        for (; a <= T->u->match[q] && b <= T->u->match[lp];
+        for (; a <= tok_match(T->u, q) && b <= tok_match(T->u, lp);
              a = tok_next(T->u, a), b = tok_next(T->u, b)) {
             T->steps++;
             if (!same_name(T, a, b))
                 break;
         }
-        if (a <= T->u->match[q] || b <= T->u->match[lp]) {
+        if (a <= tok_match(T->u, q) || b <= tok_match(T->u, lp)) {
             T->agree[id] = 0;
             break;
         }
@@ -1400,8 +1397,8 @@ static int answer_goblock(text *T, site *s) {
             is_tok(T, p, "struct") || is_tok(T, p, "union") || is_tok(T, p, "enum"))
             continue;                      /* a member, label or tag */
         if (is_tok(T, p, "&&") &&
-            !(is_ident(T, pp) || u->toks[pp].kind == TOK_NUMBER ||
-              u->toks[pp].kind == TOK_STRING || u->toks[pp].kind == TOK_CHAR ||
+            !(is_ident(T, pp) || tok_kind_of(u, pp) == TOK_NUMBER ||
+              tok_kind_of(u, pp) == TOK_STRING || tok_kind_of(u, pp) == TOK_CHAR ||
               is_tok(T, pp, ")") || is_tok(T, pp, "]")))
             continue;                      /* `&&label`: a label's address */
         if (is_tok(T, tok_next(u, i), ":")) {
@@ -1447,7 +1444,7 @@ static int answer_goblock(text *T, site *s) {
             if (s->ncaps % 8 == 0)
                 s->caps = realloc(s->caps, ((size_t)s->ncaps + 8) * sizeof *s->caps);
             capture c = {0};
-            c.name = strndup(u->src + u->toks[i].off, u->toks[i].len);
+            c.name = strndup(tok_ptr(u, i), tok_len(u, i));
             c.type = t;
             s->caps[s->ncaps++] = c;
         }
@@ -1510,13 +1507,12 @@ static void unusual_text(text *T) {
     static const char *const digraphs[] = {"<%", "%>", "<:", ":>", "%:", "%:%:", NULL};
     tr_unit *u = T->u;
     for (int i = 0; i < u->ntoks && !T->why; i++) {
-        const token *t = &u->toks[i];
-        if (t->kind == TOK_PUNCT && in_list(T, i, digraphs))
+        if (tok_kind_of(u, i) == TOK_PUNCT && in_list(T, i, digraphs))
             give_up(T, i, "a digraph");
-        else if (t->kind == TOK_SPLICE ||
-                 (t->kind == TOK_OTHER && u->src[t->off] == '\\') ||
-                 ((t->kind == TOK_IDENT || t->kind == TOK_NUMBER) &&
-                  memchr(u->src + t->off, '\\', t->len)))
+        else if (tok_kind_of(u, i) == TOK_SPLICE ||
+                 (tok_kind_of(u, i) == TOK_OTHER && u->src[tok_off(u, i)] == '\\') ||
+                 ((tok_kind_of(u, i) == TOK_IDENT || tok_kind_of(u, i) == TOK_NUMBER) &&
+                  memchr(tok_ptr(u, i), '\\', tok_len(u, i))))
             give_up(T, i, "a backslash outside strings and directives");
         else if (is_tok(T, i, "[") && is_tok(T, tok_next(u, i), "["))
             give_up(T, i, "a [[attribute]]");
@@ -1529,10 +1525,10 @@ static void unusual_text(text *T) {
 static void collect_file_facts(text *T) {
     tr_unit *u = T->u;
     for (int i = 0; i < u->ntoks && !T->why; i++) {
-        if (u->toks[i].kind != TOK_PP)
+        if (tok_kind_of(u, i) != TOK_PP)
             continue;
-        char *d = directive_text(u->src + u->toks[i].off,
-                                 u->src + u->toks[i].off + u->toks[i].len);
+        char *d = directive_text(tok_ptr(u, i),
+                                 tok_ptr(u, i) + tok_len(u, i));
         if (!d) {
             give_up(T, i, "out of memory");
             return;
@@ -1639,8 +1635,8 @@ static void collect_option_macros(text *T) {
 /* Does a macro's replacement spell the name of token n?  (It may then
  * declare or use that name where the text shows only the macro.) */
 static bool macro_mentions(const text *T, int n) {
-    const char *name = T->u->src + T->u->toks[n].off;
-    size_t len = T->u->toks[n].len;
+    const char *name = tok_ptr(T->u, n);
+    size_t len = tok_len(T->u, n);
     for (int k = 0; k < T->nmacros; k++)
         for (const char *p = T->bodies[k]; *p; p++)
             if (!strncmp(p, name, len) && !ident_char(p[len]) &&
@@ -1676,9 +1672,9 @@ static int index_file(text *T) {
         last[i] = -1;
     for (int i = 0; i < u->ntoks; i++) {
         T->prev_same[i] = -1;
-        if (u->toks[i].kind != TOK_IDENT)
+        if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
-        unsigned h = name_hash(u->src + u->toks[i].off, u->toks[i].len) & (unsigned)(hsize - 1);
+        unsigned h = name_hash(tok_ptr(u, i), tok_len(u, i)) & (unsigned)(hsize - 1);
         while (last[h] >= 0 && !same_name(T, last[h], i))
             h = (h + 1) & (unsigned)(hsize - 1);
         T->prev_same[i] = last[h];
@@ -1892,8 +1888,8 @@ void tr_warn_capture_address(tr_unit *u, int tok, const char *name) {
     int p = tok_prev(u, tok);
     int pp = tok_prev(u, p);
     if (tok_is(u, p, "&") &&
-        !(pp >= 0 && (u->toks[pp].kind == TOK_IDENT ||
-                      u->toks[pp].kind == TOK_NUMBER ||
+        !(pp >= 0 && (tok_kind_of(u, pp) == TOK_IDENT ||
+                      tok_kind_of(u, pp) == TOK_NUMBER ||
                       tok_is(u, pp, ")") || tok_is(u, pp, "]"))))
         tr_warning(u, p, "'&%s' in a go block is the address of the "
                          "goroutine's own copy of '%s'", name, name);

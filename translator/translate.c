@@ -102,15 +102,15 @@ static void put_quoted(const char *p, const char *e, FILE *err) {
 
 /* Print the unit's error with its source line and a caret. */
 static void report(const tr_unit *u, FILE *err) {
-    const token *t = &u->toks[u->err_tok];
-    fprintf(err, "%s:%u:%u: error: %s\n", u->path, t->line, t->col,
+    int t_i = u->err_tok;
+    fprintf(err, "%s:%u:%u: error: %s\n", u->path, tok_line(u, t_i), tok_col(u, t_i),
             u->err_msg);
-    const char *p = line_at(u, t->line);
+    const char *p = line_at(u, tok_line(u, t_i));
     const char *e = p;
     while (e < u->src + u->len && *e != '\n' && *e != '\r')
         e++;
     /* a very long line: a window of it around the column */
-    uint32_t col = t->col;
+    uint32_t col = tok_col(u, t_i);
     const char *pre = "";
     if (e - p > 160 && col > 80) {
         p += col - 60;
@@ -153,11 +153,14 @@ void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->ntypedefs; i++)
         free(u->typedefs[i]);
     free(u->typedefs);
-    free(u->toks);
-    free(u->match);
-    free(u->owner);
-    free(u->flat_else);
+    free(u->toff);
+    free(u->tkind);
+    free(u->lines);
+    free(u->brk);
+    free(u->brk_match);
     free(u->alts);
+    free(u->kid_first);
+    free(u->kids);
     free(u->src);
     free(u->line_path);
 }
@@ -183,7 +186,7 @@ void tr_number_sites(tr_unit *u) {
 static bool in_conditional(const tr_unit *u, int i) {
     int depth = 0;
     for (int k = 0; k < i; k++) {
-        if (u->toks[k].kind != TOK_PP)
+        if (tok_kind_of(u, k) != TOK_PP)
             continue;
         bool unlikely;
         pp_dir d = tr_directive(u, k, &unlikely);
@@ -322,10 +325,10 @@ static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
         char *l = answer_line(&u->sites[i]);
         const char *m = i < a->n ? a->line[i] : "(no site)";
         if (strcmp(l, m)) {
-            const token *t = &u->toks[u->sites[i].a];
+            int t_i = u->sites[i].a;
             fprintf(err, "%s:%u:%u: error: GOCC_SEMA=check: the text pass "
                          "answers '%s', libclang '%s'\n",
-                    u->path, t->line, t->col, m, l);
+                    u->path, tok_line(u, t_i), tok_col(u, t_i), m, l);
             bad = -1;
         }
         free(l);
@@ -334,9 +337,9 @@ static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
 }
 
 static void note_why(const tr_unit *u, const char *why, int tok, FILE *err) {
-    const token *t = &u->toks[tok >= 0 ? tok : 0];
+    int t_i = tok >= 0 ? tok : 0;
     fprintf(err, "%s:%u:%u: note: GOCC_SEMA=check: types from libclang: %s\n",
-            u->path, t->line, t->col, why);
+            u->path, tok_line(u, t_i), tok_col(u, t_i), why);
 }
 
 /* answer_types: the sites' type questions, from the text pass when it is
