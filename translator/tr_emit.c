@@ -286,25 +286,33 @@ static void emit_func_post(emitter *e, int fi);
  * (`#ifdef X` / `static` / `#endif` before the name, or SQLite's
  * `#if ...` / `int main(...) {` / `#else` / `int wmain(...) {` / `#endif`):
  * then before the `#if` of the outermost of those, so that it is compiled
- * whichever branch is.  conds: the file's #if and #endif lines in order;
- * open: scratch for nconds entries. */
-static int pre_point(const tr_unit *u, const func *f, const int *conds,
-                     int nconds, int *open) {
-    int nopen = 0, k = 0;
-    for (; k < nconds && conds[k] < f->start; k++) {
-        if (pp_cond_of(u, conds[k]) == PP_IF)
-            open[nopen++] = conds[k];
-        else if (nopen > 0)
-            nopen--;
+ * whichever branch is.  Functions are asked in the order of their
+ * starts: w walks the file's #if and #endif lines once, keeping the
+ * groups open before the current start. */
+typedef struct cond_walk {
+    const int *conds;    /* the #if and #endif lines, in order */
+    const bool *is_if;   /* which of them are #if */
+    int n, k;            /* how many; the first not before the start */
+    int *open;           /* the #if lines of the groups open there */
+    int nopen;
+} cond_walk;
+
+static int pre_point(const func *f, cond_walk *w) {
+    for (; w->k < w->n && w->conds[w->k] < f->start; w->k++) {
+        if (w->is_if[w->k])
+            w->open[w->nopen++] = w->conds[w->k];
+        else if (w->nopen > 0)
+            w->nopen--;
     }
     int depth = 0, closed = 0;   /* groups open at start that end inside */
-    for (; k < nconds && conds[k] <= f->rbrace && closed < nopen; k++) {
-        if (pp_cond_of(u, conds[k]) == PP_IF)
+    for (int k = w->k; k < w->n && w->conds[k] <= f->rbrace &&
+                       closed < w->nopen; k++) {
+        if (w->is_if[k])
             depth++;
         else if (--depth < -closed)
             closed = -depth;
     }
-    return closed > 0 ? open[nopen - closed] : f->start;
+    return closed > 0 ? w->open[w->nopen - closed] : f->start;
 }
 
 /* func_at: the function paired with token i in v (n pairs sorted by
@@ -1172,6 +1180,15 @@ static int by_position(const void *pa, const void *pb) {
     return *(const int *)pa < *(const int *)pb ? -1 : 1;
 }
 
+/* Functions by their first token. */
+static int by_func_start(const void *pa, const void *pb) {
+    const func *a = &sort_unit->funcs[*(const int *)pa];
+    const func *b = &sort_unit->funcs[*(const int *)pb];
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return *(const int *)pa < *(const int *)pb ? -1 : 1;
+}
+
 /* (token, function) pairs by token, then function. */
 static int by_token(const void *pa, const void *pb) {
     const int *a = pa, *b = pb;
@@ -1210,20 +1227,35 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         u->tkind[u->sites[k].a] |= TK_MARK;
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
-    int nconds = 0;
+    cond_walk w = {0};
     for (int i = 0; i < u->ntoks; i++)
-        nconds += tok_kind_of(u, i) == TOK_PP &&
-                  (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF);
-    int *conds = malloc(((size_t)nconds + 1) * sizeof *conds);
-    int *open = malloc(((size_t)nconds + 1) * sizeof *open);   /* pre_point's stack */
-    nconds = 0;
-    for (int i = 0; conds && i < u->ntoks; i++)
-        if (tok_kind_of(u, i) == TOK_PP &&
-            (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF))
-            conds[nconds++] = i;
-    for (int f = 0; f < u->nfuncs; f++) {
-        int at = conds && open ? pre_point(u, &u->funcs[f], conds, nconds, open)
-                               : u->funcs[f].start;
+        w.n += tok_kind_of(u, i) == TOK_PP &&
+               (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF);
+    int *conds = malloc(((size_t)w.n + 1) * sizeof *conds);
+    bool *is_if = malloc((size_t)w.n + 1);
+    w.open = malloc(((size_t)w.n + 1) * sizeof *w.open);
+    int *byst = malloc(((size_t)u->nfuncs + 1) * sizeof *byst);
+    if (!conds || !is_if || !w.open || !byst) {
+        fputs("gocc: out of memory\n", stderr);
+        exit(2);
+    }
+    w.conds = conds;
+    w.is_if = is_if;
+    w.n = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        pp_dir d = tok_kind_of(u, i) == TOK_PP ? pp_cond_of(u, i) : PP_OTHER;
+        if (d == PP_IF || d == PP_ENDIF) {
+            is_if[w.n] = d == PP_IF;
+            conds[w.n++] = i;
+        }
+    }
+    for (int f = 0; f < u->nfuncs; f++)
+        byst[f] = f;
+    sort_unit = u;
+    qsort(byst, (size_t)u->nfuncs, sizeof *byst, by_func_start);
+    for (int k = 0; k < u->nfuncs; k++) {
+        int f = byst[k];
+        int at = pre_point(&u->funcs[f], &w);
         e.starts[f][0] = at;
         e.starts[f][1] = f;
         e.ends[f][0] = u->funcs[f].rbrace;
@@ -1231,11 +1263,13 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         u->tkind[at] |= TK_MARK;
         u->tkind[u->funcs[f].rbrace] |= TK_MARK;
     }
+    free(conds);
+    free(is_if);
+    free(w.open);
+    free(byst);
     e.nfuncs = u->nfuncs;
     qsort(e.starts, (size_t)u->nfuncs, sizeof *e.starts, by_token);
     qsort(e.ends, (size_t)u->nfuncs, sizeof *e.ends, by_token);
-    free(conds);
-    free(open);
     /* each function's go sites, in site order (a counting sort) */
     e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
     e.go_list = malloc(((size_t)u->nsites + 1) * sizeof *e.go_list);

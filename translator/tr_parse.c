@@ -52,8 +52,8 @@ bool tok_sig(const tr_unit *u, int i) {
 }
 
 bool tok_is(const tr_unit *u, int i, const char *s) {
-    if (i < 0 || i >= u->ntoks)
-        return false;
+    if (i < 0 || i >= u->ntoks || tok_len(u, i) == 0 || *tok_ptr(u, i) != *s)
+        return false;   /* (the first byte first: most calls stop there) */
     size_t n = strlen(s);
     tok_kind k = tok_kind_of(u, i);
     return tok_len(u, i) == n && k != TOK_STRING && k != TOK_CHAR &&
@@ -63,21 +63,25 @@ bool tok_is(const tr_unit *u, int i, const char *s) {
 /* tok_next: the next significant token after i, or the EOF token.  An
  * alternate's view has no token past its end: stop there at once (walking
  * to the end of the file from each alternate made a file with many of
- * them quadratic). */
+ * them quadratic), and start the walk at its start. */
 int tok_next(const tr_unit *u, int i) {
     if (i >= u->ntoks - 1)
         return u->ntoks - 1;
     int last = u->view > 0 ? u->alts[u->view - 1].b : u->ntoks - 2;
+    if (u->view > 0 && i < u->alts[u->view - 1].a - 1)
+        i = u->alts[u->view - 1].a - 1;
     for (i++; i <= last && !tok_sig(u, i); i++)
         ;
     return i <= last ? i : u->ntoks - 1;
 }
 
-/* tok_prev: the significant token before i, or -1. */
+/* tok_prev: the significant token before i, or -1 (an alternate's view
+ * starts the walk at its end). */
 int tok_prev(const tr_unit *u, int i) {
     int first = u->view > 0 ? u->alts[u->view - 1].a : 0;
-    if (i > u->ntoks)
-        i = u->ntoks;
+    int end = u->view > 0 ? u->alts[u->view - 1].b + 1 : u->ntoks;
+    if (i > end)
+        i = end;
     for (i--; i >= first && !tok_sig(u, i); i--)
         ;
     return i >= first ? i : -1;
