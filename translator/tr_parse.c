@@ -1777,5 +1777,14 @@ int tr_parse(tr_unit *u) {
         if (tok_is(u, i, "main") && !after_member_op(u, i) &&
             !tr_add_site(u, SITE_MAINNAME, i, i))
             return -1;
+    /* the arrays grew by doubling: give back the slack (none are added
+     * after this; STATICREF sites are, through tr_add_site) */
+    if (u->nsites && u->nsites < u->capsites) {
+        site *v = realloc(u->sites, (size_t)u->nsites * sizeof *v);
+        if (v) {
+            u->sites = v;
+            u->capsites = u->nsites;
+        }
+    }
     return 0;
 }

@@ -54,30 +54,38 @@ typedef struct text {
     const char *const *args;   /* the compiler options libclang would get */
     int nargs;
     int nmacros;
-    int *chan_at;        /* per token: the SITE_CHAN starting there, or -1 */
+    int *chans;          /* the SITE_CHAN sites, by start (chan_at) */
+    int nchans;
     const char *why;     /* why the pass gave up */
     int why_tok;
-    int *prev_same;      /* per identifier token: the previous one spelled
-                            the same, or -1 */
+    /* The name index, per identifier rather than per token (a file has
+     * about one identifier for every three tokens).  Identifier tokens
+     * are ranked (id_rank: a bit per token and a count per 64 tokens);
+     * occ lists them grouped by name, each name's in source order, names
+     * in the order they first appear; at[rank] is an identifier's place
+     * in occ, and head marks the first place of each name.  Names are
+     * numbered 0.. (name_of) in the same order; name_first[n] is name n's
+     * first place in occ. */
+    uint64_t *idbits;
+    uint32_t *idbase;
+    int *occ, *at, *name_first;
+    uint64_t *head;
+    int nnames;
     int *items;          /* file-scope items: start, end pairs, in order */
     int nitems;
     int *fsorted;        /* function indices by body start */
     bool *has_enum;      /* per function: its body spells `enum` (its
                             enumerators are declarations the scan skips) */
-    int *first_same;     /* per identifier token: the first one spelled the
-                            same (the name's id) */
-    int *next_same;      /* the next one spelled the same, or -1 */
     int *gscan;          /* per name id: file scope read up to here (-1) */
     int *gdecl_item;     /* per name id: the item declaring it last, -1 */
     signed char *agree;  /* per name id: its function declarations agree
                             (1), differ (0), not checked (-1) */
-    int *unsafe_before;  /* per identifier token: the latest earlier one
+    int *unsafe;         /* per identifier (by rank): the latest earlier one
                             spelled the same that may be a declarator
                             (could_declare), or -1 */
-    int *site_at;        /* per token: a site starting there, or -1 */
+    int *by_start;       /* the sites by start, then index (site_at) */
     int *warn;           /* pairs: a captured name's use, its go block */
     int nwarn;
-    int *next_site;      /* per site: the next one with the same start */
     long long steps, budget;   /* work done, and the most allowed */
 } text;
 
@@ -114,6 +122,68 @@ static bool is_tok(const text *T, int i, const char *s) { return tok_is(T->u, i,
 
 static bool is_ident(const text *T, int i) {
     return i >= 0 && i < T->u->ntoks && tok_kind_of(T->u, i) == TOK_IDENT;
+}
+
+/* id_rank: identifier token i's rank among the identifiers. */
+static int id_rank(const text *T, int i) {
+    uint64_t below = T->idbits[i >> 6] & ((UINT64_C(1) << (i & 63)) - 1);
+    return (int)T->idbase[i >> 6] + __builtin_popcountll(below);
+}
+
+static bool ranked(const text *T, int i) {
+    return i >= 0 && i < T->u->ntoks && ((T->idbits[i >> 6] >> (i & 63)) & 1);
+}
+
+static bool is_head(const text *T, int p) {
+    return (T->head[p >> 6] >> (p & 63)) & 1;
+}
+
+/* The identifiers spelled as identifier i: the one before it, the one
+ * after it (-1: none), and the name's number. */
+static int prev_same(const text *T, int i) {
+    if (!ranked(T, i))
+        return -1;
+    int p = T->at[id_rank(T, i)];
+    return is_head(T, p) ? -1 : T->occ[p - 1];
+}
+
+static int next_same(const text *T, int i) {
+    if (!ranked(T, i))
+        return -1;
+    int p = T->at[id_rank(T, i)] + 1;
+    return p < T->name_first[T->nnames] && !is_head(T, p) ? T->occ[p] : -1;
+}
+
+static int name_of(const text *T, int i) {
+    int p = T->at[id_rank(T, i)];
+    int lo = 0, hi = T->nnames;   /* the last name starting at or before p */
+    while (hi - lo > 1) {
+        int mid = (lo + hi) / 2;
+        if (T->name_first[mid] <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int first_of_name(const text *T, int n) { return T->occ[T->name_first[n]]; }
+
+static int unsafe_before(const text *T, int i) {
+    return ranked(T, i) ? T->unsafe[id_rank(T, i)] : -1;
+}
+
+/* The SITE_CHAN starting at token i (the last one, if several), or -1. */
+static int chan_at(const text *T, int i) {
+    int lo = 0, hi = T->nchans;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (T->u->sites[T->chans[mid]].a <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && T->u->sites[T->chans[lo - 1]].a == i ? T->chans[lo - 1] : -1;
 }
 
 static bool same_name(const text *T, int i, int j) {
@@ -253,7 +323,7 @@ static bool decl_start(const text *T, int i) {
         is_tok(T, i, "enum") || is_tok(T, i, "_Atomic") ||
         is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas"))
         return true;
-    if (T->chan_at[i] >= 0)
+    if (chan_at(T, i) >= 0)
         return true;
     if (!is_ident(T, i) || is_keyword(T, i))
         return false;
@@ -308,8 +378,8 @@ static int parse_spec(text *T, int i, tdecl *d, bool local) {
             d->spec_b = tok_prev(T->u, j);
             i = j;
             continue;
-        } else if (T->chan_at[i] >= 0) {
-            int b = T->u->sites[T->chan_at[i]].b;
+        } else if (chan_at(T, i) >= 0) {
+            int b = T->u->sites[chan_at(T, i)].b;
             typed = true;
             d->spec_b = b;
             i = tok_next(T->u, b);
@@ -508,10 +578,20 @@ static int file_item_end(text *T, int i) {
 static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
                       bool local);
 
+/* The first site of kind k starting at token i, or NULL. */
 static const site *site_at(const text *T, int i, site_kind k) {
-    for (int s = T->site_at[i]; s >= 0; s = T->next_site[s])
-        if (T->u->sites[s].kind == k)
-            return &T->u->sites[s];
+    const site *v = T->u->sites;
+    int lo = 0, hi = T->u->nsites;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (v[T->by_start[mid]].a < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < T->u->nsites && v[T->by_start[lo]].a == i; lo++)
+        if (v[T->by_start[lo]].kind == k)
+            return &v[T->by_start[lo]];
     return NULL;
 }
 
@@ -839,7 +919,7 @@ static int find_local(text *T, int t, tdecl *d) {
     /* the body declares the name only where it is spelled as a possible
      * declarator: with none before t (an else-if chain of `c <- i`),
      * the parameter or nothing, without a scan */
-    bool plain = !could_declare(T, t) && T->unsafe_before[t] < fn->lbrace;
+    bool plain = !could_declare(T, t) && unsafe_before(T, t) < fn->lbrace;
     if (!plain &&
         scan_items(T, tok_next(T->u, fn->lbrace), fn->rbrace, t, t, &found, true) == UNSURE)
         return UNSURE;
@@ -868,15 +948,17 @@ static int item_of(const text *T, int p) {
  * name's file-scope items are read once, in order (gscan, gdecl_item):
  * lookups come in source order, so the work is linear in the file. */
 static int find_global(text *T, int t, int f, tdecl *d) {
+    if (!ranked(T, t))
+        return 0;
     int start = T->u->funcs[f].start;
-    int id = T->first_same[t];
+    int id = name_of(T, t);
     if (T->gscan[id] > start) {            /* out of order: start over */
         T->gscan[id] = -1;
         T->gdecl_item[id] = -1;
     }
-    int p = T->gscan[id] < 0 ? id : T->next_same[T->gscan[id]];
+    int p = T->gscan[id] < 0 ? first_of_name(T, id) : next_same(T, T->gscan[id]);
     int last_item = -1;
-    for (; p >= 0 && p < start; p = T->next_same[p]) {
+    for (; p >= 0 && p < start; p = next_same(T, p)) {
         T->gscan[id] = p;
         if (++T->steps > T->budget)
             return give_up(T, p, "more work than the file's size allows");
@@ -980,8 +1062,8 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
             put_tok(T, &sb, j);
             named = i;
             i = j;
-        } else if (T->chan_at[i] >= 0) {
-            const site *c = &T->u->sites[T->chan_at[i]];
+        } else if (chan_at(T, i) >= 0) {
+            const site *c = &T->u->sites[chan_at(T, i)];
             char *e = print_type_name(T, c->x.a, c->x.b);
             if (!e || named >= 0)
                 goto unsure_e;
@@ -1049,11 +1131,11 @@ static char *print_type_name(text *T, int a, int b) {
     /* the spec must end at e: no other declarator parts */
     for (int i = a; i >= 0 && i <= e; i = tok_next(T->u, i))
         if (tok_kind_of(T->u, i) == TOK_PUNCT && !is_tok(T, i, "<") &&
-            T->chan_at[i] < 0) {
+            chan_at(T, i) < 0) {
             /* punctuation inside a nested chan<...> is fine: skip it */
             bool inside = false;
             for (int k = a; k < i; k = tok_next(T->u, k))
-                if (T->chan_at[k] >= 0 && T->u->sites[T->chan_at[k]].b >= i)
+                if (chan_at(T, k) >= 0 && T->u->sites[chan_at(T, k)].b >= i)
                     inside = true;
             if (!inside)
                 return NULL;
@@ -1087,7 +1169,7 @@ static long long array_size(text *T, int lb) {
         return decimal(T, v);
     if (!is_ident(T, v) || is_macro(T, v))
         return -1;
-    for (int p = T->prev_same[v]; p >= 0; p = T->prev_same[p])
+    for (int p = prev_same(T, v); p >= 0; p = prev_same(T, p))
         if (could_declare(T, p))
             return -1;                     /* maybe a variable: a VLA */
     for (int i = T->u->first_sig; i >= 0 && i < v; i = tok_next(T->u, i)) {
@@ -1201,8 +1283,8 @@ static char *decl_type(text *T, const tdecl *d, bool *chan) {
 /* The chan<T> among a declaration's specifiers, or NULL. */
 static const site *spec_chan(const text *T, const tdecl *d) {
     for (int i = d->spec_a; i >= 0 && i <= d->spec_b; i = tok_next(T->u, i))
-        if (T->chan_at[i] >= 0)
-            return &T->u->sites[T->chan_at[i]];
+        if (chan_at(T, i) >= 0)
+            return &T->u->sites[chan_at(T, i)];
     return NULL;
 }
 
@@ -1217,8 +1299,8 @@ static int operand_chan(text *T, range x) {
         const site *c = spec_chan(T, &d);
         if (d.nptr || d.array || d.func || d.fnptr_lp || d.arrptr_lb || !c)
             return give_up(T, x.a, "a receive gocc's text pass does not type");
-        if (T->chan_at[c->x.a] >= 0)
-            return T->u->sites[T->chan_at[c->x.a]].b == c->x.b ? 1 : 0;
+        if (chan_at(T, c->x.a) >= 0)
+            return T->u->sites[chan_at(T, c->x.a)].b == c->x.b ? 1 : 0;
         bool ch;
         char *e = print_spec(T, c->x.a, c->x.b, &ch, true);
         bool known = e != NULL;
@@ -1259,11 +1341,13 @@ static int answer_recvok(text *T, site *s) {
  * the group at lp does?  (libclang and this pass might otherwise read
  * different declarations of one function.)  Answered once per name. */
 static bool same_decls(text *T, int t, int lp) {
-    int id = T->first_same[t];
+    if (!ranked(T, t))
+        return true;
+    int id = name_of(T, t);
     if (T->agree[id] >= 0)
         return T->agree[id];
     T->agree[id] = 1;
-    for (int p = id; p >= 0; p = T->next_same[p]) {
+    for (int p = first_of_name(T, id); p >= 0; p = next_same(T, p)) {
         int q = tok_next(T->u, p);
         T->steps++;
         if (q == lp || !is_tok(T, q, "(") || func_of(T, p) >= 0)
@@ -1351,7 +1435,7 @@ static bool tag_at_file_scope(const text *T, const tdecl *d, int limit) {
             continue;
         int tag = tok_next(T->u, i);
         bool seen = false;
-        for (int p = T->prev_same[tag]; p >= 0 && !seen; p = T->prev_same[p])
+        for (int p = prev_same(T, tag); p >= 0 && !seen; p = prev_same(T, p))
             seen = p < limit && func_of(T, p) < 0;
         if (!seen)
             return false;
@@ -1386,7 +1470,7 @@ static int answer_goblock(text *T, site *s) {
             return give_up(T, s->a, "nested go blocks");
     }
     for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
-        if (!is_ident(T, i) || is_keyword(T, i) || T->chan_at[i] >= 0 ||
+        if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) >= 0 ||
             site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
             site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK))
             continue;                      /* `make`, `select`, `go` themselves */
@@ -1645,6 +1729,14 @@ static bool macro_mentions(const text *T, int n) {
     return false;
 }
 
+static const tr_unit *sites_unit;
+/* Sites by start, then index. */
+static int by_site_start(const void *pa, const void *pb) {
+    int x = *(const int *)pa, y = *(const int *)pb;
+    int a = sites_unit->sites[x].a, b = sites_unit->sites[y].a;
+    return a != b ? (a > b) - (a < b) : (x > y) - (x < y);
+}
+
 static unsigned name_hash(const char *p, size_t n) {
     unsigned h = 2166136261u;
     for (size_t i = 0; i < n; i++)
@@ -1652,69 +1744,153 @@ static unsigned name_hash(const char *p, size_t n) {
     return h;
 }
 
-/* The indexes the lookups use: each identifier's previous spelling, the
+/* index_names: the name index (see struct text): ranks, occ, at, head,
+ * name_first, and unsafe.  Names are told apart by an open-addressing
+ * table of each name's first identifier, grown as names come.  0, or -1
+ * when out of memory. */
+static int index_names(text *T) {
+    tr_unit *u = T->u;
+    size_t words = (size_t)u->ntoks / 64 + 1;
+    T->idbits = calloc(words, sizeof *T->idbits);
+    T->idbase = malloc(words * sizeof *T->idbase);
+    if (!T->idbits || !T->idbase)
+        return -1;
+    int nid = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (i % 64 == 0)
+            T->idbase[i / 64] = (uint32_t)nid;
+        if (tok_kind_of(u, i) == TOK_IDENT) {
+            T->idbits[i / 64] |= UINT64_C(1) << (i % 64);
+            nid++;
+        }
+    }
+    /* each identifier's name number, in at[] for now; names[] holds each
+     * name's first identifier, counts[] how many it has */
+    T->at = malloc(((size_t)nid + 1) * sizeof *T->at);
+    T->occ = malloc(((size_t)nid + 1) * sizeof *T->occ);
+    T->unsafe = malloc(((size_t)nid + 1) * sizeof *T->unsafe);
+    T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
+    int hsize = 1024, ncap = 256;
+    int *table = malloc((size_t)hsize * sizeof *table);
+    int *names = malloc((size_t)ncap * sizeof *names);
+    int *counts = malloc((size_t)ncap * sizeof *counts);
+    int r = -1;
+    if (!T->at || !T->occ || !T->unsafe || !T->head || !table || !names || !counts)
+        goto out;
+    for (int k = 0; k < hsize; k++)
+        table[k] = -1;
+    int rank = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (tok_kind_of(u, i) != TOK_IDENT)
+            continue;
+        unsigned h = name_hash(tok_ptr(u, i), tok_len(u, i)) & (unsigned)(hsize - 1);
+        while (table[h] >= 0 && !same_name(T, names[table[h]], i))
+            h = (h + 1) & (unsigned)(hsize - 1);
+        if (table[h] < 0) {   /* a new name */
+            if (T->nnames == ncap) {
+                ncap *= 2;
+                int *v = realloc(names, (size_t)ncap * sizeof *v);
+                if (v)
+                    names = v;
+                int *c = realloc(counts, (size_t)ncap * sizeof *c);
+                if (c)
+                    counts = c;
+                if (!v || !c)
+                    goto out;
+            }
+            names[T->nnames] = i;
+            counts[T->nnames] = 0;
+            table[h] = T->nnames++;
+            if (2 * T->nnames > hsize) {   /* grow the table: rehash */
+                int *t = malloc((size_t)hsize * 2 * sizeof *t);
+                if (!t)
+                    goto out;
+                free(table);
+                table = t;
+                hsize *= 2;
+                for (int k = 0; k < hsize; k++)
+                    table[k] = -1;
+                for (int n = 0; n < T->nnames; n++) {
+                    int j = names[n];
+                    unsigned g = name_hash(tok_ptr(u, j), tok_len(u, j)) & (unsigned)(hsize - 1);
+                    while (table[g] >= 0)
+                        g = (g + 1) & (unsigned)(hsize - 1);
+                    table[g] = n;
+                }
+                h = 0;   /* (not used again for this identifier) */
+            }
+            T->at[rank++] = T->nnames - 1;
+            counts[T->nnames - 1]++;
+            continue;
+        }
+        counts[table[h]]++;
+        T->at[rank++] = table[h];
+    }
+    free(table);
+    table = NULL;
+    free(names);
+    names = NULL;
+    T->name_first = malloc(((size_t)T->nnames + 1) * sizeof *T->name_first);
+    if (!T->name_first)
+        goto out;
+    int sum = 0;
+    for (int n = 0; n < T->nnames; n++) {
+        T->name_first[n] = sum;
+        T->head[sum / 64] |= UINT64_C(1) << (sum % 64);
+        sum += counts[n];
+        counts[n] = T->name_first[n];   /* now: the next free place */
+    }
+    T->name_first[T->nnames] = sum;
+    rank = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (tok_kind_of(u, i) != TOK_IDENT)
+            continue;
+        int p = counts[T->at[rank]]++;
+        T->occ[p] = i;
+        T->at[rank++] = p;
+    }
+    rank = 0;
+    for (int i = 0; i < u->ntoks; i++) {
+        if (tok_kind_of(u, i) != TOK_IDENT)
+            continue;
+        int p = prev_same(T, i);
+        T->unsafe[rank++] = p < 0 ? -1 : could_declare(T, p) ? p : unsafe_before(T, p);
+    }
+    r = 0;
+out:
+    free(table);
+    free(names);
+    free(counts);
+    return r;
+}
+
+/* The indexes the lookups use: the name index, the sites by start, the
  * file-scope items, the functions by position; and the work budget
  * (linear in the file: past it, libclang is cheaper). */
 static int index_file(text *T) {
     tr_unit *u = T->u;
     T->budget = 64LL * u->ntoks + 100000;
-    T->prev_same = malloc((size_t)u->ntoks * sizeof *T->prev_same);
-    int hsize = 1024;
-    while (hsize < 2 * u->ntoks)
-        hsize *= 2;
-    int *last = malloc((size_t)hsize * sizeof *last);
     T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
-    if (!T->prev_same || !last || !T->fsorted) {
-        free(last);
+    T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
+    T->chans = malloc(((size_t)u->nsites + 1) * sizeof *T->chans);
+    if (!T->fsorted || !T->by_start || !T->chans || index_names(T) < 0)
         return -1;
-    }
-    for (int i = 0; i < hsize; i++)
-        last[i] = -1;
-    for (int i = 0; i < u->ntoks; i++) {
-        T->prev_same[i] = -1;
-        if (tok_kind_of(u, i) != TOK_IDENT)
-            continue;
-        unsigned h = name_hash(tok_ptr(u, i), tok_len(u, i)) & (unsigned)(hsize - 1);
-        while (last[h] >= 0 && !same_name(T, last[h], i))
-            h = (h + 1) & (unsigned)(hsize - 1);
-        T->prev_same[i] = last[h];
-        last[h] = i;
-    }
-    free(last);
-    T->unsafe_before = malloc((size_t)u->ntoks * sizeof *T->unsafe_before);
-    if (!T->unsafe_before)
-        return -1;
-    for (int i = 0; i < u->ntoks; i++) {
-        int p = T->prev_same[i];
-        T->unsafe_before[i] = p < 0 ? -1 : could_declare(T, p) ? p : T->unsafe_before[p];
-    }
-    T->site_at = malloc((size_t)u->ntoks * sizeof *T->site_at);
-    T->next_site = malloc(((size_t)u->nsites + 1) * sizeof *T->next_site);
-    if (!T->site_at || !T->next_site)
-        return -1;
-    for (int i = 0; i < u->ntoks; i++)
-        T->site_at[i] = -1;
-    for (int k = u->nsites - 1; k >= 0; k--) {
-        T->next_site[k] = T->site_at[u->sites[k].a];
-        T->site_at[u->sites[k].a] = k;
-    }
+    for (int k = 0; k < u->nsites; k++)
+        T->by_start[k] = k;
+    sites_unit = u;
+    qsort(T->by_start, (size_t)u->nsites, sizeof *T->by_start, by_site_start);
+    for (int k = 0; k < u->nsites; k++)   /* chan sites, by start too */
+        if (u->sites[T->by_start[k]].kind == SITE_CHAN)
+            T->chans[T->nchans++] = T->by_start[k];
     T->has_enum = calloc((size_t)u->nfuncs + 1, sizeof *T->has_enum);
-    T->first_same = malloc((size_t)u->ntoks * sizeof *T->first_same);
-    T->next_same = malloc((size_t)u->ntoks * sizeof *T->next_same);
-    T->gscan = malloc((size_t)u->ntoks * sizeof *T->gscan);
-    T->gdecl_item = malloc((size_t)u->ntoks * sizeof *T->gdecl_item);
-    T->agree = malloc((size_t)u->ntoks);
-    if (!T->has_enum || !T->first_same || !T->next_same || !T->gscan ||
-        !T->gdecl_item || !T->agree)
+    T->gscan = malloc(((size_t)T->nnames + 1) * sizeof *T->gscan);
+    T->gdecl_item = malloc(((size_t)T->nnames + 1) * sizeof *T->gdecl_item);
+    T->agree = malloc((size_t)T->nnames + 1);
+    if (!T->has_enum || !T->gscan || !T->gdecl_item || !T->agree)
         return -1;
-    for (int i = 0; i < u->ntoks; i++) {
-        T->next_same[i] = -1;
-        T->gscan[i] = T->gdecl_item[i] = -1;
-        T->agree[i] = -1;
-        int p = T->prev_same[i];
-        T->first_same[i] = p < 0 ? i : T->first_same[p];
-        if (p >= 0)
-            T->next_same[p] = i;
+    for (int n = 0; n < T->nnames; n++) {
+        T->gscan[n] = T->gdecl_item[n] = -1;
+        T->agree[n] = -1;
     }
     for (int f = 0; f < u->nfuncs; f++)
         for (int i = u->funcs[f].lbrace; i < u->funcs[f].rbrace && !T->has_enum[f]; i = tok_next(u, i))
@@ -1790,16 +1966,6 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
         give_up(&T, 0, "out of memory");
         goto out;
     }
-    T.chan_at = malloc((size_t)u->ntoks * sizeof *T.chan_at);
-    if (!T.chan_at) {
-        give_up(&T, 0, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < u->ntoks; i++)
-        T.chan_at[i] = -1;
-    for (int k = 0; k < u->nsites; k++)
-        if (u->sites[k].kind == SITE_CHAN)
-            T.chan_at[u->sites[k].a] = k;
     int nsites = u->nsites;
     for (int k = 0; k < nsites && rc == 0; k++) {
         site *s = &u->sites[k];
@@ -1866,19 +2032,21 @@ out:
     }
     free(T.macros);
     free(T.bodies);
-    free(T.chan_at);
-    free(T.prev_same);
+    free(T.chans);
+    free(T.idbits);
+    free(T.idbase);
+    free(T.occ);
+    free(T.at);
+    free(T.name_first);
+    free(T.head);
+    free(T.unsafe);
+    free(T.by_start);
     free(T.items);
     free(T.fsorted);
-    free(T.site_at);
-    free(T.unsafe_before);
     free(T.has_enum);
-    free(T.first_same);
-    free(T.next_same);
     free(T.gscan);
     free(T.gdecl_item);
     free(T.agree);
-    free(T.next_site);
     return rc;
 }
 

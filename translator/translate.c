@@ -15,14 +15,23 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+/* read_file: the whole file, NUL-terminated, in a buffer of its size
+ * (a regular file's size is known first; a pipe's buffer grows and is
+ * then trimmed).  NULL with errno set on failure; EFBIG past 4 GiB - 1,
+ * as token offsets are 32 bits. */
 static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
+    struct stat st;
     size_t cap = 65536, n = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0)
+        cap = (size_t)st.st_size + 2;   /* + NUL, + 1 to see the end */
     char *buf = malloc(cap);
     while (buf) {
         if (n + 1 >= cap) {
@@ -39,8 +48,19 @@ static char *read_file(const char *path, size_t *len) {
         if (got == 0)
             break;
     }
+    int e = ferror(f) ? errno : 0;
     fclose(f);
+    if (buf && (e || n > UINT32_MAX - 1)) {
+        free(buf);
+        errno = e ? e : EFBIG;
+        return NULL;
+    }
     if (buf) {
+        if (cap > n + 1) {
+            char *b = realloc(buf, n + 1);
+            if (b)
+                buf = b;
+        }
         buf[n] = 0;
         *len = n;
     }
