@@ -9,11 +9,13 @@
  * significant token (not spacing, comments or preprocessor lines).
  *
  * The tokens are stored compactly, since a file has about one token for
- * every two bytes: an offset (4 bytes) and a kind byte each, nothing
- * more.  A token's length is the distance to the next token's offset (the
- * lexer is lossless: the tokens tile the input); its line and column come
- * from the line table; its bracket partner from a sorted list of the
- * bracket tokens.  Read them through the tok_* accessors below.
+ * every two bytes: an offset and a kind byte each, nothing more.  The
+ * offsets are 16 bits, from the start of a block of 256 tokens (a block
+ * spanning 64 KiB or more, rare, keeps 32-bit offsets).  A token's length
+ * is the distance to the next token's offset (the lexer is lossless: the
+ * tokens tile the input); its line and column come from the line table;
+ * its bracket partner from a sorted list of the bracket tokens.  Read
+ * them through the tok_* accessors below.
  */
 #ifndef GOCC_TR_H
 #define GOCC_TR_H
@@ -131,8 +133,13 @@ typedef struct tr_unit {
     char *line_path;     /* escaped, for #line */
     char *src;
     size_t len;
-    uint32_t *toff;      /* ntoks + 1 offsets: token i is
-                            src[toff[i], toff[i + 1]) */
+    /* token i is src[tok_off(i), tok_off(i + 1)), for i < ntoks; block
+     * b is tokens [256 b, 256 b + 256) */
+    uint16_t *toff16;    /* ntoks + 1: offset from its block's base */
+    uint32_t *tbase;     /* per block: the offset of its first token */
+    int32_t *tbig;       /* per block: -1, or k: its offsets are
+                            toff32[256 k ..] (a block of 64 KiB or more) */
+    uint32_t *toff32;
     uint8_t *tkind;      /* ntoks kind bytes: tok_kind | TK_* flags */
     int ntoks;           /* the last one is TOK_EOF */
     uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
@@ -169,12 +176,16 @@ typedef struct tr_unit {
 static inline tok_kind tok_kind_of(const tr_unit *u, int i) {
     return (tok_kind)(u->tkind[i] & TK_KIND);
 }
-static inline uint32_t tok_off(const tr_unit *u, int i) { return u->toff[i]; }
+static inline uint32_t tok_off(const tr_unit *u, int i) {
+    int32_t k = u->tbig[i >> 8];
+    return k < 0 ? u->tbase[i >> 8] + u->toff16[i]
+                 : u->toff32[((size_t)k << 8) | (size_t)(i & 255)];
+}
 static inline uint32_t tok_len(const tr_unit *u, int i) {
-    return u->toff[i + 1] - u->toff[i];
+    return tok_off(u, i + 1) - tok_off(u, i);
 }
 static inline const char *tok_ptr(const tr_unit *u, int i) {
-    return u->src + u->toff[i];
+    return u->src + tok_off(u, i);
 }
 static inline bool tok_flag(const tr_unit *u, int i, int flag) {
     return (u->tkind[i] & flag) != 0;

@@ -225,44 +225,77 @@ static int line_table(tr_unit *u) {
     return 0;
 }
 
-/* tr_lex: tokenise u->src into u->toff/u->tkind, find the views (tr_cond)
- * and pair the brackets.  Needs: u->src[u->len] == 0, u->len < 4 GiB.
- * The input is lexed twice, to count the tokens and then to store them,
- * so that the arrays have exactly their size.  Guarantees: the last token
- * is TOK_EOF and toff[ntoks] == len; 0, or -1 with the error set. */
+/* set_off: record token i's offset (tr_lex's second pass). */
+static void set_off(tr_unit *u, int i, uint32_t off) {
+    int32_t k = u->tbig[i >> 8];
+    if (k < 0)
+        u->toff16[i] = (uint16_t)(off - u->tbase[i >> 8]);
+    else
+        u->toff32[((size_t)k << 8) | (size_t)(i & 255)] = off;
+}
+
+/* tr_lex: tokenise u->src into the token arrays (tr.h), find the views
+ * (tr_cond) and pair the brackets.  Needs: u->src[u->len] == 0, u->len
+ * < 4 GiB.  The input is lexed twice: to count the tokens and find each
+ * block's base and span, then to store them, so that the arrays have
+ * exactly their size.  Guarantees: the last token is TOK_EOF and
+ * tok_off(ntoks) == len; 0, or -1 with the error set. */
 int tr_lex(tr_unit *u) {
     if (line_table(u) < 0)
         return -1;
     lexer L;
     token t;
-    size_t n = 0;
+    size_t n = 0, cap = 64;
+    u->tbase = malloc(cap * sizeof *u->tbase);
+    if (!u->tbase)
+        return -1;
     lex_init(&L, u->src, u->len);
     for (;;) {
         int r = lex_next(&L, &t);
+        if (n % 256 == 0) {
+            if (n / 256 + 2 > cap) {
+                uint32_t *v = realloc(u->tbase, (cap *= 2) * sizeof *v);
+                if (!v)
+                    return -1;
+                u->tbase = v;
+            }
+            u->tbase[n / 256] = t.off;
+        }
         n++;
         if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    if (n > INT32_MAX - 1)
+    if (n > INT32_MAX - 512)
         return -1;
-    u->toff = malloc((n + 1) * sizeof *u->toff);
+    size_t nblocks = n / 256 + 1, nbig = 0;   /* tokens 0..n, n the end */
+    if (n % 256 == 0)
+        u->tbase[n / 256] = (uint32_t)u->len;
+    u->tbig = malloc(nblocks * sizeof *u->tbig);
+    if (!u->tbig)
+        return -1;
+    for (size_t b = 0; b < nblocks; b++) {
+        uint32_t end = b + 1 < nblocks ? u->tbase[b + 1] : (uint32_t)u->len;
+        u->tbig[b] = end - u->tbase[b] >= 65536 ? (int32_t)nbig++ : -1;
+    }
+    u->toff16 = malloc((n + 1) * sizeof *u->toff16);
+    u->toff32 = malloc((nbig * 256 + 1) * sizeof *u->toff32);
     u->tkind = malloc(n);
-    if (!u->toff || !u->tkind)
+    if (!u->toff16 || !u->toff32 || !u->tkind)
         return -1;
     lex_init(&L, u->src, u->len);
     for (;;) {
         int r = lex_next(&L, &t);
-        u->toff[u->ntoks] = t.off;
+        set_off(u, u->ntoks, t.off);
         u->tkind[u->ntoks++] = (uint8_t)t.kind;
         if (r < 0) {   /* t starts where the error is */
-            u->toff[u->ntoks] = (uint32_t)u->len;
+            set_off(u, u->ntoks, (uint32_t)u->len);
             tr_error(u, u->ntoks - 1, "%s", L.error);
             return -1;
         }
         if (t.kind == TOK_EOF)
             break;
     }
-    u->toff[u->ntoks] = (uint32_t)u->len;
+    set_off(u, u->ntoks, (uint32_t)u->len);
     u->view = -1;
     u->first_sig = -1;
     for (int i = 0; i < u->ntoks && u->first_sig < 0; i++)

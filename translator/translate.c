@@ -173,7 +173,10 @@ void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->ntypedefs; i++)
         free(u->typedefs[i]);
     free(u->typedefs);
-    free(u->toff);
+    free(u->toff16);
+    free(u->tbase);
+    free(u->tbig);
+    free(u->toff32);
     free(u->tkind);
     free(u->lines);
     free(u->brk);
