@@ -2,10 +2,13 @@
  * files.c - the `gocc` driver's files: writing an output without harming
  * what was there, and removing gocc's own files at exit or on a signal.
  *
- * Writing.  An output whose target is a regular file or absent goes to a
- * new file ".<name>.gocc-XXXXXX" in the target's directory, which is
- * renamed over the target once it is complete: a failed write leaves the
- * old file as it was, and removes only the new one.  The new file takes
+ * Writing.  An output is a stream (files_open): what is written to it goes
+ * straight on to its destination, which is opened when the first byte
+ * comes, and files_commit finishes it (files_abort drops it).  An output
+ * whose target is a regular file or absent goes to a new file
+ * ".<name>.gocc-XXXXXX" in the target's directory, which is renamed over
+ * the target once it is complete: a failed write leaves the old file as it
+ * was, and removes only the new one.  The new file takes
  * the old one's permissions (and owner, where allowed); a file the user
  * may not write is refused, as opening it would be.  A target that is a
  * FIFO, a character or block device or a socket is opened and written in
@@ -20,7 +23,9 @@
  * directory and its files, a translation next to an object, the new file
  * of a write in progress) is tracked in a list before it is created, and
  * only tracked paths are ever removed.  The list is a stack of nodes that
- * are never freed, pushed by the main thread with one atomic store, so the
+ * are never freed, pushed by one thread at a time (the main thread, or the
+ * translation's thread, which writes the output, while the main thread
+ * waits for it) with one atomic store, so the
  * signal handler can walk it at any moment, from whichever thread the
  * signal lands on (translation runs on a thread of its own): it passes the
  * signal on to the running $CC and waits for it (a second at most, then
@@ -199,6 +204,23 @@ char *files_mkdtemp(const char *prefix, bool keep) {
 
 /* ------------------------------------------------------------- writing */
 
+/* An output in progress.  Its destination is stdout or files_open_new's
+ * new file, opened at once, or files_open's, opened by out_open at the
+ * first byte written (or at files_commit), so that a translation that
+ * fails makes nothing and opens no FIFO. */
+struct files_out {
+    FILE *f;             /* the caller's stream: writes go to out_write */
+    char *path;          /* NULL: stdout */
+    char *target;        /* path with its links followed, once opened */
+    int fd;              /* the destination, -1 before out_open */
+    bool opened, own_fd; /* own_fd: fd is closed at the end */
+    bool is_new, keep;   /* files_open_new's file; keep: not removed */
+    bool aborted;        /* files_abort: writes are dropped */
+    char *tmp;           /* the new file beside the target, or NULL */
+    file_mark *tmp_mark;
+    int err;             /* the first error (an errno value), 0: none */
+};
+
 /* write_all: all of buf to fd; false with errno on failure. */
 static bool write_all(int fd, const char *buf, size_t len) {
     while (len > 0) {
@@ -225,55 +247,27 @@ static char *temp_prefix(const char *target) {
     return must(p);
 }
 
-/* write_beside: buf into a new file beside target, renamed over it; old
- * the target's stat when it exists (its permissions and, where allowed,
- * owner are kept); final (may be NULL) the target's mark, tracked just
- * before the rename.  Returns 0; -1 with errno when no new file could be
- * made (nothing changed); 1 with errno when writing or renaming failed
- * (the new file removed, the target untouched). */
-static int write_beside(const char *target, const char *buf, size_t len,
-                        const struct stat *old, file_mark **final) {
-    char *prefix = temp_prefix(target), *tmp;
-    file_mark *m;
-    int fd = create_tracked(prefix, false, &m, &tmp);
+/* open_beside: make o's new file beside o->target (tracked), with old's
+ * permissions and, where allowed, owner (old: the target's stat, NULL
+ * when it does not exist).  Returns 0 with o->fd and o->tmp set (a chmod
+ * that failed is in o->err), or -1 with errno when no file could be made
+ * (o unchanged). */
+static int open_beside(files_out *o, const struct stat *old) {
+    char *prefix = temp_prefix(o->target);
+    int fd = create_tracked(prefix, false, &o->tmp_mark, &o->tmp);
+    int e = errno;
     free(prefix);
-    if (fd < 0)
+    if (fd < 0) {
+        errno = e;
         return -1;
-    int e = 0;
+    }
+    o->fd = fd;
+    o->own_fd = true;
     if (old)   /* the old owner where allowed, else gocc's user stays */
         (void)!fchown(fd, old->st_uid, old->st_gid);
-    if (fchmod(fd, old ? old->st_mode & 0777 : file_mode) != 0 ||
-        !write_all(fd, buf, len))
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && final)
-        *final = files_track(target, false);
-    if (!e && rename(tmp, target) != 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
-        if (final && *final)
-            files_forget(*final), *final = NULL;
-    }
-    files_forget(m);
-    free(tmp);
-    errno = e;
-    return e ? 1 : 0;
-}
-
-/* write_in_place: buf to the existing target, opened for writing (trunc:
- * emptied first).  Returns 0, or -1 with errno; removes nothing. */
-static int write_in_place(const char *target, const char *buf, size_t len,
-                          bool trunc) {
-    int fd = open(target, O_WRONLY | O_CLOEXEC | (trunc ? O_TRUNC : 0));
-    if (fd < 0)
-        return -1;
-    int e = write_all(fd, buf, len) ? 0 : errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    errno = e;
-    return e ? -1 : 0;
+    if (fchmod(fd, old ? old->st_mode & 0777 : file_mode) != 0)
+        o->err = errno;
+    return 0;
 }
 
 /* resolve: path with its symbolic links followed (the last component,
@@ -302,48 +296,142 @@ static char *resolve(const char *path) {
     return NULL;
 }
 
-/* write_target: write buf to target (links already followed).  Returns 0
- * or -1 with errno; nothing of the user's is removed either way. */
-static int write_target(const char *target, const char *buf, size_t len) {
+/* out_open: open files_open's destination (links followed): a new file
+ * beside a regular or absent target; a FIFO, a device or a socket in
+ * place; a regular file whose directory admits no new file in place,
+ * emptied (as cc would).  A directory, an unwritable file or a failure
+ * is o->err; nothing of the user's is changed yet. */
+static void out_open(files_out *o) {
     struct stat st;
-    bool exists = stat(target, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) {
-        errno = EISDIR;
-        return -1;
+    o->opened = true;
+    if (!(o->target = resolve(o->path))) {
+        o->err = errno;
+        return;
     }
-    if (exists && !S_ISREG(st.st_mode))   /* a FIFO, a device, a socket */
-        return write_in_place(target, buf, len, false);
-    if (exists && access(target, W_OK) != 0)   /* as cc: no replacing it */
-        return -1;
-    int rc = write_beside(target, buf, len, exists ? &st : NULL, NULL);
-    if (rc < 0 && exists)   /* no room for a new name: cc writes in place */
-        return write_in_place(target, buf, len, true);
-    return rc ? -1 : 0;
+    bool exists = stat(o->target, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        o->err = EISDIR;
+        return;
+    }
+    bool regular = !exists || S_ISREG(st.st_mode);
+    if (regular && exists && access(o->target, W_OK) != 0) {
+        o->err = errno;   /* as cc: no replacing it */
+        return;
+    }
+    if (regular) {
+        if (open_beside(o, exists ? &st : NULL) == 0)
+            return;
+        if (!exists) {
+            o->err = errno;
+            return;
+        }
+    }
+    /* a FIFO, a device, a socket; or no room for a new name */
+    o->fd = open(o->target, O_WRONLY | O_CLOEXEC | (regular ? O_TRUNC : 0));
+    o->own_fd = o->fd >= 0;
+    if (o->fd < 0)
+        o->err = errno;
+}
+
+/* out_write (the stream's cookie write): buf to o's destination, opened
+ * on the first call.  An error is kept in o->err (and later bytes are
+ * dropped), for files_commit to report: the stream itself never fails. */
+static ssize_t out_write(void *cookie, const char *buf, size_t n) {
+    files_out *o = cookie;
+    if (!o->opened && !o->aborted)
+        out_open(o);
+    if (!o->err && !o->aborted && !write_all(o->fd, buf, n))
+        o->err = errno;
+    return (ssize_t)n;
+}
+
+/* new_out: an output to path (NULL: stdout) whose stream writes through
+ * out_write. */
+static files_out *new_out(const char *path) {
+    files_out *o = must(calloc(1, sizeof *o));
+    o->fd = -1;
+    o->path = path ? must(strdup(path)) : NULL;
+    cookie_io_functions_t io = {.write = out_write};
+    o->f = must(fopencookie(o, "w", io));
+    return o;
+}
+
+files_out *files_open(const char *path) {
+    if (strcmp(path, "-"))
+        return new_out(path);
+    files_out *o = new_out(NULL);
+    fflush(stdout);   /* what it holds comes first */
+    o->fd = STDOUT_FILENO;
+    o->opened = true;
+    return o;
+}
+
+files_out *files_open_new(const char *path, bool keep) {
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return NULL;
+    files_out *o = new_out(path);
+    o->target = must(strdup(path));
+    o->opened = o->is_new = true;
+    o->keep = keep;
+    if (open_beside(o, NULL) == 0)
+        return o;
+    o->aborted = true;
+    files_abort(o);
+    return NULL;
+}
+
+FILE *files_stream(files_out *o) { return o->f; }
+
+/* out_end: close o's stream and destination; with rename, move the new
+ * file (if any) over the target; on an error or without rename, remove
+ * it.  Frees o; returns the first error (an errno value) or 0. */
+static int out_end(files_out *o, bool rename_it) {
+    if (fclose(o->f) != 0 && !o->err && !o->aborted)
+        o->err = errno;
+    if (!o->opened && !o->aborted)   /* nothing written: an empty file */
+        out_open(o);
+    int e = o->err;
+    if (o->own_fd && close(o->fd) != 0 && !e)
+        e = errno;
+    file_mark *final = NULL;
+    if (o->tmp && !e && rename_it) {
+        if (o->is_new && !o->keep)   /* gocc's own: removed at exit */
+            final = files_track(o->target, false);
+        if (rename(o->tmp, o->target) != 0)
+            e = errno;
+    }
+    if (o->tmp && (e || !rename_it)) {
+        unlink(o->tmp);
+        files_forget(final);
+    }
+    files_forget(o->tmp_mark);
+    free(o->tmp);
+    free(o->target);
+    free(o->path);
+    free(o);
+    return e;
+}
+
+int files_commit(files_out *o) {
+    char *name = must(strdup(o->path ? o->path : "stdout"));
+    int e = out_end(o, true);
+    if (e)
+        fprintf(stderr, "gocc: error: cannot write %s: %s\n", name,
+                strerror(e));
+    free(name);
+    return e ? 1 : 0;
+}
+
+void files_abort(files_out *o) {
+    o->aborted = true;   /* what the stream still holds is dropped */
+    out_end(o, false);
 }
 
 int files_write(const char *path, const char *buf, size_t len) {
-    char *target = resolve(path);
-    int rc = target ? write_target(target, buf, len) : -1;
-    if (rc != 0)
-        fprintf(stderr, "gocc: error: cannot write %s: %s\n", path,
-                strerror(errno));
-    free(target);
-    return rc ? 1 : 0;
-}
-
-int files_write_new(const char *path, const char *buf, size_t len,
-                    bool keep) {
-    struct stat st;
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return 2;
-    file_mark *final = NULL;
-    int rc = write_beside(path, buf, len, NULL, keep ? NULL : &final);
-    if (rc < 0)
-        return 2;
-    if (rc > 0)
-        fprintf(stderr, "gocc: error: cannot write %s: %s\n", path,
-                strerror(errno));
-    return rc;
+    files_out *o = files_open(path);
+    fwrite(buf, 1, len, o->f);
+    return files_commit(o);
 }
 
 /* ------------------------------------------------------------ questions */

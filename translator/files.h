@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 typedef struct file_mark file_mark;
@@ -40,19 +41,43 @@ char *files_mkdtemp(const char *prefix, bool keep);
  * signal is passed on to it and gocc waits for it before dying. */
 void files_child(pid_t pid);
 
-/* files_write: write len bytes of buf to path (not "-"): through a new
- * file renamed over it when path is (or its link resolves to) a regular
- * file or nothing, in place when it is a device or FIFO.  Returns 0, or 1
- * after a message "gocc: error: cannot write PATH: REASON"; on failure
- * nothing that existed before has been removed. */
-int files_write(const char *path, const char *buf, size_t len);
+/* An output in progress: a stream whose bytes go straight on to their
+ * destination (nothing is held in memory), finished by files_commit or
+ * files_abort. */
+typedef struct files_out files_out;
 
-/* files_write_new: write buf to path, which must be a regular file or
- * absent and is tracked as gocc's own (removed at exit unless keep).
- * Returns 0, 1 after a message on a write error, or 2 silently when path
- * is something else or no file can be created in its directory (the
- * caller then writes elsewhere). */
-int files_write_new(const char *path, const char *buf, size_t len, bool keep);
+/* files_open: an output to path, or to stdout for "-".  Nothing is opened
+ * or created before the first byte is written (or files_commit): then a
+ * new file beside path is made (tracked) when path is, or its link
+ * resolves to, a regular file or nothing, and renamed over it by
+ * files_commit; a device or FIFO is opened and written in place. */
+files_out *files_open(const char *path);
+
+/* files_open_new: an output to path, which must be a regular file or
+ * absent, as gocc's own file (removed at exit unless keep); its new file
+ * beside path is made at once.  NULL, silently, when path is something
+ * else or no file can be made in its directory (the caller then writes
+ * elsewhere). */
+files_out *files_open_new(const char *path, bool keep);
+
+/* files_stream: the stream to write o's bytes to (its write errors are
+ * o's, reported by files_commit: the stream itself never fails). */
+FILE *files_stream(files_out *o);
+
+/* files_commit: finish o (freed): flush it and put the new file in
+ * place.  Returns 0, or 1 after a message "gocc: error: cannot write
+ * PATH: REASON" (or "stdout") when some write, the close or the rename
+ * failed; then the new file is removed and what was at path stays as it
+ * was (a device or FIFO may have been written to). */
+int files_commit(files_out *o);
+
+/* files_abort: drop o (freed): its new file, if one was made, is removed;
+ * what the stream still holds is not written. */
+void files_abort(files_out *o);
+
+/* files_write: write len bytes of buf to path as files_open and
+ * files_commit do.  Returns 0, or 1 after a message. */
+int files_write(const char *path, const char *buf, size_t len);
 
 /* files_same: whether a and b are one regular file (the same device and
  * inode, symbolic links followed): a hard link or a symbolic link to the

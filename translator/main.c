@@ -770,8 +770,6 @@ static void write_deps_to(FILE *f, const char *target, const item *it,
         }
 }
 
-static int write_out(const char *path, const char *buf, size_t len);
-
 /* write_deps: the dependency file for .gc input it (through files_write:
  * never harming what was there).  Returns 0, or 1 after a message when
  * the file cannot be written. */
@@ -782,7 +780,7 @@ static int write_deps(const item *it, const tr_deps *d) {
     write_deps_to(f, target, it, d);
     if (fclose(f) != 0)
         die("out of memory");
-    int rc = path ? files_write(path, buf, len) : write_out(NULL, buf, len);
+    int rc = files_write(path ? path : "-", buf, len);
     free(path), free(target), free(buf);
     return rc;
 }
@@ -804,39 +802,29 @@ static void print_translate_command(const char *in, const char *out) {
     free(c.v);
 }
 
-/* write_out: len bytes of buf to path ("-" or NULL: stdout), a file
- * through files_write (never harming what was there).  Returns 0, or 1
- * after a message. */
-static int write_out(const char *path, const char *buf, size_t len) {
-    if (path && strcmp(path, "-"))
-        return files_write(path, buf, len);
-    if (fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0)
-        return 0;
-    fprintf(stderr, "gocc: error: cannot write stdout: %s\n",
-            strerror(errno));
-    return 1;
-}
-
 static char *tmp_file(size_t n, const char *input, const char *ext);
 
-/* write_c: the translation of it, to out; when out is the stable path
- * next to the object (stable_c_path), as gocc's own file, or where that
- * cannot be, into the temporary directory instead (it->c_path moves). */
-static int write_c(item *it, const char *out, const char *buf, size_t len) {
-    if (!it->c_stable)
-        return write_out(out, buf, len);
-    int rc = files_write_new(out, buf, len, D.save_temps);
-    if (rc != 2)
-        return rc;
-    it->c_stable = false;
-    free(it->c_path);
-    it->c_path = tmp_file(it->n, it->a, "gc.c");
-    return write_out(it->c_path, buf, len);
+/* open_c: where the translation of it is written: out (NULL or "-":
+ * stdout), through files_open; when out is the stable path next to the
+ * object (stable_c_path), as gocc's own file, or where that cannot be,
+ * into the temporary directory instead (it->c_path moves). */
+static files_out *open_c(item *it, const char *out) {
+    if (it->c_stable) {
+        files_out *o = files_open_new(out, D.save_temps);
+        if (o)
+            return o;
+        it->c_stable = false;
+        free(it->c_path);
+        it->c_path = tmp_file(it->n, it->a, "gc.c");
+        out = it->c_path;
+    }
+    return files_open(out ? out : "-");
 }
 
 /* translate_item: translate .gc input it to out (NULL: stdout), and write
- * its dependency file if asked.  The C is written only when the whole
- * translation succeeded.  Returns 0, or 1 (the diagnostic is printed). */
+ * its dependency file if asked.  The C streams to its destination as it
+ * is made (open_c), and is put in place only when the whole translation
+ * succeeded.  Returns 0, or 1 (the diagnostic is printed). */
 static int translate_item(item *it, const char *out) {
     if (D.verbose)
         print_translate_command(it->a, out);
@@ -844,20 +832,18 @@ static int translate_item(item *it, const char *out) {
                     .nclang_args = (int)D.clang.n,
                     .line_path = NULL,
                     .include_dir = D.incdir};
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = xcheck(open_memstream(&buf, &len));
+    files_out *c = D.deps_only ? NULL : open_c(it, out);
     tr_deps deps = {0};
-    int rc = tr_translate(it->a, &o, f, D.deps ? &deps : NULL, stderr);
-    if (fclose(f) != 0 && rc == 0)
-        die("out of memory");
-    if (rc == 0 && !D.deps_only)
-        rc = write_c(it, out, buf, len);
+    int rc = tr_translate(it->a, &o, c ? files_stream(c) : NULL,
+                          D.deps ? &deps : NULL, stderr);
+    if (c && rc == 0)
+        rc = files_commit(c);
+    else if (c)
+        files_abort(c);
     if (rc == 0 && D.deps)
         rc = write_deps(it, &deps);
     if (D.deps)
         tr_deps_free(&deps);
-    free(buf);
     return rc ? 1 : 0;
 }
 

@@ -220,8 +220,14 @@ typedef enum emit_mode { EMIT_SHADOW, EMIT_FINAL } emit_mode;
 typedef struct strbuf {
     char *p;
     size_t len, cap;
+    /* Set: the text goes on to it whenever 64 KiB are held (the last byte
+     * stays, so that the text's end can still be read) and sb_drain sends
+     * the rest; a write error is the sink's (ferror).  The FINAL output
+     * streams so; the SHADOW output and the small strbufs keep it all. */
+    FILE *sink;
 } strbuf;
 void sb_put(strbuf *s, const char *p, size_t n);
+void sb_drain(strbuf *s, bool keep_last);
 void sb_puts(strbuf *s, const char *p);
 void sb_printf(strbuf *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

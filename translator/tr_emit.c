@@ -29,7 +29,22 @@
 
 /* ----------------------------------------------------------------- strbuf */
 
+enum { SB_SINK_AT = 64 << 10 };   /* a strbuf with a sink holds this much */
+
+/* sb_drain: write s's text to its sink and drop it from s, all of it or,
+ * with keep_last, all but the last byte.  Needs: s->sink. */
+void sb_drain(strbuf *s, bool keep_last) {
+    size_t n = keep_last && s->len ? s->len - 1 : s->len;
+    if (n == 0)
+        return;
+    (void)!fwrite(s->p, 1, n, s->sink);   /* an error stays in ferror */
+    memmove(s->p, s->p + n, s->len - n + 1);
+    s->len -= n;
+}
+
 void sb_put(strbuf *s, const char *p, size_t n) {
+    if (s->len + n + 1 > s->cap && s->sink && s->cap >= SB_SINK_AT)
+        sb_drain(s, true);
     if (s->len + n + 1 > s->cap) {
         /* small first: most strbufs hold one printed type */
         size_t cap = s->cap ? s->cap : 64;

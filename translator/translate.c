@@ -428,11 +428,14 @@ static int translate(const char *path, const tr_options *o, FILE *out,
             goto done;
     }
     tr_number_sites(&u);
-    strbuf c = {0};
-    tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);
-    if (c.len && fwrite(c.p, 1, c.len, out) != c.len)
-        rc = 2;
-    free(c.p);
+    if (out) {   /* streamed: the emitter holds 64 KiB of it at most */
+        strbuf c = {.sink = out};
+        tr_emit(&u, EMIT_FINAL, &c, NULL, NULL);
+        sb_drain(&c, false);
+        if (ferror(out))
+            rc = 2;
+        free(c.p);
+    }
 done:
     if (rc == 1 && u.err_tok >= 0)
         report(&u, err);

@@ -32,12 +32,16 @@ typedef struct tr_deps {
 } tr_deps;
 
 /* tr_translate: translate the .gc file at path, writing C to out.
- * Needs: path readable; o->include_dir set.  deps may be NULL.
+ * Needs: path readable; o->include_dir set.  deps may be NULL; out may be
+ * NULL (only *deps is wanted: no C is written).
  * Guarantees: on success returns 0, out holds the whole translation and
- * *deps (if given) the included headers.  On an error in the .gc file,
- * prints "path:LINE:COL: error: message", the source line and a caret to
- * err and returns 1 (out may hold a partial translation).  Returns 2 when
- * the file cannot be read or libclang cannot start. */
+ * *deps (if given) the included headers.  The C is written as it is made,
+ * 64 KiB at a time, and only once every error in the file has been
+ * reported: nothing is written to out when the result is 1.  On an error
+ * in the .gc file, prints "path:LINE:COL: error: message", the source line
+ * and a caret to err and returns 1.  Returns 2 when the file cannot be
+ * read or libclang cannot start, or silently when writing to out failed
+ * (ferror(out); out then holds part of the translation). */
 int tr_translate(const char *path, const tr_options *o, FILE *out,
                  tr_deps *deps, FILE *err);
 

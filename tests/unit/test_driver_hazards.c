@@ -4,9 +4,9 @@
  *
  *   - an output through a symbolic link (the link kept), into a FIFO
  *     (written in place), a write that fails on a FIFO, on a device that
- *     is full or on a regular file (RLIMIT_FSIZE): nothing removed, the
- *     old file intact, no temporary file left; a read-only directory (not
- *     as root);
+ *     is full or on a regular file (RLIMIT_FSIZE), also into the -c
+ *     translation: nothing removed, the old file intact, no temporary file
+ *     left; a read-only directory (not as root);
  *   - `x.o.gc.c` beside an object that gocc did not write stays;
  *   - an input that is also the -o file (same path, a symbolic or hard
  *     link) is refused as gcc refuses it;
@@ -240,8 +240,9 @@ static child_result *gocc_fsize(const char *a, const char *b, const char *c,
     return run_child(argv, env, TIMEOUT_S);
 }
 
-/* A write that fails half way leaves the old file as it was (it was
- * removed before), and no new file where there was none. */
+/* A write that fails half way (while the translation streams out) leaves
+ * the old file as it was (it was removed before), and no new file where
+ * there was none. */
 static void test_failed_write_keeps_old_file(void **s) {
     (void)s;
     NEED_BIN();
@@ -257,6 +258,25 @@ static void test_failed_write_keeps_old_file(void **s) {
     assert_status(r, 1);
     free(r);
     assert_int_equal(access(path_in("none.c"), F_OK), -1);
+    assert_no_temp_left(dir);
+}
+
+/* A write that fails while the translation streams out (big.gc's is over
+ * the 64 KiB the translator holds) into the -c translation x.o.gc.c: the
+ * error is reported and nothing is left, no x.o.gc.c, no object, no new
+ * file. */
+static void test_failed_stream_compile(void **s) {
+    (void)s;
+    NEED_BIN();
+    NOT_UNDER_TSAN();
+    child_result *r = gocc_fsize("-c", path_in("big.gc"), "-o",
+                                 path_in("big.o"));
+    assert_status(r, 1);
+    assert_non_null(strstr(r->err, "gocc: error: cannot write "));
+    assert_non_null(strstr(r->err, "big.o.gc.c: File too large"));
+    free(r);
+    assert_int_equal(access(path_in("big.o.gc.c"), F_OK), -1);
+    assert_int_equal(access(path_in("big.o"), F_OK), -1);
     assert_no_temp_left(dir);
 }
 
@@ -585,6 +605,7 @@ int main(void) {
         cmocka_unit_test(test_output_to_fifo),
         cmocka_unit_test(test_output_to_full_device),
         cmocka_unit_test(test_failed_write_keeps_old_file),
+        cmocka_unit_test(test_failed_stream_compile),
         cmocka_unit_test(test_read_only_dir),
         cmocka_unit_test(test_compile_keeps_others_files),
         cmocka_unit_test(test_input_is_output),
