@@ -71,34 +71,48 @@ typedef struct capture {
     bool is_array;
 } capture;
 
+/* A site.  The members after `warned` are per kind and share their
+ * memory (a file may hold a site every few dozen bytes): read only those
+ * of the site's kind, and free them through tr_site_free. */
 typedef struct site {
-    site_kind kind;
     int a, b;
-    range x, y, z, body;
-    range *args;         /* SITE_GOCALL */
-    int nargs;
-    sel_case *cases;     /* SITE_SELECT */
-    int ncases;
+    range x, y;
     int func;            /* enclosing function (index into funcs), or -1 */
     int id;              /* per-kind number, for generated names */
+    uint8_t kind;        /* site_kind */
     bool drop;           /* SITE_RECV: the whole expression statement */
     bool after;          /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
     bool typedef_make;   /* SITE_MAKE: make(CT, n), CT a typedef name */
     bool inactive;       /* in a skipped #if branch: copied as written */
-    /* filled by tr_sema.c */
+    /* filled by tr_sema.c (or tr_text.c) */
     bool is_chan;        /* SEND/BUILTIN/RECVOK: the operand is a channel */
     bool direct;         /* RECVOK: &X may be passed as T* as is */
-    char *fn_type;       /* GOCALL: printed type of the callee pointer */
-    char **arg_types;    /* GOCALL: printed parameter types (promoted) */
-    capture *caps;       /* GOBLOCK */
-    int ncaps;
-    range *decls;        /* GOBLOCK: local declarations its function copies
-                            (each written with a `;` after it); with any,
-                            the capture struct is declared inside the
-                            functions, where their names are seen */
-    int ndecls;
     bool warned;
-    const char *repl;    /* STATICREF: replacement text */
+    union {
+        range z;             /* MAKE, RECVOK */
+        struct {             /* GOBLOCK, FORRANGE (body only) */
+            range body;
+            capture *caps;   /* GOBLOCK (tr_sema.c) */
+            int ncaps;
+            int ndecls;
+            range *decls;    /* GOBLOCK: local declarations its function
+                                copies (each written with a `;` after
+                                it); with any, the capture struct is
+                                declared inside the functions, where
+                                their names are seen */
+        };
+        struct {             /* GOCALL */
+            range *args;
+            int nargs;
+            char *fn_type;   /* printed type of the callee pointer */
+            char **arg_types;/* printed parameter types (promoted) */
+        };
+        struct {             /* SELECT */
+            sel_case *cases;
+            int ncases;
+        };
+        const char *repl;    /* STATICREF: replacement text */
+    };
 } site;
 
 typedef struct func {
@@ -212,6 +226,9 @@ void tr_error(tr_unit *u, int tok, const char *fmt, ...)
 void tr_warning(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b);
+/* translate.c: free what site s owns (its kind's members); with
+ * answers_only, only what the type passes filled in, which is cleared */
+void tr_site_free(site *s, bool answers_only);
 
 /* tr_emit.c: mode SHADOW writes the text libclang parses (no type
  * decisions, offsets recorded in shadow_start/shadow_end); mode FINAL

@@ -426,7 +426,11 @@ site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
     s->kind = k;
     s->a = a;
     s->b = b;
-    s->x = s->y = s->z = s->body = (range){0, -1};
+    s->x = s->y = (range){0, -1};
+    if (k == SITE_MAKE || k == SITE_RECVOK)
+        s->z = (range){0, -1};
+    else if (k == SITE_GOBLOCK || k == SITE_FORRANGE)
+        s->body = (range){0, -1};
     s->func = -1;
     return s;
 }
@@ -1716,10 +1720,8 @@ static int enclosing_func(const tr_unit *u, int a, int b) {
 
 /* Forget the sites and functions found from nsites and nfuncs on. */
 static void drop_sites(tr_unit *u, int nsites, int nfuncs) {
-    for (int k = nsites; k < u->nsites; k++) {
-        free(u->sites[k].args);
-        free(u->sites[k].cases);
-    }
+    for (int k = nsites; k < u->nsites; k++)
+        tr_site_free(&u->sites[k], false);
     u->nsites = nsites;
     u->nfuncs = nfuncs;
 }

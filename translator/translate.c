@@ -149,25 +149,54 @@ static void report(const tr_unit *u, FILE *err) {
     fputs("^\n", err);
 }
 
-void tr_unit_free(tr_unit *u) {
-    for (int i = 0; i < u->nsites; i++) {
-        site *s = &u->sites[i];
-        free(s->args);
-        free(s->cases);
-        free(s->fn_type);
+void tr_site_free(site *s, bool answers_only) {
+    switch (s->kind) {
+    case SITE_GOCALL:
         if (s->arg_types)
             for (int k = 0; k < s->nargs; k++)
                 free(s->arg_types[k]);
         free(s->arg_types);
+        free(s->fn_type);
+        s->arg_types = NULL;
+        s->fn_type = NULL;
+        if (!answers_only) {
+            free(s->args);
+            s->args = NULL;
+        }
+        break;
+    case SITE_GOBLOCK:
         for (int k = 0; k < s->ncaps; k++) {
             free(s->caps[k].name);
             free(s->caps[k].type);
         }
         free(s->caps);
-        free(s->decls);
-        if (s->kind == SITE_STATICREF)
+        s->caps = NULL;
+        s->ncaps = 0;
+        if (!answers_only) {
+            free(s->decls);
+            s->decls = NULL;
+        }
+        break;
+    case SITE_SELECT:
+        if (!answers_only) {
+            free(s->cases);
+            s->cases = NULL;
+        }
+        break;
+    case SITE_STATICREF:
+        if (!answers_only) {
             free((char *)s->repl);
+            s->repl = NULL;
+        }
+        break;
+    default:
+        break;
     }
+}
+
+void tr_unit_free(tr_unit *u) {
+    for (int i = 0; i < u->nsites; i++)
+        tr_site_free(&u->sites[i], false);
     free(u->sites);
     free(u->funcs);
     for (int i = 0; i < u->ntypedefs; i++)
@@ -299,10 +328,12 @@ typedef struct answers {
 static char *answer_line(const site *s) {
     strbuf sb = {0};
     sb_printf(&sb, "chan=%d direct=%d", s->is_chan, s->direct);
-    if (s->fn_type)
+    if (s->kind == SITE_GOCALL && s->fn_type)
         sb_printf(&sb, " fn=%s", s->fn_type);
-    for (int k = 0; s->arg_types && k < s->nargs; k++)
+    for (int k = 0; s->kind == SITE_GOCALL && s->arg_types && k < s->nargs; k++)
         sb_printf(&sb, " arg%d=%s", k, s->arg_types[k] ? s->arg_types[k] : "?");
+    if (s->kind != SITE_GOBLOCK)
+        return sb.p;
     /* captures by name: the passes may list them in different orders
      * (libclang by the shadow's order of first use), which changes only
      * the order of the capture struct's members */
