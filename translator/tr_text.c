@@ -84,6 +84,7 @@ typedef struct text {
                             spelled the same that may be a declarator
                             (could_declare), or -1 */
     int *by_start;       /* the sites by start, then index (site_at) */
+    int *local_type;     /* per function: local_type's answer, -2 unknown */
     int *warn;           /* pairs: a captured name's use, its go block */
     int nwarn;
     long long steps, budget;   /* work done, and the most allowed */
@@ -578,8 +579,8 @@ static int file_item_end(text *T, int i) {
 static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
                       bool local);
 
-/* The first site of kind k starting at token i, or NULL. */
-static const site *site_at(const text *T, int i, site_kind k) {
+/* The first index into by_start of a site starting at or after token i. */
+static int first_site_from(const text *T, int i) {
     const site *v = T->u->sites;
     int lo = 0, hi = T->u->nsites;
     while (lo < hi) {
@@ -589,6 +590,13 @@ static const site *site_at(const text *T, int i, site_kind k) {
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The first site of kind k starting at token i, or NULL. */
+static const site *site_at(const text *T, int i, site_kind k) {
+    const site *v = T->u->sites;
+    int lo = first_site_from(T, i);
     for (; lo < T->u->nsites && v[T->by_start[lo]].a == i; lo++)
         if (v[T->by_start[lo]].kind == k)
             return &v[T->by_start[lo]];
@@ -808,6 +816,8 @@ static bool could_declare(const text *T, int p) {
         return true;
     if (in_list(T, q, ops))
         return false;
+    if (is_tok(T, q, "go") && site_at(T, q, SITE_GOCALL))
+        return false;   /* a go call's callee */
     if (is_tok(T, q, ")") && tok_match(T->u, q) >= 0) {
         int o = tok_prev(T->u, tok_match(T->u, q));
         return !(is_tok(T, o, "if") || is_tok(T, o, "while") || is_tok(T, o, "for") ||
@@ -1445,30 +1455,44 @@ static bool tag_at_file_scope(const text *T, const tdecl *d, int limit) {
 
 /* A go block's captures: each name its body uses that the function
  * around it declares outside the body, in order of first use. */
+/* local_type: the first `typedef` or struct/union/enum definition in
+ * function f's body, or -1; found once per function (a function with
+ * many go blocks asks for each). */
+static int local_type(text *T, int f) {
+    tr_unit *u = T->u;
+    if (T->local_type[f] != -2)
+        return T->local_type[f];
+    T->local_type[f] = -1;
+    for (int i = u->funcs[f].lbrace; i < u->funcs[f].rbrace; i = tok_next(u, i)) {
+        if (is_tok(T, i, "typedef"))
+            return T->local_type[f] = i;
+        if (is_tok(T, i, "struct") || is_tok(T, i, "union") || is_tok(T, i, "enum")) {
+            int j = tok_next(u, i);
+            if (is_ident(T, j))
+                j = tok_next(u, j);
+            if (is_tok(T, j, "{"))
+                return T->local_type[f] = i;
+        }
+    }
+    return -1;
+}
+
 static int answer_goblock(text *T, site *s) {
     tr_unit *u = T->u;
     int f = func_of(T, s->a);
     if (f < 0)
         return give_up(T, s->a, "a go block outside a function");
     /* local types need tr_sema.c's declaration copying */
-    for (int i = u->funcs[f].lbrace; i < u->funcs[f].rbrace; i = tok_next(u, i)) {
-        if (is_tok(T, i, "typedef"))
-            return give_up(T, i, "a typedef inside the function");
-        if (is_tok(T, i, "struct") || is_tok(T, i, "union") || is_tok(T, i, "enum")) {
-            int j = tok_next(u, i);
-            if (is_ident(T, j))
-                j = tok_next(u, j);
-            if (is_tok(T, j, "{"))
-                return give_up(T, i, "a type defined inside the function");
-        }
-    }
-    for (int k = 0; k < u->nsites; k++) {
-        const site *o = &u->sites[k];
-        if (o != s && o->kind == SITE_GOBLOCK &&
-            ((o->a > s->body.a && o->a < s->body.b) ||
-             (s->a > o->body.a && s->a < o->body.b)))
+    int lt = local_type(T, f);
+    if (lt >= 0)
+        return give_up(T, lt, is_tok(T, lt, "typedef") ? "a typedef inside the function"
+                                                       : "a type defined inside the function");
+    /* a go block starting inside this one (the outer one is answered
+     * first: sites come in source order) */
+    for (int k = first_site_from(T, s->body.a + 1);
+         k < u->nsites && u->sites[T->by_start[k]].a < s->body.b; k++)
+        if (u->sites[T->by_start[k]].kind == SITE_GOBLOCK)
             return give_up(T, s->a, "nested go blocks");
-    }
     for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
         if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) >= 0 ||
             site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
@@ -1873,7 +1897,7 @@ static int index_file(text *T) {
     T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
     T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
     T->chans = malloc(((size_t)u->nsites + 1) * sizeof *T->chans);
-    if (!T->fsorted || !T->by_start || !T->chans || index_names(T) < 0)
+    if (!T->fsorted || !T->by_start || !T->chans)
         return -1;
     for (int k = 0; k < u->nsites; k++)
         T->by_start[k] = k;
@@ -1882,7 +1906,14 @@ static int index_file(text *T) {
     for (int k = 0; k < u->nsites; k++)   /* chan sites, by start too */
         if (u->sites[T->by_start[k]].kind == SITE_CHAN)
             T->chans[T->nchans++] = T->by_start[k];
+    if (index_names(T) < 0)   /* (could_declare reads the sites) */
+        return -1;
     T->has_enum = calloc((size_t)u->nfuncs + 1, sizeof *T->has_enum);
+    T->local_type = malloc(((size_t)u->nfuncs + 1) * sizeof *T->local_type);
+    if (!T->local_type)
+        return -1;
+    for (int f = 0; f < u->nfuncs; f++)
+        T->local_type[f] = -2;
     T->gscan = malloc(((size_t)T->nnames + 1) * sizeof *T->gscan);
     T->gdecl_item = malloc(((size_t)T->nnames + 1) * sizeof *T->gdecl_item);
     T->agree = malloc((size_t)T->nnames + 1);
@@ -1929,20 +1960,7 @@ void tr_text_clear(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++) {
         site *s = &u->sites[i];
         s->is_chan = s->direct = false;
-        free(s->fn_type);
-        s->fn_type = NULL;
-        if (s->arg_types)
-            for (int k = 0; k < s->nargs; k++)
-                free(s->arg_types[k]);
-        free(s->arg_types);
-        s->arg_types = NULL;
-        for (int k = 0; k < s->ncaps; k++) {
-            free(s->caps[k].name);
-            free(s->caps[k].type);
-        }
-        free(s->caps);
-        s->caps = NULL;
-        s->ncaps = 0;
+        tr_site_free(s, true);
     }
 }
 
@@ -2041,6 +2059,7 @@ out:
     free(T.head);
     free(T.unsafe);
     free(T.by_start);
+    free(T.local_type);
     free(T.items);
     free(T.fsorted);
     free(T.has_enum);
