@@ -742,47 +742,78 @@ static char *dep_target(const item *it) {
     return q;
 }
 
-/* wanted_dep: whether header path belongs in the file (-MMD leaves out
- * the system's headers, which live under /usr/). */
-static bool wanted_dep(const char *path) {
-    return D.deps == D_ALL || !has_prefix(path, "/usr/");
-}
+static void push_gc_options(vec *c, const item *it);
+static char *tmp_file(size_t n, const char *input, const char *ext);
 
-/* write_deps_to: "target: input headers..." (and with -MP an empty rule
- * per header) to f. */
-static void write_deps_to(FILE *f, const char *target, const item *it,
-                          const tr_deps *d) {
-    char *q = make_quote(it->a);
-    fprintf(f, "%s: %s", target, q);
+/* rewrite_deps: cc's rule for the translation, text (NUL-terminated),
+ * as the rule for the .gc input: its target (cc wrote "gocc-target")
+ * becomes target, and its first prerequisite (the translated file) the
+ * .gc file.  Returns the new text (malloc'ed), or NULL when text is not
+ * shaped so. */
+static char *rewrite_deps(const char *text, const char *target,
+                          const char *gc) {
+    static const char head[] = "gocc-target:";
+    if (strncmp(text, head, sizeof head - 1))
+        return NULL;
+    const char *p = text + sizeof head - 1;
+    while (*p == ' ' || (*p == '\\' && p[1] == '\n'))
+        p += *p == ' ' ? 1 : 2;
+    const char *e = p;   /* the translated file: up to an unescaped blank */
+    while (*e && *e != ' ' && *e != '\n' && !(*e == '\\' && e[1] == '\n'))
+        e += *e == '\\' && e[1] == ' ' ? 2 : 1;
+    if (e == p)
+        return NULL;
+    char *q = make_quote(gc);
+    char *r = xfmt("%s: %s%s", target, q, e);
     free(q);
-    for (size_t i = 0; i < d->n; i++)
-        if (wanted_dep(d->paths[i])) {
-            q = make_quote(d->paths[i]);
-            fprintf(f, " \\\n %s", q);
-            free(q);
-        }
-    fputc('\n', f);
-    for (size_t i = 0; D.dep_phony && i < d->n; i++)
-        if (wanted_dep(d->paths[i])) {
-            q = make_quote(d->paths[i]);
-            fprintf(f, "\n%s:\n", q);
-            free(q);
-        }
+    return r;
 }
 
-/* write_deps: the dependency file for .gc input it (through files_write:
- * never harming what was there).  Returns 0, or 1 after a message when
- * the file cannot be written. */
-static int write_deps(const item *it, const tr_deps *d) {
-    char *path = dep_file(it), *target = dep_target(it), *buf = NULL;
+/* deps_by_cc: the dependency file of .gc input it (-MD, -MMD, -M, -MM),
+ * made by $CC -M or -MM on its translation at c_path, with the options
+ * the translation is compiled with, then given the .gc file's target and
+ * name (rewrite_deps).  The preprocessor is cheaper than libclang, and it
+ * knows the headers exactly as the compile will find them.  Returns 0,
+ * or 1 after a message. */
+static int deps_by_cc(const item *it, const char *c_path) {
+    char *d = tmp_file(it->n, it->a, "gc.d");
+    vec c = cc_begin();
+    push_gc_options(&c, it);
+    vpush(&c, D.deps == D_ALL ? "-M" : "-MM");
+    if (D.dep_phony)
+        vpush(&c, "-MP");
+    vpush(&c, "-MT"), vpush(&c, "gocc-target");
+    vpush(&c, "-MF"), vpush(&c, d);
+    vpush(&c, c_path);
+    int rc = run(&c);
+    char *text = NULL, *rule = NULL, *target = dep_target(it);
     size_t len = 0;
-    FILE *f = xcheck(open_memstream(&buf, &len));
-    write_deps_to(f, target, it, d);
-    if (fclose(f) != 0)
-        die("out of memory");
-    int rc = files_write(path ? path : "-", buf, len);
-    free(path), free(target), free(buf);
-    return rc;
+    if (rc == 0) {
+        FILE *f = fopen(d, "r");
+        if (f) {
+            FILE *m = xcheck(open_memstream(&text, &len));
+            char buf[8192];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+                fwrite(buf, 1, n, m);
+            fclose(f);
+            if (fclose(m) != 0)
+                die("out of memory");
+        }
+        rule = text ? rewrite_deps(text, target, it->a) : NULL;
+        if (!rule) {
+            fprintf(stderr, "gocc: error: cannot read the dependencies %s "
+                            "made for %s\n", d, it->a);
+            rc = 1;
+        }
+    }
+    if (rule) {
+        char *path = dep_file(it);
+        rc = files_write(path ? path : "-", rule, strlen(rule));
+        free(path);
+    }
+    free(text), free(rule), free(target), free(d);
+    return rc ? 1 : 0;
 }
 
 /* ---------------------------------------------------------- translation */
@@ -832,18 +863,34 @@ static int translate_item(item *it, const char *out) {
                     .nclang_args = (int)D.clang.n,
                     .line_path = NULL,
                     .include_dir = D.incdir};
-    files_out *c = D.deps_only ? NULL : open_c(it, out);
-    tr_deps deps = {0};
-    int rc = tr_translate(it->a, &o, c ? files_stream(c) : NULL,
-                          D.deps ? &deps : NULL, stderr);
-    if (c && rc == 0)
-        rc = files_commit(c);
-    else if (c)
-        files_abort(c);
-    if (rc == 0 && D.deps)
-        rc = write_deps(it, &deps);
-    if (D.deps)
-        tr_deps_free(&deps);
+    int rc = 0;
+    if (!D.deps_only) {   /* -M, -MM: only the dependencies */
+        files_out *c = open_c(it, out);
+        rc = tr_translate(it->a, &o, files_stream(c), NULL, stderr);
+        if (rc == 0)
+            rc = files_commit(c);
+        else
+            files_abort(c);
+        if (!D.translate_only)
+            out = it->c_path;   /* (open_c may have moved it) */
+    }
+    if (rc == 0 && D.deps) {
+        /* $CC -M reads the translation from a file: where it went, when
+         * that is a regular file, else from a copy made for it */
+        const char *from = !D.deps_only && out && strcmp(out, "-") &&
+                                   files_is_regular_or_absent(out) ? out : NULL;
+        char *copy = NULL;
+        if (!from) {
+            copy = tmp_file(it->n, it->a, "dep.c");
+            files_out *d = files_open(copy);
+            rc = tr_translate(it->a, &o, files_stream(d), NULL, stderr);
+            rc = rc == 0 ? files_commit(d) : (files_abort(d), rc);
+            from = copy;
+        }
+        if (rc == 0)
+            rc = deps_by_cc(it, from);
+        free(copy);
+    }
     return rc ? 1 : 0;
 }
 
@@ -854,8 +901,10 @@ static int translate_only(void) {
     if (!D.ngc)
         die("-T needs a .gc input: %s", D.items[0].a);
     for (size_t i = 0; i < D.nitems; i++)
-        if (D.items[i].flags & A_GC)
+        if (D.items[i].flags & A_GC) {
+            D.items[i].src_dir = abs_dir(D.items[i].a);
             return translate_item(&D.items[i], D.out);
+        }
     return 1;
 }
 
@@ -884,23 +933,29 @@ static char *gc_output(const item *it, size_t n) {
     return r;
 }
 
+/* push_gc_options: -iquote <dir of the .gc> and the options for the
+ * compile of a translated .gc (A_GCCC). */
+static void push_gc_options(vec *c, const item *it) {
+    vpush(c, "-iquote");
+    vpush(c, it->src_dir);
+    for (size_t i = 0; i < D.nitems; i++)
+        if (D.items[i].flags & A_GCCC) {
+            vpush(c, D.items[i].a);
+            if (D.items[i].b)
+                vpush(c, D.items[i].b);
+        }
+}
+
 /* compile_gc: $CC -iquote <dir of the .gc> [options] -c|-S|-E translated.c
  * [-o output].  The translated file lives in the temp dir, so the .gc's
  * own directory is named for its #include "..." lines. */
 static int compile_gc(const item *it) {
     vec c = cc_begin();
-    vpush(&c, "-iquote");
-    vpush(&c, it->src_dir);
     /* line tables, as every Go binary has, for goroutine dumps' file:line
      * (docs/debugging.md); the program's own -g or -g0 comes later and
      * wins */
     vpush(&c, "-g1");
-    for (size_t i = 0; i < D.nitems; i++)
-        if (D.items[i].flags & A_GCCC) {
-            vpush(&c, D.items[i].a);
-            if (D.items[i].b)
-                vpush(&c, D.items[i].b);
-        }
+    push_gc_options(&c, it);
     vpush(&c, D.mode == M_LINK ? "-c" : mode_flag());
     vpush(&c, it->c_path);
     if (it->obj) {

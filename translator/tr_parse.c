@@ -1395,6 +1395,11 @@ static int parse_select(tr_unit *u, int kw) {
         i = j;
     }
     s = &u->sites[si];   /* the array may have moved */
+    if (n && n < cap) {   /* trimmed: a file may hold thousands */
+        sel_case *v = realloc(cases, (size_t)n * sizeof *v);
+        if (v)
+            cases = v;
+    }
     s->cases = cases;
     s->ncases = n;
     return rb;
@@ -1812,13 +1817,20 @@ int tr_parse(tr_unit *u) {
         if (tok_is(u, i, "main") && !after_member_op(u, i) &&
             !tr_add_site(u, SITE_MAINNAME, i, i))
             return -1;
-    /* the arrays grew by doubling: give back the slack (none are added
-     * after this; STATICREF sites are, through tr_add_site) */
+    /* the arrays grew by doubling: give back the slack (STATICREF sites
+     * are added later, through tr_add_site, which grows it again) */
     if (u->nsites && u->nsites < u->capsites) {
         site *v = realloc(u->sites, (size_t)u->nsites * sizeof *v);
         if (v) {
             u->sites = v;
             u->capsites = u->nsites;
+        }
+    }
+    if (u->nfuncs && u->nfuncs < u->capfuncs) {
+        func *v = realloc(u->funcs, (size_t)u->nfuncs * sizeof *v);
+        if (v) {
+            u->funcs = v;
+            u->capfuncs = u->nfuncs;
         }
     }
     return 0;

@@ -104,6 +104,14 @@ typedef struct tdecl {
 
 enum { UNSURE = -1, DONE = -2 };
 
+/* fit: a printed type kept by a site, trimmed to its length (a strbuf's
+ * starts at 64 bytes; a file may keep thousands). */
+static char *fit(char *p) {
+    char *q = p ? realloc(p, strlen(p) + 1) : NULL;
+    return q ? q : p;
+}
+
+
 static int give_up(text *T, int tok, const char *why) {
     if (!T->why) {
         T->why = why;
@@ -1428,10 +1436,10 @@ static int answer_gocall(text *T, site *s) {
             free(fn);
             return give_up(T, ps[i].spec_a, "a parameter type gocc's text pass does not print");
         }
-        types[i] = t;
+        types[i] = fit(t);
     }
     s->arg_types = types;
-    s->fn_type = fn;
+    s->fn_type = fit(fn);
     return 0;
 }
 
@@ -1553,7 +1561,7 @@ static int answer_goblock(text *T, site *s) {
                 s->caps = realloc(s->caps, ((size_t)s->ncaps + 8) * sizeof *s->caps);
             capture c = {0};
             c.name = strndup(tok_ptr(u, i), tok_len(u, i));
-            c.type = t;
+            c.type = fit(t);
             s->caps[s->ncaps++] = c;
         }
         /* warnings wait until every site is answered (else libclang

@@ -195,6 +195,55 @@ static void test_dependency_file(void **s) {
     assert_non_null(strstr(read_file(path_in("dep.d")), "/hi.h"));
 }
 
+/* The other -M modes: -T with -MD to a file and to stdout, -M alone
+ * (the dependencies only: no translation or object is left), each rule
+ * naming the .gc file and the header it includes; made by $CC -M on the
+ * translation, so a header only an #if the compiler takes includes is
+ * there, and the one it skips is not. */
+static void test_dependency_modes(void **s) {
+    (void)s;
+    NEED_BIN();
+    write_file("sel.gc", "#include \"hi.h\"\n"
+                         "#if defined(WANT_A)\n#include \"dep_a.h\"\n"
+                         "#else\n#include \"dep_b.h\"\n#endif\n"
+                         "int f(chan<int> c) { c <- 1; return 0; }\n");
+    write_file("dep_a.h", "/* a */\n");
+    write_file("dep_b.h", "/* b */\n");
+    child_result *r = gocc("-T", "-MD", "-DWANT_A", path_in("sel.gc"), "-o",
+                           path_in("sel_t.c"));
+    assert_ok(r);
+    free(r);
+    const char *d = read_file(path_in("sel_t.d"));
+    char want[600];
+    snprintf(want, sizeof want, "%s: %s", path_in("sel_t.c"), path_in("sel.gc"));
+    assert_true(has_prefix_str(d, want));
+    assert_non_null(strstr(d, "hi.h"));
+    assert_non_null(strstr(d, "dep_a.h"));
+    assert_null(strstr(d, "dep_b.h"));
+    assert_non_null(strstr(read_file(path_in("sel_t.c")), "gocc_send(c, 1)"));
+    /* to stdout: the translation there, the rule in the -MF file */
+    r = gocc("-T", "-MMD", "-MF", path_in("sel_out.d"), path_in("sel.gc"));
+    assert_ok(r);
+    assert_non_null(strstr(r->out, "gocc_send(c, 1)"));
+    free(r);
+    d = read_file(path_in("sel_out.d"));
+    assert_true(has_prefix_str(d, "sel.c: "));
+    assert_non_null(strstr(d, "sel.gc"));
+    assert_non_null(strstr(d, "dep_b.h"));
+    assert_null(strstr(d, "dep_a.h"));
+    assert_null(strstr(d, "/usr/include/"));   /* -MMD */
+    /* -M: the rule only */
+    r = gocc("-M", path_in("sel.gc"), "-o", path_in("sel_m.d"));
+    assert_ok(r);
+    free(r);
+    d = read_file(path_in("sel_m.d"));
+    assert_true(has_prefix_str(d, "sel.o: "));
+    assert_non_null(strstr(d, "/usr/include/"));   /* -M: all headers */
+    assert_null(strstr(d, "gocc_send(c, 1)"));
+    assert_int_equal(access(path_in("sel.o"), F_OK), -1);
+    assert_int_equal(access("sel.o", F_OK), -1);
+}
+
 static void test_errors(void **s) {
     (void)s;
     NEED_BIN();
@@ -364,6 +413,7 @@ int main(void) {
         cmocka_unit_test(test_gc_and_c_together),
         cmocka_unit_test(test_compile_then_link),
         cmocka_unit_test(test_dependency_file),
+        cmocka_unit_test(test_dependency_modes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bad_options_never_crash),
         cmocka_unit_test(test_cc_launcher_and_verbose),
