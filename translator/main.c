@@ -161,6 +161,7 @@ static struct driver {
     const char *out;
     enum mode mode;
     bool translate_only, verbose, save_temps, deps_only, dep_phony;
+    bool dep_missing;    /* -MG: a missing header is a dependency */
     enum deps deps;
     const char *mf;
     vec targets; /* -MT / -MQ, already quoted for make */
@@ -307,7 +308,7 @@ static bool parse_dep_opt(int argc, char **argv, int *i) {
     else if (!strcmp(s, "-MP"))
         D.dep_phony = true;
     else if (!strcmp(s, "-MG"))
-        ;
+        D.dep_missing = true;
     else if (has_prefix(s, "-MF") || has_prefix(s, "-MT") ||
              has_prefix(s, "-MQ")) {
         v = s[3] ? s + 3 : next_arg(argc, argv, i);
@@ -782,6 +783,8 @@ static int deps_by_cc(const item *it, const char *c_path) {
     vpush(&c, D.deps == D_ALL ? "-M" : "-MM");
     if (D.dep_phony)
         vpush(&c, "-MP");
+    if (D.dep_missing)
+        vpush(&c, "-MG");
     vpush(&c, "-MT"), vpush(&c, "gocc-target");
     vpush(&c, "-MF"), vpush(&c, d);
     vpush(&c, c_path);
@@ -852,6 +855,24 @@ static files_out *open_c(item *it, const char *out) {
     return files_open(out ? out : "-");
 }
 
+/* pass_on: copy file from to out (NULL or "-": stdout), through
+ * files_open.  Returns 0, or 1 after a message. */
+static int pass_on(const char *from, const char *out) {
+    FILE *f = fopen(from, "rb");
+    files_out *o = files_open(out ? out : "-");
+    if (!f) {
+        fprintf(stderr, "gocc: error: cannot read %s: %s\n", from, strerror(errno));
+        files_abort(o);
+        return 1;
+    }
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, files_stream(o));   /* errors: files_commit */
+    fclose(f);
+    return files_commit(o);
+}
+
 /* translate_item: translate .gc input it to out (NULL: stdout), and write
  * its dependency file if asked.  The C streams to its destination as it
  * is made (open_c), and is put in place only when the whole translation
@@ -863,34 +884,26 @@ static int translate_item(item *it, const char *out) {
                     .nclang_args = (int)D.clang.n,
                     .line_path = NULL,
                     .include_dir = D.incdir};
-    int rc = 0;
-    if (!D.deps_only) {   /* -M, -MM: only the dependencies */
-        files_out *c = open_c(it, out);
-        rc = tr_translate(it->a, &o, files_stream(c), NULL, stderr);
-        if (rc == 0)
-            rc = files_commit(c);
-        else
-            files_abort(c);
-        if (!D.translate_only)
-            out = it->c_path;   /* (open_c may have moved it) */
-    }
-    if (rc == 0 && D.deps) {
-        /* $CC -M reads the translation from a file: where it went, when
-         * that is a regular file, else from a copy made for it */
-        const char *from = !D.deps_only && out && strcmp(out, "-") &&
-                                   files_is_regular_or_absent(out) ? out : NULL;
-        char *copy = NULL;
-        if (!from) {
-            copy = tmp_file(it->n, it->a, "dep.c");
-            files_out *d = files_open(copy);
-            rc = tr_translate(it->a, &o, files_stream(d), NULL, stderr);
-            rc = rc == 0 ? files_commit(d) : (files_abort(d), rc);
-            from = copy;
-        }
-        if (rc == 0)
-            rc = deps_by_cc(it, from);
-        free(copy);
-    }
+    /* with dependencies, $CC -M reads the translation from a file: its
+     * destination when that is a regular file, else a copy in the
+     * temporary directory, made first and then passed on (-T to stdout
+     * or a FIFO; -M and -MM pass nothing on) */
+    bool regular = out && strcmp(out, "-") && files_is_regular_or_absent(out);
+    char *copy = D.deps && (D.deps_only || !regular)
+                     ? tmp_file(it->n, it->a, "dep.c") : NULL;
+    files_out *c = copy ? files_open(copy) : open_c(it, out);
+    int rc = tr_translate(it->a, &o, files_stream(c), NULL, stderr);
+    if (rc == 0)
+        rc = files_commit(c);
+    else
+        files_abort(c);
+    if (!copy && !D.translate_only)
+        out = it->c_path;   /* (open_c may have moved it) */
+    if (rc == 0 && copy && !D.deps_only)
+        rc = pass_on(copy, out);
+    if (rc == 0 && D.deps)
+        rc = deps_by_cc(it, copy ? copy : out);
+    free(copy);
     return rc ? 1 : 0;
 }
 

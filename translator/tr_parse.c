@@ -209,11 +209,13 @@ static int match_brackets(tr_unit *u);
 /* line_table: u->lines, the offset of each line's first byte.  A line
  * ends at "\n", "\r\n" or a lone "\r", as the lexer counts.  0, or -1. */
 static int line_table(tr_unit *u) {
-    int n = 1;
+    size_t n = 1;
     for (size_t i = 0; i < u->len; i++)
         n += u->src[i] == '\n' ||
              (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n'));
-    u->lines = malloc((size_t)n * sizeof *u->lines);
+    if (n > INT32_MAX)
+        return -1;
+    u->lines = malloc(n * sizeof *u->lines);
     if (!u->lines)
         return -1;
     u->nlines = 0;

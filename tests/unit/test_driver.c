@@ -232,6 +232,22 @@ static void test_dependency_modes(void **s) {
     assert_non_null(strstr(d, "dep_b.h"));
     assert_null(strstr(d, "dep_a.h"));
     assert_null(strstr(d, "/usr/include/"));   /* -MMD */
+    /* -MG: a header that does not exist yet (generated) is a dependency */
+    write_file("gen_use.gc", "#include \"not_yet.h\"\nint main(void) { return 0; }\n");
+    r = gocc("-T", "-MMD", "-MG", "-MF", path_in("gen.d"), path_in("gen_use.gc"),
+             "-o", path_in("gen_use.c"));
+    assert_ok(r);
+    free(r);
+    assert_non_null(strstr(read_file(path_in("gen.d")), "not_yet.h"));
+    /* to stdout, the file is translated once: its warning comes once */
+    write_file("warn.gc", "void use(int *p);\n"
+                          "void f(void) { int n = 0; go { use(&n); } }\n");
+    r = gocc("-T", "-MD", "-MF", path_in("warn.d"), path_in("warn.gc"));
+    assert_ok(r);
+    const char *w = strstr(r->err, "warning:");
+    assert_non_null(w);
+    assert_null(strstr(w + 1, "warning:"));
+    free(r);
     /* -M: the rule only */
     r = gocc("-M", path_in("sel.gc"), "-o", path_in("sel_m.d"));
     assert_ok(r);
