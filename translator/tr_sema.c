@@ -999,28 +999,64 @@ static int answer_local_decls(sema *S) {
 
 /* Mark the sites and functions inside the preprocessor's skipped ranges
  * (`#if 0`, the untaken side of `#ifdef`): they are copied as written. */
+/* by_off: (shadow offset, index) pairs by offset. */
+static int by_off(const void *pa, const void *pb) {
+    const int *a = pa, *b = pb;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* in_ranges: set flag[v[k][1]] for each of the n pairs v (sorted by
+ * by_off) whose offset lies in a skipped range of rl: a binary search per
+ * range, so a file of many #if branches is not quadratic. */
+static void in_ranges(const CXSourceRangeList *rl, int (*v)[2], int n,
+                      void (*flag)(sema *, int), sema *S) {
+    for (unsigned r = 0; r < rl->count; r++) {
+        CXFile f;
+        int a = offset_of(clang_getRangeStart(rl->ranges[r]), &f);
+        int b = offset_of(clang_getRangeEnd(rl->ranges[r]), &f);
+        int lo = 0, hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (v[mid][0] < a)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < n && v[lo][0] <= b; lo++)
+            flag(S, v[lo][1]);
+    }
+}
+
+static void site_off(sema *S, int i) { S->u->sites[i].inactive = true; }
+static void func_off(sema *S, int k) { S->u->funcs[k].inactive = true; }
+
 static void mark_inactive(sema *S, CXTranslationUnit tu) {
     tr_unit *u = S->u;
     CXSourceRangeList *rl = clang_getSkippedRanges(tu, S->main_file);
     if (!rl)
         return;
-    for (unsigned r = 0; r < rl->count; r++) {
-        CXFile f;
-        int a = offset_of(clang_getRangeStart(rl->ranges[r]), &f);
-        int b = offset_of(clang_getRangeEnd(rl->ranges[r]), &f);
-        for (int i = 0; i < u->nsites; i++) {
-            int off = S->ss[u->sites[i].a];
-            if (off >= a && off <= b)
-                u->sites[i].inactive = true;
-        }
-        /* a function is live when its body's end is: its header may be
-         * one of several under #if/#else (tr_cond.c) */
-        for (int k = 0; k < u->nfuncs; k++) {
-            int off = S->ss[u->funcs[k].rbrace];
-            if (off >= a && off <= b)
-                u->funcs[k].inactive = true;
-        }
+    int (*v)[2] = malloc(((size_t)(u->nsites > u->nfuncs ? u->nsites : u->nfuncs) + 1) *
+                         sizeof *v);
+    if (!v) {
+        clang_disposeSourceRangeList(rl);
+        return;
     }
+    int n = 0;
+    for (int i = 0; i < u->nsites; i++)
+        if (S->ss[u->sites[i].a] >= 0)
+            v[n][0] = S->ss[u->sites[i].a], v[n++][1] = i;
+    qsort(v, (size_t)n, sizeof *v, by_off);
+    in_ranges(rl, v, n, site_off, S);
+    /* a function is live when its body's end is: its header may be one
+     * of several under #if/#else (tr_cond.c) */
+    n = 0;
+    for (int k = 0; k < u->nfuncs; k++)
+        if (S->ss[u->funcs[k].rbrace] >= 0)
+            v[n][0] = S->ss[u->funcs[k].rbrace], v[n++][1] = k;
+    qsort(v, (size_t)n, sizeof *v, by_off);
+    in_ranges(rl, v, n, func_off, S);
+    free(v);
     clang_disposeSourceRangeList(rl);
 }
 

@@ -809,7 +809,9 @@ static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
 }
 
 /* Could the identifier at p be a declarator's name?  Not after `;`,
- * `{`, `=`, `[`, an operator other than `*`, `return`, or the `)` of an
+ * `{`, `=`, `[`, `:` (a label's or case's, `?:`'s, a range for's: what
+ * follows starts a statement or an expression, and a declaration's name
+ * has its type before it), an operator other than `*`, `return`, or the `)` of an
  * if/while/for/switch header, a cast or a nested expression (the tokens
  * that can precede a declarator's name are a type's last token, `*`, `,`,
  * `(`, `}` and `)` of __attribute__, typeof or a macro). */
@@ -818,7 +820,7 @@ static bool could_declare(const text *T, int p) {
         ";", "{", "=", "[", "]", ".", "->", "+", "-", "/", "%", "&", "|",
         "^", "!", "~", "<", "<=", ">=", "==", "!=", "&&", "||", "?", "+=",
         "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "<<", "++",
-        "--", "return", "case", "goto", "sizeof", NULL};
+        "--", "return", "case", "goto", "sizeof", ":", NULL};
     int q = tok_prev(T->u, p);
     if (q < 0)
         return true;
