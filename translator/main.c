@@ -770,52 +770,71 @@ static char *rewrite_deps(const char *text, const char *target,
     return r;
 }
 
-/* deps_by_cc: the dependency file of .gc input it (-MD, -MMD, -M, -MM),
- * made by $CC -M or -MM on its translation at c_path, with the options
- * the translation is compiled with, then given the .gc file's target and
- * name (rewrite_deps).  The preprocessor is cheaper than libclang, and it
- * knows the headers exactly as the compile will find them.  Returns 0,
- * or 1 after a message. */
-static int deps_by_cc(const item *it, const char *c_path) {
-    char *d = tmp_file(it->n, it->a, "gc.d");
-    vec c = cc_begin();
-    push_gc_options(&c, it);
-    vpush(&c, D.deps == D_ALL ? "-M" : "-MM");
+/* push_dep_flags: the options that make $CC write the dependencies of
+ * the file it reads to d, as the rule of "gocc-target": -M/-MM (only the
+ * dependencies: with_compile false) or -MD/-MMD (beside a compile). */
+static void push_dep_flags(vec *c, const char *d, bool with_compile) {
+    if (with_compile)
+        vpush(c, D.deps == D_ALL ? "-MD" : "-MMD");
+    else
+        vpush(c, D.deps == D_ALL ? "-M" : "-MM");
     if (D.dep_phony)
-        vpush(&c, "-MP");
-    if (D.dep_missing)
-        vpush(&c, "-MG");
-    vpush(&c, "-MT"), vpush(&c, "gocc-target");
-    vpush(&c, "-MF"), vpush(&c, d);
-    vpush(&c, c_path);
-    int rc = run(&c);
+        vpush(c, "-MP");
+    if (D.dep_missing && !with_compile)
+        vpush(c, "-MG");   /* (gcc takes it with -M and -MM only) */
+    vpush(c, "-MT"), vpush(c, "gocc-target");
+    vpush(c, "-MF"), vpush(c, d);
+}
+
+/* finish_deps: the rule $CC wrote to d for the translation of .gc input
+ * it, given the .gc file's target and name (rewrite_deps) and written
+ * where the dependencies go (dep_file).  Returns 0, or 1 after a
+ * message. */
+static int finish_deps(const item *it, const char *d) {
     char *text = NULL, *rule = NULL, *target = dep_target(it);
     size_t len = 0;
-    if (rc == 0) {
-        FILE *f = fopen(d, "r");
-        if (f) {
-            FILE *m = xcheck(open_memstream(&text, &len));
-            char buf[8192];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-                fwrite(buf, 1, n, m);
-            fclose(f);
-            if (fclose(m) != 0)
-                die("out of memory");
-        }
-        rule = text ? rewrite_deps(text, target, it->a) : NULL;
-        if (!rule) {
-            fprintf(stderr, "gocc: error: cannot read the dependencies %s "
-                            "made for %s\n", d, it->a);
-            rc = 1;
-        }
+    int rc = 0;
+    FILE *f = fopen(d, "r");
+    if (f) {
+        FILE *m = xcheck(open_memstream(&text, &len));
+        char buf[8192];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            fwrite(buf, 1, n, m);
+        fclose(f);
+        if (fclose(m) != 0)
+            die("out of memory");
     }
-    if (rule) {
+    rule = text ? rewrite_deps(text, target, it->a) : NULL;
+    if (!rule) {
+        fprintf(stderr, "gocc: error: cannot read the dependencies %s "
+                        "made for %s\n", d, it->a);
+        rc = 1;
+    } else {
         char *path = dep_file(it);
         rc = files_write(path ? path : "-", rule, strlen(rule));
         free(path);
     }
-    free(text), free(rule), free(target), free(d);
+    free(text), free(rule), free(target);
+    return rc ? 1 : 0;
+}
+
+/* deps_by_cc: the dependency file of .gc input it where no compile of
+ * its translation makes it (-T, -M, -MM): $CC -M or -MM on the
+ * translation at c_path, with the options it would be compiled with.
+ * The preprocessor is cheaper than libclang, and it knows the headers
+ * exactly as the compile will find them.  (A compile makes them itself:
+ * compile_gc.)  Returns 0, or 1 after a message. */
+static int deps_by_cc(const item *it, const char *c_path) {
+    char *d = tmp_file(it->n, it->a, "gc.d");
+    vec c = cc_begin();
+    push_gc_options(&c, it);
+    push_dep_flags(&c, d, false);
+    vpush(&c, c_path);
+    int rc = run(&c);
+    if (rc == 0)
+        rc = finish_deps(it, d);
+    free(d);
     return rc ? 1 : 0;
 }
 
@@ -889,7 +908,7 @@ static int translate_item(item *it, const char *out) {
      * temporary directory, made first and then passed on (-T to stdout
      * or a FIFO; -M and -MM pass nothing on) */
     bool regular = out && strcmp(out, "-") && files_is_regular_or_absent(out);
-    char *copy = D.deps && (D.deps_only || !regular)
+    char *copy = D.deps && (D.deps_only || (D.translate_only && !regular))
                      ? tmp_file(it->n, it->a, "dep.c") : NULL;
     files_out *c = copy ? files_open(copy) : open_c(it, out);
     int rc = tr_translate(it->a, &o, files_stream(c), NULL, stderr);
@@ -901,7 +920,7 @@ static int translate_item(item *it, const char *out) {
         out = it->c_path;   /* (open_c may have moved it) */
     if (rc == 0 && copy && !D.deps_only)
         rc = pass_on(copy, out);
-    if (rc == 0 && D.deps)
+    if (rc == 0 && D.deps && (D.translate_only || D.deps_only))
         rc = deps_by_cc(it, copy ? copy : out);
     free(copy);
     return rc ? 1 : 0;
@@ -961,7 +980,8 @@ static void push_gc_options(vec *c, const item *it) {
 
 /* compile_gc: $CC -iquote <dir of the .gc> [options] -c|-S|-E translated.c
  * [-o output].  The translated file lives in the temp dir, so the .gc's
- * own directory is named for its #include "..." lines. */
+ * own directory is named for its #include "..." lines.  With -MD/-MMD the
+ * compile writes the dependencies too (finish_deps renames its rule). */
 static int compile_gc(const item *it) {
     vec c = cc_begin();
     /* line tables, as every Go binary has, for goroutine dumps' file:line
@@ -969,13 +989,20 @@ static int compile_gc(const item *it) {
      * wins */
     vpush(&c, "-g1");
     push_gc_options(&c, it);
+    char *d = D.deps ? tmp_file(it->n, it->a, "gc.d") : NULL;
+    if (d)   /* the dependencies, made by the compile (finish_deps) */
+        push_dep_flags(&c, d, true);
     vpush(&c, D.mode == M_LINK ? "-c" : mode_flag());
     vpush(&c, it->c_path);
     if (it->obj) {
         vpush(&c, "-o");
         vpush(&c, it->obj);
     }
-    return run(&c);
+    int rc = run(&c);
+    if (rc == 0 && d)
+        rc = finish_deps(it, d);
+    free(d);
+    return rc;
 }
 
 /* push_rest_item: add item it to the link / other-inputs command c; a .gc
