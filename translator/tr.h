@@ -226,6 +226,11 @@ void tr_error(tr_unit *u, int tok, const char *fmt, ...)
 void tr_warning(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b);
+/* translate.c: the translator's one way to grow an array: room for item
+ * n of p (elem bytes each, *cap of them): p itself when n < *cap, else p
+ * moved to a block of twice the capacity (at least first); NULL when out
+ * of memory, p then unchanged and still the caller's. */
+void *tr_grow(void *p, int n, int *cap, size_t elem, int first);
 /* translate.c: free what site s owns (its kind's members); with
  * answers_only, only what the type passes filled in, which is cleared */
 void tr_site_free(site *s, bool answers_only);

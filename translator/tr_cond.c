@@ -117,14 +117,10 @@ static int open_branch(tr_unit *u, group *g, int i, bool unlikely) {
         g->has_primary = true;
         return g->enclosing;
     }
-    if (u->nalts == u->capalts) {
-        int cap = u->capalts ? 2 * u->capalts : 16;
-        tr_alt *v = realloc(u->alts, (size_t)cap * sizeof *v);
-        if (!v)
-            return -1;
-        u->alts = v;
-        u->capalts = cap;
-    }
+    tr_alt *v = tr_grow(u->alts, u->nalts, &u->capalts, sizeof *v, 16);
+    if (!v)
+        return -1;
+    u->alts = v;
     tr_alt *a = &u->alts[u->nalts];
     a->a = i + 1;
     a->b = u->ntoks - 2;   /* until the group goes on or the file ends */
@@ -177,15 +173,12 @@ int tr_cond(tr_unit *u) {
         pp_dir d = tr_directive(u, i, &unlikely);
         int owner = view;
         if (d == PP_IF) {
-            if (sp == cap) {
-                cap = cap ? 2 * cap : 64;
-                group *v = realloc(stack, (size_t)cap * sizeof *v);
-                if (!v) {
-                    free(stack);
-                    return -1;
-                }
-                stack = v;
+            group *v = tr_grow(stack, sp, &cap, sizeof *v, 64);
+            if (!v) {
+                free(stack);
+                return -1;
             }
+            stack = v;
             stack[sp] = (group){.enclosing = view, .alt = -1};
             view = open_branch(u, &stack[sp++], i, unlikely);
         } else if ((d == PP_ELIF || d == PP_ELSE) && sp > 0) {

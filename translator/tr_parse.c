@@ -375,13 +375,10 @@ static int match_brackets(tr_unit *u) {
         u->brk[k] = i;
         u->brk_match[k] = -1;
         if (op) {
-            if (sp == cap) {
-                cap = cap ? 2 * cap : 256;
-                int *v = realloc(stack, (size_t)cap * sizeof *v);
-                if (!v)
-                    goto out;
-                stack = v;
-            }
+            int *v = tr_grow(stack, sp, &cap, sizeof *v, 256);
+            if (!v)
+                goto out;
+            stack = v;
             stack[sp++] = k;
         } else if (sp > base && brackets_pair(u, u->brk[stack[sp - 1]], i)) {
             int o = stack[--sp];
@@ -413,16 +410,12 @@ out:
 /* ------------------------------------------------------------------ sites */
 
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
-    if (u->nsites == u->capsites) {
-        int cap = u->capsites ? 2 * u->capsites : 64;
-        site *s = realloc(u->sites, (size_t)cap * sizeof *s);
-        if (!s) {
-            tr_error(u, a, "out of memory");
-            return NULL;
-        }
-        u->sites = s;
-        u->capsites = cap;
+    site *v = tr_grow(u->sites, u->nsites, &u->capsites, sizeof *v, 64);
+    if (!v) {
+        tr_error(u, a, "out of memory");
+        return NULL;
     }
+    u->sites = v;
     site *s = &u->sites[u->nsites++];
     memset(s, 0, sizeof *s);
     s->kind = k;
@@ -447,14 +440,10 @@ static const char *const type_words[] = {
     "gocc_waitgroup", "gocc_once", "gocc_select_case", NULL};
 
 static void add_typedef(tr_unit *u, int i) {
-    if (u->ntypedefs == u->captypedefs) {
-        int cap = u->captypedefs ? 2 * u->captypedefs : 16;
-        char **v = realloc(u->typedefs, (size_t)cap * sizeof *v);
-        if (!v)
-            return;
-        u->typedefs = v;
-        u->captypedefs = cap;
-    }
+    char **v = tr_grow(u->typedefs, u->ntypedefs, &u->captypedefs, sizeof *v, 16);
+    if (!v)
+        return;
+    u->typedefs = v;
     char *s = malloc(tok_len(u, i) + 1);
     if (!s)
         return;
@@ -1174,23 +1163,17 @@ static int parse_go(tr_unit *u, int i, int limit) {
     s->x = (range){n, tok_prev(u, lp)};
     /* split the arguments at top-level commas */
     int start = tok_next(u, lp);
-    int cap = 4;
-    s->args = malloc((size_t)cap * sizeof *s->args);
-    if (!s->args)
-        return -1;
+    int cap = 0;
     for (int j = start; start < last;) {
         if (j == last || tok_is(u, j, ",")) {
             if (start == j) {
                 tr_error(u, j, "expected an argument");
                 return -1;
             }
-            if (s->nargs == cap) {
-                cap *= 2;
-                range *r = realloc(s->args, (size_t)cap * sizeof *r);
-                if (!r)
-                    return -1;
-                s->args = r;
-            }
+            range *r = tr_grow(s->args, s->nargs, &cap, sizeof *r, 4);
+            if (!r)
+                return -1;
+            s->args = r;
             s->args[s->nargs++] = (range){start, tok_prev(u, j)};
             if (j == last)
                 break;
@@ -1344,15 +1327,12 @@ static int parse_select(tr_unit *u, int kw) {
         return -1;
     }
     while (i < rb) {
-        if (n == cap) {
-            cap = cap ? 2 * cap : 4;
-            sel_case *v = realloc(cases, (size_t)cap * sizeof *v);
-            if (!v) {
-                free(cases);
-                return -1;
-            }
-            cases = v;
+        sel_case *v = tr_grow(cases, n, &cap, sizeof *v, 4);
+        if (!v) {
+            free(cases);
+            return -1;
         }
+        cases = v;
         sel_case *c = &cases[n];
         memset(c, 0, sizeof *c);
         c->lhs = c->ok = c->ch = c->val = c->body = (range){0, -1};
@@ -1605,14 +1585,10 @@ static int parse_stmt_(tr_unit *u, int i, int limit) {
 /* ------------------------------------------------------------- file level */
 
 static func *add_func(tr_unit *u) {
-    if (u->nfuncs == u->capfuncs) {
-        int cap = u->capfuncs ? 2 * u->capfuncs : 16;
-        func *f = realloc(u->funcs, (size_t)cap * sizeof *f);
-        if (!f)
-            return NULL;
-        u->funcs = f;
-        u->capfuncs = cap;
-    }
+    func *v = tr_grow(u->funcs, u->nfuncs, &u->capfuncs, sizeof *v, 16);
+    if (!v)
+        return NULL;
+    u->funcs = v;
     func *f = &u->funcs[u->nfuncs++];
     memset(f, 0, sizeof *f);
     return f;

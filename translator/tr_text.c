@@ -1804,12 +1804,11 @@ static int index_names(text *T) {
     T->occ = malloc(((size_t)nid + 1) * sizeof *T->occ);
     T->unsafe = malloc(((size_t)nid + 1) * sizeof *T->unsafe);
     T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
-    int hsize = 1024, ncap = 256;
+    int hsize = 1024, ncap = 0, ccap = 0;
     int *table = malloc((size_t)hsize * sizeof *table);
-    int *names = malloc((size_t)ncap * sizeof *names);
-    int *counts = malloc((size_t)ncap * sizeof *counts);
+    int *names = NULL, *counts = NULL;
     int r = -1;
-    if (!T->at || !T->occ || !T->unsafe || !T->head || !table || !names || !counts)
+    if (!T->at || !T->occ || !T->unsafe || !T->head || !table)
         goto out;
     for (int k = 0; k < hsize; k++)
         table[k] = -1;
@@ -1821,17 +1820,14 @@ static int index_names(text *T) {
         while (table[h] >= 0 && !same_name(T, names[table[h]], i))
             h = (h + 1) & (unsigned)(hsize - 1);
         if (table[h] < 0) {   /* a new name */
-            if (T->nnames == ncap) {
-                ncap *= 2;
-                int *v = realloc(names, (size_t)ncap * sizeof *v);
-                if (v)
-                    names = v;
-                int *c = realloc(counts, (size_t)ncap * sizeof *c);
-                if (c)
-                    counts = c;
-                if (!v || !c)
-                    goto out;
-            }
+            int *v = tr_grow(names, T->nnames, &ncap, sizeof *v, 256);
+            if (v)
+                names = v;
+            int *c = tr_grow(counts, T->nnames, &ccap, sizeof *c, 256);
+            if (c)
+                counts = c;
+            if (!v || !c)
+                goto out;
             names[T->nnames] = i;
             counts[T->nnames] = 0;
             table[h] = T->nnames++;
@@ -1950,13 +1946,10 @@ static int index_file(text *T) {
         int e = file_item_end(T, i);
         if (e < 0)
             e = u->ntoks - 2;
-        if (T->nitems == cap) {
-            cap = cap ? 2 * cap : 64;
-            int *v = realloc(T->items, (size_t)cap * 2 * sizeof *v);
-            if (!v)
-                return -1;
-            T->items = v;
-        }
+        int *v = tr_grow(T->items, 2 * T->nitems + 1, &cap, sizeof *v, 128);
+        if (!v)
+            return -1;
+        T->items = v;
         T->items[2 * T->nitems] = i;
         T->items[2 * T->nitems + 1] = e;
         T->nitems++;

@@ -149,6 +149,21 @@ static void report(const tr_unit *u, FILE *err) {
     fputs("^\n", err);
 }
 
+void *tr_grow(void *p, int n, int *cap, size_t elem, int first) {
+    if (n < *cap)
+        return p;
+    int c = *cap ? *cap : first;
+    while (c <= n) {
+        if (c > INT32_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    void *q = realloc(p, (size_t)c * elem);
+    if (q)
+        *cap = c;
+    return q;
+}
+
 void tr_site_free(site *s, bool answers_only) {
     switch (s->kind) {
     case SITE_GOCALL:
