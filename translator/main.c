@@ -770,6 +770,21 @@ static char *rewrite_deps(const char *text, const char *target,
     return r;
 }
 
+/* copy_file: the bytes of the file at path, written to to (its write
+ * errors are to's).  false when path cannot be read. */
+static bool copy_file(const char *path, FILE *to) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, n, to);
+    bool ok = !ferror(f);
+    fclose(f);
+    return ok;
+}
+
 /* push_dep_flags: the options that make $CC write the dependencies of
  * the file it reads to d, as the rule of "gocc-target": -M/-MM (only the
  * dependencies: with_compile false) or -MD/-MMD (beside a compile). */
@@ -794,16 +809,13 @@ static int finish_deps(const item *it, const char *d) {
     char *text = NULL, *rule = NULL, *target = dep_target(it);
     size_t len = 0;
     int rc = 0;
-    FILE *f = fopen(d, "r");
-    if (f) {
-        FILE *m = xcheck(open_memstream(&text, &len));
-        char buf[8192];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            fwrite(buf, 1, n, m);
-        fclose(f);
-        if (fclose(m) != 0)
-            die("out of memory");
+    FILE *m = xcheck(open_memstream(&text, &len));
+    bool read = copy_file(d, m);
+    if (fclose(m) != 0)
+        die("out of memory");
+    if (!read) {
+        free(text);
+        text = NULL;
     }
     rule = text ? rewrite_deps(text, target, it->a) : NULL;
     if (!rule) {
@@ -877,18 +889,12 @@ static files_out *open_c(item *it, const char *out) {
 /* pass_on: copy file from to out (NULL or "-": stdout), through
  * files_open.  Returns 0, or 1 after a message. */
 static int pass_on(const char *from, const char *out) {
-    FILE *f = fopen(from, "rb");
     files_out *o = files_open(out ? out : "-");
-    if (!f) {
+    if (!copy_file(from, files_stream(o))) {   /* write errors: files_commit */
         fprintf(stderr, "gocc: error: cannot read %s: %s\n", from, strerror(errno));
         files_abort(o);
         return 1;
     }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, n, files_stream(o));   /* errors: files_commit */
-    fclose(f);
     return files_commit(o);
 }
 

@@ -226,6 +226,9 @@ void tr_error(tr_unit *u, int tok, const char *fmt, ...)
 void tr_warning(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b);
+/* tr_first_site: the first k with sites[order[k]].a >= i, for order the
+ * nsites site indices sorted by start; nsites if none. */
+int tr_first_site(const tr_unit *u, const int *order, int i);
 /* translate.c: the translator's one way to grow an array: room for item
  * n of p (elem bytes each, *cap of them): p itself when n < *cap, else p
  * moved to a block of twice the capacity (at least first); NULL when out

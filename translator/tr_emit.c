@@ -345,20 +345,6 @@ static int func_at(int (*v)[2], int n, int i) {
     return lo > 0 && v[lo - 1][0] == i ? v[lo - 1][1] : -1;
 }
 
-/* first_site_at: the first index into e->order of a site starting at
- * token i, or nsites. */
-static int first_site_at(const emitter *e, int i) {
-    int lo = 0, hi = e->u->nsites;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (e->u->sites[e->order[mid]].a < i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* Emit tokens [a, b], lowering every site that starts and ends inside. */
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
@@ -385,7 +371,7 @@ static void emit_range(emitter *e, int a, int b) {
         }
         const site *s = NULL;
         if (mark) {
-            for (int k = first_site_at(e, i);
+            for (int k = tr_first_site(u, e->order, i);
                  k < u->nsites && u->sites[e->order[k]].a == i; k++) {
                 const site *c = &u->sites[e->order[k]];
                 if (c->b <= b && c->b >= c->a) {
@@ -1243,27 +1229,30 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
     cond_walk w = {0};
-    for (int i = 0; i < u->ntoks; i++)
-        w.n += tok_kind_of(u, i) == TOK_PP &&
-               (pp_cond_of(u, i) == PP_IF || pp_cond_of(u, i) == PP_ENDIF);
-    int *conds = malloc(((size_t)w.n + 1) * sizeof *conds);
-    bool *is_if = malloc((size_t)w.n + 1);
+    int *conds = NULL, ccap = 0, icap = 0;
+    bool *is_if = NULL;
+    for (int i = 0; i < u->ntoks; i++) {
+        pp_dir d = tok_kind_of(u, i) == TOK_PP ? pp_cond_of(u, i) : PP_OTHER;
+        if (d != PP_IF && d != PP_ENDIF)
+            continue;
+        int *c = tr_grow(conds, w.n, &ccap, sizeof *c, 64);
+        bool *f = c ? tr_grow(is_if, w.n, &icap, sizeof *f, 64) : NULL;
+        if (!c || !f) {
+            fputs("gocc: out of memory\n", stderr);
+            exit(2);
+        }
+        conds = c, is_if = f;
+        is_if[w.n] = d == PP_IF;
+        conds[w.n++] = i;
+    }
     w.open = malloc(((size_t)w.n + 1) * sizeof *w.open);
     int *byst = malloc(((size_t)u->nfuncs + 1) * sizeof *byst);
-    if (!conds || !is_if || !w.open || !byst) {
+    if (!w.open || !byst) {
         fputs("gocc: out of memory\n", stderr);
         exit(2);
     }
     w.conds = conds;
     w.is_if = is_if;
-    w.n = 0;
-    for (int i = 0; i < u->ntoks; i++) {
-        pp_dir d = tok_kind_of(u, i) == TOK_PP ? pp_cond_of(u, i) : PP_OTHER;
-        if (d == PP_IF || d == PP_ENDIF) {
-            is_if[w.n] = d == PP_IF;
-            conds[w.n++] = i;
-        }
-    }
     for (int f = 0; f < u->nfuncs; f++)
         byst[f] = f;
     sort_unit = u;

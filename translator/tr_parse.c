@@ -206,13 +206,19 @@ void tr_warning(tr_unit *u, int tok, const char *fmt, ...) {
 
 static int match_brackets(tr_unit *u);
 
-/* line_table: u->lines, the offset of each line's first byte.  A line
- * ends at "\n", "\r\n" or a lone "\r", as the lexer counts.  0, or -1. */
+/* ends_line: whether byte i ends a line: "\n", or "\r" alone (gcc and
+ * clang count a lone CR as a newline; the "\r" of "\r\n" leaves it to
+ * the "\n"), as the lexer counts. */
+static bool ends_line(const tr_unit *u, size_t i) {
+    return u->src[i] == '\n' ||
+           (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n'));
+}
+
+/* line_table: u->lines, the offset of each line's first byte.  0, or -1. */
 static int line_table(tr_unit *u) {
     size_t n = 1;
     for (size_t i = 0; i < u->len; i++)
-        n += u->src[i] == '\n' ||
-             (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n'));
+        n += ends_line(u, i);
     if (n > INT32_MAX)
         return -1;
     u->lines = malloc(n * sizeof *u->lines);
@@ -221,8 +227,7 @@ static int line_table(tr_unit *u) {
     u->nlines = 0;
     u->lines[u->nlines++] = 0;
     for (size_t i = 0; i < u->len; i++)
-        if (u->src[i] == '\n' ||
-            (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n')))
+        if (ends_line(u, i))
             u->lines[u->nlines++] = (uint32_t)(i + 1);
     return 0;
 }
@@ -247,28 +252,24 @@ int tr_lex(tr_unit *u) {
         return -1;
     lexer L;
     token t;
-    size_t n = 0, cap = 64;
-    u->tbase = malloc(cap * sizeof *u->tbase);
-    if (!u->tbase)
-        return -1;
+    size_t n = 0;
+    int cap = 0;
     lex_init(&L, u->src, u->len);
     for (;;) {
         int r = lex_next(&L, &t);
-        if (n % 256 == 0) {
-            if (n / 256 + 2 > cap) {
-                uint32_t *v = realloc(u->tbase, (cap *= 2) * sizeof *v);
-                if (!v)
-                    return -1;
-                u->tbase = v;
-            }
+        if (n % 256 == 0) {   /* room for this block and the end's */
+            if (n > INT32_MAX - 512)
+                return -1;
+            uint32_t *v = tr_grow(u->tbase, (int)(n / 256 + 1), &cap, sizeof *v, 64);
+            if (!v)
+                return -1;
+            u->tbase = v;
             u->tbase[n / 256] = t.off;
         }
         n++;
         if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    if (n > INT32_MAX - 512)
-        return -1;
     size_t nblocks = n / 256 + 1, nbig = 0;   /* tokens 0..n, n the end */
     if (n % 256 == 0)
         u->tbase[n / 256] = (uint32_t)u->len;
@@ -428,6 +429,18 @@ site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
         s->body = (range){0, -1};
     s->func = -1;
     return s;
+}
+
+int tr_first_site(const tr_unit *u, const int *order, int i) {
+    int lo = 0, hi = u->nsites;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->sites[order[mid]].a < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* ------------------------------------------------------------ typedef names */

@@ -182,8 +182,9 @@ static int unsafe_before(const text *T, int i) {
     return ranked(T, i) ? T->unsafe[id_rank(T, i)] : -1;
 }
 
-/* The SITE_CHAN starting at token i (the last one, if several), or -1. */
-static int chan_at(const text *T, int i) {
+/* The SITE_CHAN starting at token i (the last one, if several), or
+ * NULL. */
+static const site *chan_at(const text *T, int i) {
     int lo = 0, hi = T->nchans;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -192,7 +193,8 @@ static int chan_at(const text *T, int i) {
         else
             hi = mid;
     }
-    return lo > 0 && T->u->sites[T->chans[lo - 1]].a == i ? T->chans[lo - 1] : -1;
+    return lo > 0 && T->u->sites[T->chans[lo - 1]].a == i
+               ? &T->u->sites[T->chans[lo - 1]] : NULL;
 }
 
 static bool same_name(const text *T, int i, int j) {
@@ -332,7 +334,7 @@ static bool decl_start(const text *T, int i) {
         is_tok(T, i, "enum") || is_tok(T, i, "_Atomic") ||
         is_tok(T, i, "__attribute__") || is_tok(T, i, "_Alignas"))
         return true;
-    if (chan_at(T, i) >= 0)
+    if (chan_at(T, i))
         return true;
     if (!is_ident(T, i) || is_keyword(T, i))
         return false;
@@ -387,8 +389,8 @@ static int parse_spec(text *T, int i, tdecl *d, bool local) {
             d->spec_b = tok_prev(T->u, j);
             i = j;
             continue;
-        } else if (chan_at(T, i) >= 0) {
-            int b = T->u->sites[chan_at(T, i)].b;
+        } else if (chan_at(T, i)) {
+            int b = chan_at(T, i)->b;
             typed = true;
             d->spec_b = b;
             i = tok_next(T->u, b);
@@ -587,24 +589,10 @@ static int file_item_end(text *T, int i) {
 static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
                       bool local);
 
-/* The first index into by_start of a site starting at or after token i. */
-static int first_site_from(const text *T, int i) {
-    const site *v = T->u->sites;
-    int lo = 0, hi = T->u->nsites;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (v[T->by_start[mid]].a < i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The first site of kind k starting at token i, or NULL. */
 static const site *site_at(const text *T, int i, site_kind k) {
     const site *v = T->u->sites;
-    int lo = first_site_from(T, i);
+    int lo = tr_first_site(T->u, T->by_start, i);
     for (; lo < T->u->nsites && v[T->by_start[lo]].a == i; lo++)
         if (v[T->by_start[lo]].kind == k)
             return &v[T->by_start[lo]];
@@ -1082,8 +1070,8 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
             put_tok(T, &sb, j);
             named = i;
             i = j;
-        } else if (chan_at(T, i) >= 0) {
-            const site *c = &T->u->sites[chan_at(T, i)];
+        } else if (chan_at(T, i)) {
+            const site *c = chan_at(T, i);
             char *e = print_type_name(T, c->x.a, c->x.b);
             if (!e || named >= 0)
                 goto unsure_e;
@@ -1151,12 +1139,14 @@ static char *print_type_name(text *T, int a, int b) {
     /* the spec must end at e: no other declarator parts */
     for (int i = a; i >= 0 && i <= e; i = tok_next(T->u, i))
         if (tok_kind_of(T->u, i) == TOK_PUNCT && !is_tok(T, i, "<") &&
-            chan_at(T, i) < 0) {
+            !chan_at(T, i)) {
             /* punctuation inside a nested chan<...> is fine: skip it */
             bool inside = false;
-            for (int k = a; k < i; k = tok_next(T->u, k))
-                if (chan_at(T, k) >= 0 && T->u->sites[chan_at(T, k)].b >= i)
+            for (int k = a; k < i; k = tok_next(T->u, k)) {
+                const site *c = chan_at(T, k);
+                if (c && c->b >= i)
                     inside = true;
+            }
             if (!inside)
                 return NULL;
         }
@@ -1302,10 +1292,10 @@ static char *decl_type(text *T, const tdecl *d, bool *chan) {
 
 /* The chan<T> among a declaration's specifiers, or NULL. */
 static const site *spec_chan(const text *T, const tdecl *d) {
-    for (int i = d->spec_a; i >= 0 && i <= d->spec_b; i = tok_next(T->u, i))
-        if (chan_at(T, i) >= 0)
-            return &T->u->sites[chan_at(T, i)];
-    return NULL;
+    const site *c = NULL;
+    for (int i = d->spec_a; !c && i >= 0 && i <= d->spec_b; i = tok_next(T->u, i))
+        c = chan_at(T, i);
+    return c;
 }
 
 /* Is the operand [x] a channel?  1 yes, 0 no, UNSURE. */
@@ -1319,8 +1309,9 @@ static int operand_chan(text *T, range x) {
         const site *c = spec_chan(T, &d);
         if (d.nptr || d.array || d.func || d.fnptr_lp || d.arrptr_lb || !c)
             return give_up(T, x.a, "a receive gocc's text pass does not type");
-        if (chan_at(T, c->x.a) >= 0)
-            return T->u->sites[chan_at(T, c->x.a)].b == c->x.b ? 1 : 0;
+        const site *elem = chan_at(T, c->x.a);
+        if (elem)
+            return elem->b == c->x.b ? 1 : 0;
         bool ch;
         char *e = print_spec(T, c->x.a, c->x.b, &ch, true);
         bool known = e != NULL;
@@ -1499,12 +1490,12 @@ static int answer_goblock(text *T, site *s) {
                                                        : "a type defined inside the function");
     /* a go block starting inside this one (the outer one is answered
      * first: sites come in source order) */
-    for (int k = first_site_from(T, s->body.a + 1);
+    for (int k = tr_first_site(u, T->by_start, s->body.a + 1);
          k < u->nsites && u->sites[T->by_start[k]].a < s->body.b; k++)
         if (u->sites[T->by_start[k]].kind == SITE_GOBLOCK)
             return give_up(T, s->a, "nested go blocks");
     for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
-        if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) >= 0 ||
+        if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) ||
             site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
             site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK))
             continue;                      /* `make`, `select`, `go` themselves */

@@ -97,22 +97,6 @@ static char *escape_path(const char *p) {
     return r;
 }
 
-/* eol_at: whether p ends a line: "\n", or "\r" alone (gcc and clang
- * count a lone CR as a newline; the "\r" of "\r\n" leaves it to the "\n"). */
-static bool eol_at(const char *p, const char *end) {
-    return *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] != '\n'));
-}
-
-/* line_at: the start of source line `line` (1-based), counting lines as
- * the lexer does; NUL bytes are ordinary bytes. */
-static const char *line_at(const tr_unit *u, uint32_t line) {
-    const char *p = u->src, *end = u->src + u->len;
-    for (uint32_t l = 1; l < line && p < end; p++)
-        if (eol_at(p, end))
-            l++;
-    return p;
-}
-
 /* put_quoted: bytes [p, e) of a source line, a NUL shown as a blank (as
  * gcc does), so that the line and the caret under it stay aligned. */
 static void put_quoted(const char *p, const char *e, FILE *err) {
@@ -120,17 +104,16 @@ static void put_quoted(const char *p, const char *e, FILE *err) {
         fputc(*p ? *p : ' ', err);
 }
 
-/* Print the unit's error with its source line and a caret. */
+/* Print the unit's error with its source line (from the line table) and
+ * a caret. */
 static void report(const tr_unit *u, FILE *err) {
-    int t_i = u->err_tok;
-    fprintf(err, "%s:%u:%u: error: %s\n", u->path, tok_line(u, t_i), tok_col(u, t_i),
-            u->err_msg);
-    const char *p = line_at(u, tok_line(u, t_i));
+    uint32_t line = tok_line(u, u->err_tok), col = tok_col(u, u->err_tok);
+    fprintf(err, "%s:%u:%u: error: %s\n", u->path, line, col, u->err_msg);
+    const char *p = u->src + u->lines[line - 1];
     const char *e = p;
     while (e < u->src + u->len && *e != '\n' && *e != '\r')
         e++;
     /* a very long line: a window of it around the column */
-    uint32_t col = tok_col(u, t_i);
     const char *pre = "";
     if (e - p > 160 && col > 80) {
         p += col - 60;
@@ -394,10 +377,10 @@ static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
         char *l = answer_line(&u->sites[i]);
         const char *m = i < a->n ? a->line[i] : "(no site)";
         if (strcmp(l, m)) {
-            int t_i = u->sites[i].a;
+            int at = u->sites[i].a;
             fprintf(err, "%s:%u:%u: error: GOCC_SEMA=check: the text pass "
                          "answers '%s', libclang '%s'\n",
-                    u->path, tok_line(u, t_i), tok_col(u, t_i), m, l);
+                    u->path, tok_line(u, at), tok_col(u, at), m, l);
             bad = -1;
         }
         free(l);
@@ -406,9 +389,9 @@ static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
 }
 
 static void note_why(const tr_unit *u, const char *why, int tok, FILE *err) {
-    int t_i = tok >= 0 ? tok : 0;
+    int at = tok >= 0 ? tok : 0;
     fprintf(err, "%s:%u:%u: note: GOCC_SEMA=check: types from libclang: %s\n",
-            u->path, tok_line(u, t_i), tok_col(u, t_i), why);
+            u->path, tok_line(u, at), tok_col(u, at), why);
 }
 
 /* answer_types: the sites' type questions, from the text pass when it is
