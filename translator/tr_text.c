@@ -59,17 +59,25 @@ typedef struct text {
     const char *why;     /* why the pass gave up */
     int why_tok;
     /* The name index, per identifier rather than per token (a file has
-     * about one identifier for every three tokens).  Identifier tokens
-     * are ranked (id_rank: a bit per token and a count per 64 tokens);
-     * occ lists them grouped by name, each name's in source order, names
-     * in the order they first appear; at[rank] is an identifier's place
-     * in occ, and head marks the first place of each name.  Names are
-     * numbered 0.. (name_of) in the same order; name_first[n] is name n's
-     * first place in occ. */
-    uint64_t *idbits;
-    uint32_t *idbase;
-    int *occ, *at, *name_first;
-    uint64_t *head;
+     * about one identifier for every three tokens), 4 bytes and a few
+     * bits each.  occ lists the identifier tokens grouped by name, each
+     * name's in source order, names in the order they first appear; a
+     * token's place in occ is found by its name (the hash table) and a
+     * binary search of that name's places.  Names are numbered 0..
+     * (name_of) in that order; name_first[n] is name n's first place, and
+     * head marks those places.  cand marks the places whose identifier
+     * may be a declarator (could_declare); cands lists them in order and
+     * cand_base counts them per 64 places, so the latest possible
+     * declarator spelled as a name before a place is found at once
+     * (decl_before).  Rejected: a place per identifier and a latest
+     * declarator per identifier, precomputed (8 more bytes each; the
+     * index was then as big as the tokens and text together). */
+    int *occ, *name_first;
+    uint64_t *head, *cand;
+    uint32_t *cand_base;
+    int *cands;
+    int *table;          /* open addressing: name numbers, -1 empty */
+    unsigned table_mask;
     int nnames;
     int *items;          /* file-scope items: start, end pairs, in order */
     int nitems;
@@ -80,9 +88,6 @@ typedef struct text {
     int *gdecl_item;     /* per name id: the item declaring it last, -1 */
     signed char *agree;  /* per name id: its function declarations agree
                             (1), differ (0), not checked (-1) */
-    int *unsafe;         /* per identifier (by rank): the latest earlier one
-                            spelled the same that may be a declarator
-                            (could_declare), or -1 */
     int *by_start;       /* the sites by start, then index (site_at) */
     int *local_type;     /* per function: local_type's answer, -2 unknown */
     int *warn;           /* pairs: a captured name's use, its go block */
@@ -133,14 +138,38 @@ static bool is_ident(const text *T, int i) {
     return i >= 0 && i < T->u->ntoks && tok_kind_of(T->u, i) == TOK_IDENT;
 }
 
-/* id_rank: identifier token i's rank among the identifiers. */
-static int id_rank(const text *T, int i) {
-    uint64_t below = T->idbits[i >> 6] & ((UINT64_C(1) << (i & 63)) - 1);
-    return (int)T->idbase[i >> 6] + __builtin_popcountll(below);
+static unsigned name_hash(const char *p, size_t n) {
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    return h;
 }
 
-static bool ranked(const text *T, int i) {
-    return i >= 0 && i < T->u->ntoks && ((T->idbits[i >> 6] >> (i & 63)) & 1);
+static bool same_name(const text *T, int i, int j);
+
+/* name_of: the number of identifier i's name (every identifier of the
+ * file has one once the index is built). */
+static int name_of(const text *T, int i) {
+    unsigned h = name_hash(tok_ptr(T->u, i), tok_len(T->u, i)) & T->table_mask;
+    for (;; h = (h + 1) & T->table_mask) {
+        int n = T->table[h];
+        if (n < 0 || same_name(T, T->occ[T->name_first[n]], i))
+            return n;
+    }
+}
+
+/* place_of: identifier i's place in occ. */
+static int place_of(const text *T, int i) {
+    int n = name_of(T, i);
+    int lo = T->name_first[n], hi = T->name_first[n + 1] - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (T->occ[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static bool is_head(const text *T, int p) {
@@ -148,38 +177,35 @@ static bool is_head(const text *T, int p) {
 }
 
 /* The identifiers spelled as identifier i: the one before it, the one
- * after it (-1: none), and the name's number. */
+ * after it (-1: none). */
 static int prev_same(const text *T, int i) {
-    if (!ranked(T, i))
+    if (!is_ident(T, i))
         return -1;
-    int p = T->at[id_rank(T, i)];
+    int p = place_of(T, i);
     return is_head(T, p) ? -1 : T->occ[p - 1];
 }
 
 static int next_same(const text *T, int i) {
-    if (!ranked(T, i))
+    if (!is_ident(T, i))
         return -1;
-    int p = T->at[id_rank(T, i)] + 1;
+    int p = place_of(T, i) + 1;
     return p < T->name_first[T->nnames] && !is_head(T, p) ? T->occ[p] : -1;
-}
-
-static int name_of(const text *T, int i) {
-    int p = T->at[id_rank(T, i)];
-    int lo = 0, hi = T->nnames;   /* the last name starting at or before p */
-    while (hi - lo > 1) {
-        int mid = (lo + hi) / 2;
-        if (T->name_first[mid] <= p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static int first_of_name(const text *T, int n) { return T->occ[T->name_first[n]]; }
 
-static int unsafe_before(const text *T, int i) {
-    return ranked(T, i) ? T->unsafe[id_rank(T, i)] : -1;
+/* decl_before: the latest identifier before identifier i spelled the
+ * same that may be a declarator (could_declare), or -1. */
+static int decl_before(const text *T, int i) {
+    if (!is_ident(T, i))
+        return -1;
+    int p = place_of(T, i);
+    uint64_t below = T->cand[p >> 6] & ((UINT64_C(1) << (p & 63)) - 1);
+    int r = (int)T->cand_base[p >> 6] + __builtin_popcountll(below);
+    if (r == 0)
+        return -1;
+    int c = T->cands[r - 1];   /* the latest candidate place before p */
+    return c >= T->name_first[name_of(T, i)] ? T->occ[c] : -1;
 }
 
 /* The SITE_CHAN starting at token i (the last one, if several), or
@@ -927,7 +953,7 @@ static int find_local(text *T, int t, tdecl *d) {
     /* the body declares the name only where it is spelled as a possible
      * declarator: with none before t (an else-if chain of `c <- i`),
      * the parameter or nothing, without a scan */
-    bool plain = !could_declare(T, t) && unsafe_before(T, t) < fn->lbrace;
+    bool plain = !could_declare(T, t) && decl_before(T, t) < fn->lbrace;
     if (!plain &&
         scan_items(T, tok_next(T->u, fn->lbrace), fn->rbrace, t, t, &found, true) == UNSURE)
         return UNSURE;
@@ -956,7 +982,7 @@ static int item_of(const text *T, int p) {
  * name's file-scope items are read once, in order (gscan, gdecl_item):
  * lookups come in source order, so the work is linear in the file. */
 static int find_global(text *T, int t, int f, tdecl *d) {
-    if (!ranked(T, t))
+    if (!is_ident(T, t))
         return 0;
     int start = T->u->funcs[f].start;
     int id = name_of(T, t);
@@ -1352,7 +1378,7 @@ static int answer_recvok(text *T, site *s) {
  * the group at lp does?  (libclang and this pass might otherwise read
  * different declarations of one function.)  Answered once per name. */
 static bool same_decls(text *T, int t, int lp) {
-    if (!ranked(T, t))
+    if (!is_ident(T, t))
         return true;
     int id = name_of(T, t);
     if (T->agree[id] >= 0)
@@ -1762,98 +1788,72 @@ static int by_site_start(const void *pa, const void *pb) {
     return a != b ? (a > b) - (a < b) : (x > y) - (x < y);
 }
 
-static unsigned name_hash(const char *p, size_t n) {
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 16777619u;
+/* table_find: the slot of identifier i's name in the hash table (its
+ * number, or the empty slot it would take); first[n] is name n's first
+ * identifier. */
+static unsigned table_find(const text *T, const int *first, int i) {
+    unsigned h = name_hash(tok_ptr(T->u, i), tok_len(T->u, i)) & T->table_mask;
+    while (T->table[h] >= 0 && !same_name(T, first[T->table[h]], i))
+        h = (h + 1) & T->table_mask;
     return h;
 }
 
-/* index_names: the name index (see struct text): ranks, occ, at, head,
- * name_first, and unsafe.  Names are told apart by an open-addressing
- * table of each name's first identifier, grown as names come.  0, or -1
- * when out of memory. */
+/* index_names: the name index (see struct text): the hash table of the
+ * names, occ, name_first, head, and the possible declarators (cand,
+ * cand_base, cands).  Two passes over the identifiers: the first numbers
+ * the names and counts each one's identifiers, the second places them.
+ * 0, or -1 when out of memory. */
 static int index_names(text *T) {
     tr_unit *u = T->u;
-    size_t words = (size_t)u->ntoks / 64 + 1;
-    T->idbits = calloc(words, sizeof *T->idbits);
-    T->idbase = malloc(words * sizeof *T->idbase);
-    if (!T->idbits || !T->idbase)
+    int hsize = 1024, ncap = 0, ccap = 0, nid = 0;
+    int *first = NULL, *counts = NULL;
+    T->table = malloc((size_t)hsize * sizeof *T->table);
+    if (!T->table)
         return -1;
-    int nid = 0;
-    for (int i = 0; i < u->ntoks; i++) {
-        if (i % 64 == 0)
-            T->idbase[i / 64] = (uint32_t)nid;
-        if (tok_kind_of(u, i) == TOK_IDENT) {
-            T->idbits[i / 64] |= UINT64_C(1) << (i % 64);
-            nid++;
-        }
-    }
-    /* each identifier's name number, in at[] for now; names[] holds each
-     * name's first identifier, counts[] how many it has */
-    T->at = malloc(((size_t)nid + 1) * sizeof *T->at);
-    T->occ = malloc(((size_t)nid + 1) * sizeof *T->occ);
-    T->unsafe = malloc(((size_t)nid + 1) * sizeof *T->unsafe);
-    T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
-    int hsize = 1024, ncap = 0, ccap = 0;
-    int *table = malloc((size_t)hsize * sizeof *table);
-    int *names = NULL, *counts = NULL;
-    int r = -1;
-    if (!T->at || !T->occ || !T->unsafe || !T->head || !table)
-        goto out;
+    T->table_mask = (unsigned)hsize - 1;
     for (int k = 0; k < hsize; k++)
-        table[k] = -1;
-    int rank = 0;
+        T->table[k] = -1;
     for (int i = 0; i < u->ntoks; i++) {
         if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
-        unsigned h = name_hash(tok_ptr(u, i), tok_len(u, i)) & (unsigned)(hsize - 1);
-        while (table[h] >= 0 && !same_name(T, names[table[h]], i))
-            h = (h + 1) & (unsigned)(hsize - 1);
-        if (table[h] < 0) {   /* a new name */
-            int *v = tr_grow(names, T->nnames, &ncap, sizeof *v, 256);
-            if (v)
-                names = v;
-            int *c = tr_grow(counts, T->nnames, &ccap, sizeof *c, 256);
-            if (c)
-                counts = c;
-            if (!v || !c)
-                goto out;
-            names[T->nnames] = i;
-            counts[T->nnames] = 0;
-            table[h] = T->nnames++;
-            if (2 * T->nnames > hsize) {   /* grow the table: rehash */
-                int *t = malloc((size_t)hsize * 2 * sizeof *t);
-                if (!t)
-                    goto out;
-                free(table);
-                table = t;
-                hsize *= 2;
-                for (int k = 0; k < hsize; k++)
-                    table[k] = -1;
-                for (int n = 0; n < T->nnames; n++) {
-                    int j = names[n];
-                    unsigned g = name_hash(tok_ptr(u, j), tok_len(u, j)) & (unsigned)(hsize - 1);
-                    while (table[g] >= 0)
-                        g = (g + 1) & (unsigned)(hsize - 1);
-                    table[g] = n;
-                }
-                h = 0;   /* (not used again for this identifier) */
-            }
-            T->at[rank++] = T->nnames - 1;
-            counts[T->nnames - 1]++;
+        nid++;
+        unsigned h = table_find(T, first, i);
+        if (T->table[h] >= 0) {
+            counts[T->table[h]]++;
             continue;
         }
-        counts[table[h]]++;
-        T->at[rank++] = table[h];
+        int *v = tr_grow(first, T->nnames, &ncap, sizeof *v, 256);
+        if (v)
+            first = v;
+        int *c = tr_grow(counts, T->nnames, &ccap, sizeof *c, 256);
+        if (c)
+            counts = c;
+        if (!v || !c)
+            goto fail;
+        first[T->nnames] = i;
+        counts[T->nnames] = 1;
+        T->table[h] = T->nnames++;
+        if (2 * T->nnames > hsize) {   /* grow the table: rehash */
+            int *t = malloc((size_t)hsize * 2 * sizeof *t);
+            if (!t)
+                goto fail;
+            free(T->table);
+            T->table = t;
+            hsize *= 2;
+            T->table_mask = (unsigned)hsize - 1;
+            for (int k = 0; k < hsize; k++)
+                T->table[k] = -1;
+            for (int n = 0; n < T->nnames; n++)
+                T->table[table_find(T, first, first[n])] = n;
+        }
     }
-    free(table);
-    table = NULL;
-    free(names);
-    names = NULL;
+    T->occ = malloc(((size_t)nid + 1) * sizeof *T->occ);
     T->name_first = malloc(((size_t)T->nnames + 1) * sizeof *T->name_first);
-    if (!T->name_first)
-        goto out;
+    T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
+    T->cand = calloc((size_t)nid / 64 + 1, sizeof *T->cand);
+    T->cand_base = malloc(((size_t)nid / 64 + 1) * sizeof *T->cand_base);
+    if (!T->occ || !T->name_first || !T->head || !T->cand || !T->cand_base)
+        goto fail;
     int sum = 0;
     for (int n = 0; n < T->nnames; n++) {
         T->name_first[n] = sum;
@@ -1862,27 +1862,33 @@ static int index_names(text *T) {
         counts[n] = T->name_first[n];   /* now: the next free place */
     }
     T->name_first[T->nnames] = sum;
-    rank = 0;
-    for (int i = 0; i < u->ntoks; i++) {
-        if (tok_kind_of(u, i) != TOK_IDENT)
-            continue;
-        int p = counts[T->at[rank]]++;
-        T->occ[p] = i;
-        T->at[rank++] = p;
-    }
-    rank = 0;
-    for (int i = 0; i < u->ntoks; i++) {
-        if (tok_kind_of(u, i) != TOK_IDENT)
-            continue;
-        int p = prev_same(T, i);
-        T->unsafe[rank++] = p < 0 ? -1 : could_declare(T, p) ? p : unsafe_before(T, p);
-    }
-    r = 0;
-out:
-    free(table);
-    free(names);
+    for (int i = 0; i < u->ntoks; i++)
+        if (tok_kind_of(u, i) == TOK_IDENT)
+            T->occ[counts[T->table[table_find(T, first, i)]]++] = i;
+    free(first);
     free(counts);
-    return r;
+    first = counts = NULL;
+    /* the possible declarators (could_declare reads the sites) */
+    int ncands = 0;
+    for (int p = 0; p < nid; p++) {
+        if (p % 64 == 0)
+            T->cand_base[p / 64] = (uint32_t)ncands;
+        if (could_declare(T, T->occ[p])) {
+            T->cand[p / 64] |= UINT64_C(1) << (p % 64);
+            ncands++;
+        }
+    }
+    T->cands = malloc(((size_t)ncands + 1) * sizeof *T->cands);
+    if (!T->cands)
+        goto fail;
+    for (int p = 0, k = 0; p < nid; p++)
+        if ((T->cand[p / 64] >> (p % 64)) & 1)
+            T->cands[k++] = p;
+    return 0;
+fail:
+    free(first);
+    free(counts);
+    return -1;
 }
 
 /* The indexes the lookups use: the name index, the sites by start, the
@@ -2045,13 +2051,13 @@ out:
     free(T.macros);
     free(T.bodies);
     free(T.chans);
-    free(T.idbits);
-    free(T.idbase);
     free(T.occ);
-    free(T.at);
     free(T.name_first);
     free(T.head);
-    free(T.unsafe);
+    free(T.cand);
+    free(T.cand_base);
+    free(T.cands);
+    free(T.table);
     free(T.by_start);
     free(T.local_type);
     free(T.items);
