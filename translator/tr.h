@@ -9,13 +9,13 @@
  * significant token (not spacing, comments or preprocessor lines).
  *
  * The tokens are stored compactly, since a file has about one token for
- * every two bytes: an offset and a kind byte each, nothing more.  The
- * offsets are 16 bits, from the start of a block of 256 tokens (a block
- * spanning 64 KiB or more, rare, keeps 32-bit offsets).  A token's length
- * is the distance to the next token's offset (the lexer is lossless: the
- * tokens tile the input); its line and column come from the line table;
- * its bracket partner from a sorted list of the bracket tokens.  Read
- * them through the tok_* accessors below.
+ * every two bytes: a length byte and a kind byte each, nothing more.  A
+ * token of 255 bytes or more (a long comment, string or preprocessor
+ * line) has 255 there and its length in a sorted side list; a token's
+ * offset is the offset of every 16th token plus the lengths between (the
+ * lexer is lossless: the tokens tile the input); its line and column
+ * come from the line table; its bracket partner from a sorted list of
+ * the bracket tokens.  Read them through the tok_* accessors below.
  */
 #ifndef GOCC_TR_H
 #define GOCC_TR_H
@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef struct range {
     int a, b;
@@ -71,23 +72,9 @@ typedef struct capture {
     bool is_array;
 } capture;
 
-/* A site.  The members after `warned` are per kind and share their
- * memory (a file may hold a site every few dozen bytes): read only those
- * of the site's kind, and free them through tr_site_free. */
-typedef struct site {
-    int a, b;
-    range x, y;
-    int func;            /* enclosing function (index into funcs), or -1 */
-    int id;              /* per-kind number, for generated names */
-    uint8_t kind;        /* site_kind */
-    bool drop;           /* SITE_RECV: the whole expression statement */
-    bool after;          /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
-    bool typedef_make;   /* SITE_MAKE: make(CT, n), CT a typedef name */
-    bool inactive;       /* in a skipped #if branch: copied as written */
-    /* filled by tr_sema.c (or tr_text.c) */
-    bool is_chan;        /* SEND/BUILTIN/RECVOK: the operand is a channel */
-    bool direct;         /* RECVOK: &X may be passed as T* as is */
-    bool warned;
+/* The members of a site of kind MAKE, RECVOK, GOBLOCK, FORRANGE,
+ * GOCALL, SELECT or STATICREF: read only those of the site's kind. */
+typedef struct site_more {
     union {
         range z;             /* MAKE, RECVOK */
         struct {             /* GOBLOCK, FORRANGE (body only) */
@@ -113,6 +100,28 @@ typedef struct site {
         };
         const char *repl;    /* STATICREF: replacement text */
     };
+} site_more;
+
+/* A site.  A file may hold one every few dozen bytes (a send is 8), so
+ * a site is 40 bytes: what only some kinds have is in u->more (site_m),
+ * freed through tr_site_free.  Rejected: those members in a union here
+ * (72 bytes a site, the biggest thing the translator held for code
+ * dense with sends), and a pointer to them (48). */
+typedef struct site {
+    int a, b;
+    range x, y;
+    int func;            /* enclosing function (index into funcs), or -1 */
+    int id;              /* per-kind number, for generated names */
+    uint8_t kind;        /* site_kind */
+    bool drop : 1;       /* SITE_RECV: the whole expression statement */
+    bool after : 1;      /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
+    bool typedef_make : 1; /* SITE_MAKE: make(CT, n), CT a typedef name */
+    bool inactive : 1;   /* in a skipped #if branch: copied as written */
+    /* filled by tr_sema.c (or tr_text.c) */
+    bool is_chan : 1;    /* SEND/BUILTIN/RECVOK: the operand is a channel */
+    bool direct : 1;     /* RECVOK: &X may be passed as T* as is */
+    bool warned : 1;
+    int more;            /* its place in u->more, or -1 */
 } site;
 
 typedef struct func {
@@ -147,13 +156,13 @@ typedef struct tr_unit {
     char *line_path;     /* escaped, for #line */
     char *src;
     size_t len;
-    /* token i is src[tok_off(i), tok_off(i + 1)), for i < ntoks; block
-     * b is tokens [256 b, 256 b + 256) */
-    uint16_t *toff16;    /* ntoks + 1: offset from its block's base */
-    uint32_t *tbase;     /* per block: the offset of its first token */
-    int32_t *tbig;       /* per block: -1, or k: its offsets are
-                            toff32[256 k ..] (a block of 64 KiB or more) */
-    uint32_t *toff32;
+    /* token i is src[tok_off(i), tok_off(i) + tok_len(i)), for i < ntoks */
+    uint8_t *tlen;       /* ntoks + 1: the length, 255 for 255 or more */
+    uint32_t *tck;       /* per 16 tokens: the offset of token 16 k */
+    uint32_t *longs;     /* pairs: a token of 255 bytes or more, ascending,
+                            and its length */
+    int nlongs;
+    int long_hint;       /* tok_long_len's last answer (a cache) */
     uint8_t *tkind;      /* ntoks kind bytes: tok_kind | TK_* flags */
     int ntoks;           /* the last one is TOK_EOF */
     uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
@@ -169,6 +178,8 @@ typedef struct tr_unit {
     int *kids;           /*   are kids[kid_first[k] .. kid_first[k + 1]) */
     site *sites;
     int nsites, capsites;
+    site_more *more;     /* the sites' kind-specific members (site_m) */
+    int nmore, capmore;
     func *funcs;
     int nfuncs, capfuncs;
     char **typedefs;     /* typedef names declared in the file */
@@ -190,19 +201,39 @@ typedef struct tr_unit {
 static inline tok_kind tok_kind_of(const tr_unit *u, int i) {
     return (tok_kind)(u->tkind[i] & TK_KIND);
 }
-static inline uint32_t tok_off(const tr_unit *u, int i) {
-    int32_t k = u->tbig[i >> 8];
-    return k < 0 ? u->tbase[i >> 8] + u->toff16[i]
-                 : u->toff32[((size_t)k << 8) | (size_t)(i & 255)];
-}
+uint32_t tok_long_len(const tr_unit *u, int i);   /* tr_parse.c */
 static inline uint32_t tok_len(const tr_unit *u, int i) {
-    return tok_off(u, i + 1) - tok_off(u, i);
+    return u->tlen[i] != 255 ? u->tlen[i] : tok_long_len(u, i);
+}
+/* tok_off: i may be ntoks (the end of the input).  At most 15 lengths
+ * are added: the offsets take a quarter byte a token. */
+static inline uint32_t tok_off(const tr_unit *u, int i) {
+    uint32_t off = u->tck[i >> 4];
+    for (int j = i & ~15; j < i; j++)
+        off += tok_len(u, j);
+    return off;
 }
 static inline const char *tok_ptr(const tr_unit *u, int i) {
     return u->src + tok_off(u, i);
 }
+/* tok_is: is token i (in range, not a string or character constant)
+ * spelled s?  Inline, so that strlen of a literal s is a constant and
+ * the length, the cheap test, comes first: most calls stop there. */
+static inline bool tok_is(const tr_unit *u, int i, const char *s) {
+    size_t n = strlen(s);
+    if (i < 0 || i >= u->ntoks || n == 0 || tok_len(u, i) != n)
+        return false;
+    tok_kind k = tok_kind_of(u, i);
+    return k != TOK_STRING && k != TOK_CHAR && memcmp(tok_ptr(u, i), s, n) == 0;
+}
 static inline bool tok_flag(const tr_unit *u, int i, int flag) {
     return (u->tkind[i] & flag) != 0;
+}
+
+/* site_m: the kind-specific members of site s (of a kind that has
+ * them).  The pointer is good until the next tr_add_site. */
+static inline site_more *site_m(const tr_unit *u, const site *s) {
+    return &u->more[s->more];
 }
 
 /* tr_parse.c */
@@ -210,7 +241,6 @@ uint32_t tok_line(const tr_unit *u, int i);   /* 1-based, as the lexer's */
 uint32_t tok_col(const tr_unit *u, int i);    /* 1-based byte column */
 uint32_t off_line(const tr_unit *u, uint32_t off);
 int tok_match(const tr_unit *u, int i);       /* bracket partner, or -1 */
-bool tok_is(const tr_unit *u, int i, const char *s);
 bool tok_sig(const tr_unit *u, int i);
 int tok_next(const tr_unit *u, int i);   /* next significant token */
 int tok_prev(const tr_unit *u, int i);   /* previous one, -1 at start */
@@ -231,12 +261,14 @@ site *tr_add_site(tr_unit *u, site_kind k, int a, int b);
 int tr_first_site(const tr_unit *u, const int *order, int i);
 /* translate.c: the translator's one way to grow an array: room for item
  * n of p (elem bytes each, *cap of them): p itself when n < *cap, else p
- * moved to a block of twice the capacity (at least first); NULL when out
+ * moved to a block half as big again (at least first items; realloc of a
+ * big block remaps its pages rather than copying them, so the growth
+ * rate costs little time and the unused tail stays small); NULL when out
  * of memory, p then unchanged and still the caller's. */
 void *tr_grow(void *p, int n, int *cap, size_t elem, int first);
 /* translate.c: free what site s owns (its kind's members); with
  * answers_only, only what the type passes filled in, which is cleared */
-void tr_site_free(site *s, bool answers_only);
+void tr_site_free(tr_unit *u, site *s, bool answers_only);
 
 /* tr_emit.c: mode SHADOW writes the text libclang parses (no type
  * decisions, offsets recorded in shadow_start/shadow_end); mode FINAL

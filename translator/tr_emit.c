@@ -578,11 +578,11 @@ static void emit_main_proto(emitter *e, int fi) {
 
 /* The struct of go block s's captured variables, `struct NAME {...};`:
  * one member a line (nl "\n") or all on one line (nl " "). */
-static void put_cap_struct(strbuf *sb, const site *s, const char *name,
+static void put_cap_struct(strbuf *sb, const site_more *m, const char *name,
                            const char *nl) {
     sb_printf(sb, "struct %s {%s", name, nl);
-    for (int i = 0; i < s->ncaps; i++) {
-        const capture *c = &s->caps[i];
+    for (int i = 0; i < m->ncaps; i++) {
+        const capture *c = &m->caps[i];
         sb_puts(sb, *nl == '\n' ? "    " : "");
         if (c->by_pointer) {
             char *pt = tr_pointer_type(c->type);
@@ -610,13 +610,13 @@ static void emit_func_pre(emitter *e, int fi) {
         if (s->kind == SITE_GOCALL) {
             go_name(e, s, name, sizeof name);
             sb_printf(&sb, "struct %s {\n    ", name);
-            put_fn_member(&sb, s->fn_type);
+            put_fn_member(&sb, site_m(u, s)->fn_type);
             sb_puts(&sb, ";\n");
-            for (int i = 0; i < s->nargs; i++) {
+            for (int i = 0; i < site_m(u, s)->nargs; i++) {
                 char an[16];
                 snprintf(an, sizeof an, "a%d", i);
                 sb_puts(&sb, "    ");
-                put_decl(&sb, s->arg_types[i], an);
+                put_decl(&sb, site_m(u, s)->arg_types[i], an);
                 sb_puts(&sb, ";\n");
             }
             /* the trampoline is all on the go statement's line: a dump
@@ -626,13 +626,13 @@ static void emit_func_pre(emitter *e, int fi) {
             sb_printf(&sb, "static void %s(void *gocc_p) {"
                            " struct %s *gocc_a = gocc_p; gocc_a->fn(",
                       name, name);
-            for (int i = 0; i < s->nargs; i++)
+            for (int i = 0; i < site_m(u, s)->nargs; i++)
                 sb_printf(&sb, "%sgocc_a->a%d", i ? ", " : "", i);
             sb_puts(&sb, "); }\n");
         } else if (s->kind == SITE_GOBLOCK) {
             go_name(e, s, name, sizeof name);
-            if (s->ncaps && !s->ndecls)   /* else inside the functions */
-                put_cap_struct(&sb, s, name, "\n");
+            if (site_m(u, s)->ncaps && !site_m(u, s)->ndecls)   /* else inside the functions */
+                put_cap_struct(&sb, site_m(u, s), name, "\n");
             sb_printf(&sb, "static void %s(void *gocc_p);\n", name);
         }
     }
@@ -649,14 +649,15 @@ static void emit_func_pre(emitter *e, int fi) {
  * it needs, each at its own line, then the capture struct (on the go
  * statement's line), as the enclosing function declares it too. */
 static void emit_local_decls(emitter *e, const site *s, const char *name) {
-    for (int i = 0; i < s->ndecls; i++) {
-        emit_r(e, s->decls[i]);
+    const site_more *m = site_m(e->u, s);
+    for (int i = 0; i < m->ndecls; i++) {
+        emit_r(e, m->decls[i]);
         puts_(e, ";\n");
     }
     put_line_directive(e, tok_line(e->u, s->a));
-    if (s->ncaps) {
+    if (m->ncaps) {
         strbuf sb = {0};
-        put_cap_struct(&sb, s, name, " ");
+        put_cap_struct(&sb, m, name, " ");
         sb_puts(&sb, "\n");
         put(e, sb.p, sb.len);
         free(sb.p);
@@ -677,14 +678,14 @@ static void emit_func_post(emitter *e, int fi) {
             put(e, "\n", 1);
         put_line_directive(e, tok_line(e->u, s->a));
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
-        if (s->ndecls)
+        if (site_m(u, s)->ndecls)
             emit_local_decls(e, s, name);
-        if (s->ncaps)
+        if (site_m(u, s)->ncaps)
             printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
         else
             puts_(e, "    (void)gocc_p;\n");
-        for (int i = 0; i < s->ncaps; i++) {
-            const capture *c = &s->caps[i];
+        for (int i = 0; i < site_m(u, s)->ncaps; i++) {
+            const capture *c = &site_m(u, s)->caps[i];
             if (c->by_pointer)
                 continue;
             strbuf d = {0};
@@ -702,7 +703,7 @@ static void emit_func_post(emitter *e, int fi) {
         }
         const site *was = e->in_block;
         e->in_block = s;
-        emit_r(e, s->body);
+        emit_r(e, site_m(u, s)->body);
         e->in_block = was;
         puts_(e, "\n}\n");
     }
@@ -717,8 +718,9 @@ static void emit_chan(emitter *e, const site *s) {
 }
 
 static void emit_make(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     puts_(e, s->typedef_make ? "gocc_make_chan(" : "gocc_make(");
-    emit_r(e, s->z);
+    emit_r(e, m->z);
     puts_(e, ", ");
     if (s->y.a <= s->y.b)
         emit_r(e, s->y);
@@ -765,30 +767,31 @@ static void emit_send(emitter *e, const site *s) {
 }
 
 static void emit_recvok(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
-        emit_probe(e, s->z);
+        emit_probe(e, m->z);
         puts_(e, " ");
         emit_r(e, s->x);
         puts_(e, ", ");
         emit_r(e, s->y);
         puts_(e, " = gocc_recv(");
-        emit_copy(e, s->z);
+        emit_copy(e, m->z);
         puts_(e, ");");
         return;
     }
     if (s->direct) {
         emit_r(e, s->y);
         puts_(e, " = gocc_recv_ok(");
-        emit_r(e, s->z);
+        emit_r(e, m->z);
         puts_(e, ", &");
         emit_r(e, s->x);
         puts_(e, ");");
         return;
     }
     printf_(e, "{ gocc_elem_t(");
-    emit_r(e, s->z);
+    emit_r(e, m->z);
     printf_(e, ") gocc_rv%d; gocc_bool gocc_ok%d = gocc_recv_ok(", s->id, s->id);
-    emit_r(e, s->z);
+    emit_r(e, m->z);
     printf_(e, ", &gocc_rv%d); ", s->id);
     emit_r(e, s->x);
     printf_(e, " = gocc_rv%d; ", s->id);
@@ -811,13 +814,14 @@ static void emit_builtin(emitter *e, const site *s) {
 }
 
 static void emit_gocall(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
         emit_r(e, s->x);
         puts_(e, "(");
-        for (int i = 0; i < s->nargs; i++) {
+        for (int i = 0; i < m->nargs; i++) {
             if (i)
                 puts_(e, ", ");
-            emit_r(e, s->args[i]);
+            emit_r(e, m->args[i]);
         }
         puts_(e, ");");
         return;
@@ -826,9 +830,9 @@ static void emit_gocall(emitter *e, const site *s) {
     go_name(e, s, name, sizeof name);
     printf_(e, "{ struct %s gocc_a%d; gocc_a%d.fn = ", name, s->id, s->id);
     emit_r(e, s->x);
-    for (int i = 0; i < s->nargs; i++) {
+    for (int i = 0; i < m->nargs; i++) {
         printf_(e, "; gocc_a%d.a%d = ", s->id, i);
-        emit_r(e, s->args[i]);
+        emit_r(e, m->args[i]);
     }
     printf_(e, "; gocc_go_copy(%s, &gocc_a%d, sizeof gocc_a%d); }", name,
             s->id, s->id);
@@ -844,9 +848,9 @@ static void put_capture_init(emitter *e, const capture *c) {
     }
     const site *outer = e->in_block;
     if (outer)
-        for (int i = 0; i < outer->ncaps; i++)
-            if (outer->caps[i].by_pointer &&
-                !strcmp(outer->caps[i].name, c->name)) {
+        for (int i = 0; i < site_m(e->u, outer)->ncaps; i++)
+            if (site_m(e->u, outer)->caps[i].by_pointer &&
+                !strcmp(site_m(e->u, outer)->caps[i].name, c->name)) {
                 printf_(e, "gocc_a->%s", c->name);
                 return;
             }
@@ -854,28 +858,29 @@ static void put_capture_init(emitter *e, const capture *c) {
 }
 
 static void emit_goblock(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
-        emit_r(e, s->body);
+        emit_r(e, m->body);
         return;
     }
     char name[200];
     go_name(e, s, name, sizeof name);
-    if (!s->ncaps) {
+    if (!m->ncaps) {
         printf_(e, "gocc_go(%s, NULL);", name);
         return;
     }
-    if (s->ndecls) {   /* its types are named inside the function only */
+    if (m->ndecls) {   /* its types are named inside the function only */
         strbuf sb = {0};
         sb_puts(&sb, "{ ");
-        put_cap_struct(&sb, s, name, " ");
+        put_cap_struct(&sb, m, name, " ");
         put(e, sb.p, sb.len);
         free(sb.p);
         printf_(e, " struct %s gocc_a%d = {", name, s->id);
     } else {
         printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
     }
-    for (int i = 0; i < s->ncaps; i++) {
-        const capture *c = &s->caps[i];
+    for (int i = 0; i < m->ncaps; i++) {
+        const capture *c = &m->caps[i];
         if (c->is_array && !c->by_pointer)
             continue;
         printf_(e, " .%s = ", c->name);
@@ -883,8 +888,8 @@ static void emit_goblock(emitter *e, const site *s) {
         puts_(e, ",");
     }
     puts_(e, " };");
-    for (int i = 0; i < s->ncaps; i++) {
-        const capture *c = &s->caps[i];
+    for (int i = 0; i < m->ncaps; i++) {
+        const capture *c = &m->caps[i];
         if (c->is_array && !c->by_pointer)
             printf_(e, " __builtin_memcpy(gocc_a%d.%s, %s, sizeof gocc_a%d.%s);",
                     s->id, c->name, c->name, s->id, c->name);
@@ -896,9 +901,10 @@ static void emit_goblock(emitter *e, const site *s) {
 /* select, shadow form: a switch with each case's operation as a statement
  * of its own block, so that declarations and types come out right. */
 static void emit_select_shadow(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     puts_(e, "switch (0) {");
-    for (int i = 0; i < s->ncases; i++) {
-        const sel_case *c = &s->cases[i];
+    for (int i = 0; i < m->ncases; i++) {
+        const sel_case *c = &m->cases[i];
         if (c->kind == CASE_DEFAULT) {
             puts_(e, " default: {");
         } else {
@@ -927,14 +933,15 @@ static void emit_select_shadow(emitter *e, const site *s) {
 }
 
 static void emit_select(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
         emit_select_shadow(e, s);
         return;
     }
     const tr_unit *u = e->u;
     int n = 0, has_default = 0;
-    for (int i = 0; i < s->ncases; i++)
-        if (s->cases[i].kind == CASE_DEFAULT)
+    for (int i = 0; i < m->ncases; i++)
+        if (m->cases[i].kind == CASE_DEFAULT)
             has_default = 1;
         else
             n++;
@@ -948,8 +955,8 @@ static void emit_select(emitter *e, const site *s) {
     } else {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
         int k = 0;
-        for (int i = 0; i < s->ncases; i++) {
-            const sel_case *c = &s->cases[i];
+        for (int i = 0; i < m->ncases; i++) {
+            const sel_case *c = &m->cases[i];
             if (c->kind == CASE_DEFAULT)
                 continue;
             /* the operands' errors belong to their case's line */
@@ -1000,8 +1007,8 @@ static void emit_select(emitter *e, const site *s) {
                 has_default ? "1" : "0");
     }
     int k = 0;
-    for (int i = 0; i < s->ncases; i++) {
-        const sel_case *c = &s->cases[i];
+    for (int i = 0; i < m->ncases; i++) {
+        const sel_case *c = &m->cases[i];
         if (i > 0)
             puts_(e, " } break;");
         emit_gap(e, tok_prev(u, c->kw) + 1, c->kw - 1);   /* spacing */
@@ -1028,7 +1035,7 @@ static void emit_select(emitter *e, const site *s) {
             emit_r(e, c->body);
         }
     }
-    if (s->ncases)
+    if (m->ncases)
         puts_(e, " } break;");
     emit_gap(e, tok_prev(u, s->b) + 1, s->b - 1);
     if (e->oline != (int)tok_line(u, s->b))
@@ -1037,6 +1044,7 @@ static void emit_select(emitter *e, const site *s) {
 }
 
 static void emit_forrange(emitter *e, const site *s) {
+    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
         puts_(e, "{ ");
         emit_probe(e, s->y);
@@ -1045,7 +1053,7 @@ static void emit_forrange(emitter *e, const site *s) {
         puts_(e, " = gocc_recv(");
         emit_copy(e, s->y);
         puts_(e, ");;) ");
-        emit_r(e, s->body);
+        emit_r(e, m->body);
         puts_(e, " }");
         return;
     }
@@ -1059,8 +1067,8 @@ static void emit_forrange(emitter *e, const site *s) {
             id, id, id, id);
     emit_r(e, s->x);
     printf_(e, " = gocc_v%d;", id);
-    emit_gap(e, tok_prev(e->u, s->body.a) + 1, s->body.a - 1);
-    emit_r(e, s->body);
+    emit_gap(e, tok_prev(e->u, m->body.a) + 1, m->body.a - 1);
+    emit_r(e, m->body);
     puts_(e, " }");
 }
 
@@ -1089,7 +1097,7 @@ static void emit_site(emitter *e, const site *s) {
         if (e->mode == EMIT_FINAL) {
             if (e->oline != (int)tok_line(e->u, s->a) && !e->moved)
                 sync_line(e, s->a);
-            puts_(e, s->repl);
+            puts_(e, site_m(e->u, s)->repl);
         } else {
             emit_tok(e, s->a);
         }

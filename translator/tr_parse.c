@@ -51,15 +51,6 @@ bool tok_sig(const tr_unit *u, int i) {
     return lo == 0 || i > u->alts[k[lo - 1]].b;
 }
 
-bool tok_is(const tr_unit *u, int i, const char *s) {
-    if (i < 0 || i >= u->ntoks || tok_len(u, i) == 0 || *tok_ptr(u, i) != *s)
-        return false;   /* (the first byte first: most calls stop there) */
-    size_t n = strlen(s);
-    tok_kind k = tok_kind_of(u, i);
-    return tok_len(u, i) == n && k != TOK_STRING && k != TOK_CHAR &&
-           memcmp(tok_ptr(u, i), s, n) == 0;
-}
-
 /* tok_next: the next significant token after i, or the EOF token.  An
  * alternate's view has no token past its end: stop there at once (walking
  * to the end of the file from each alternate made a file with many of
@@ -232,73 +223,72 @@ static int line_table(tr_unit *u) {
     return 0;
 }
 
-/* set_off: record token i's offset (tr_lex's second pass). */
-static void set_off(tr_unit *u, int i, uint32_t off) {
-    int32_t k = u->tbig[i >> 8];
-    if (k < 0)
-        u->toff16[i] = (uint16_t)(off - u->tbase[i >> 8]);
-    else
-        u->toff32[((size_t)k << 8) | (size_t)(i & 255)] = off;
+uint32_t tok_long_len(const tr_unit *u, int i) {
+    int h = u->long_hint;   /* questions come in runs: the last answer first */
+    if (h < u->nlongs && u->longs[2 * h] == (uint32_t)i)
+        return u->longs[2 * h + 1];
+    int lo = 0, hi = u->nlongs - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->longs[2 * mid] < (uint32_t)i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    ((tr_unit *)u)->long_hint = lo;   /* a cache, not state */
+    return u->longs[2 * lo + 1];
 }
 
 /* tr_lex: tokenise u->src into the token arrays (tr.h), find the views
  * (tr_cond) and pair the brackets.  Needs: u->src[u->len] == 0, u->len
- * < 4 GiB.  The input is lexed twice: to count the tokens and find each
- * block's base and span, then to store them, so that the arrays have
- * exactly their size.  Guarantees: the last token is TOK_EOF and
- * tok_off(ntoks) == len; 0, or -1 with the error set. */
+ * < 4 GiB.  The input is lexed twice: to count the tokens and the long
+ * ones, then to store them, so that the arrays have exactly their size.
+ * Guarantees: the last token is TOK_EOF and tok_off(ntoks) == len; 0, or
+ * -1 with the error set. */
 int tr_lex(tr_unit *u) {
     if (line_table(u) < 0)
         return -1;
     lexer L;
     token t;
-    size_t n = 0;
-    int cap = 0;
+    size_t n = 0, nlong = 0;
     lex_init(&L, u->src, u->len);
     for (;;) {
         int r = lex_next(&L, &t);
-        if (n % 256 == 0) {   /* room for this block and the end's */
-            if (n > INT32_MAX - 512)
-                return -1;
-            uint32_t *v = tr_grow(u->tbase, (int)(n / 256 + 1), &cap, sizeof *v, 64);
-            if (!v)
-                return -1;
-            u->tbase = v;
-            u->tbase[n / 256] = t.off;
-        }
-        n++;
+        if (n++ > INT32_MAX - 64)
+            return -1;
+        nlong += t.len >= 255;
         if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    size_t nblocks = n / 256 + 1, nbig = 0;   /* tokens 0..n, n the end */
-    if (n % 256 == 0)
-        u->tbase[n / 256] = (uint32_t)u->len;
-    u->tbig = malloc(nblocks * sizeof *u->tbig);
-    if (!u->tbig)
-        return -1;
-    for (size_t b = 0; b < nblocks; b++) {
-        uint32_t end = b + 1 < nblocks ? u->tbase[b + 1] : (uint32_t)u->len;
-        u->tbig[b] = end - u->tbase[b] >= 65536 ? (int32_t)nbig++ : -1;
-    }
-    u->toff16 = malloc((n + 1) * sizeof *u->toff16);
-    u->toff32 = malloc((nbig * 256 + 1) * sizeof *u->toff32);
+    u->tlen = malloc(n + 1);
+    u->tck = malloc((n / 16 + 1) * sizeof *u->tck);
+    u->longs = malloc((2 * nlong + 1) * sizeof *u->longs);
     u->tkind = malloc(n);
-    if (!u->toff16 || !u->toff32 || !u->tkind)
+    if (!u->tlen || !u->tck || !u->longs || !u->tkind)
         return -1;
     lex_init(&L, u->src, u->len);
+    int r;
     for (;;) {
-        int r = lex_next(&L, &t);
-        set_off(u, u->ntoks, t.off);
-        u->tkind[u->ntoks++] = (uint8_t)t.kind;
-        if (r < 0) {   /* t starts where the error is */
-            set_off(u, u->ntoks, (uint32_t)u->len);
-            tr_error(u, u->ntoks - 1, "%s", L.error);
-            return -1;
+        r = lex_next(&L, &t);
+        int i = u->ntoks++;
+        if (i % 16 == 0)
+            u->tck[i / 16] = t.off;
+        u->tlen[i] = (uint8_t)(t.len < 255 ? t.len : 255);
+        if (t.len >= 255) {
+            u->longs[2 * u->nlongs] = (uint32_t)i;
+            u->longs[2 * u->nlongs++ + 1] = t.len;
         }
-        if (t.kind == TOK_EOF)
+        u->tkind[i] = (uint8_t)t.kind;
+        if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    set_off(u, u->ntoks, (uint32_t)u->len);
+    u->tlen[u->ntoks] = 0;
+    if (u->ntoks % 16 == 0)
+        u->tck[u->ntoks / 16] = (uint32_t)u->len;
+    if (r < 0) {   /* the last token starts where the error is */
+        tr_error(u, u->ntoks - 1, "%s", L.error);
+        return -1;
+    }
     u->view = -1;
     u->first_sig = -1;
     for (int i = 0; i < u->ntoks && u->first_sig < 0; i++)
@@ -411,23 +401,36 @@ out:
 /* ------------------------------------------------------------------ sites */
 
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
+    bool more = k == SITE_MAKE || k == SITE_RECVOK || k == SITE_GOBLOCK ||
+                k == SITE_FORRANGE || k == SITE_GOCALL || k == SITE_SELECT ||
+                k == SITE_STATICREF;
+    site_more *m = more ? tr_grow(u->more, u->nmore, &u->capmore, sizeof *m, 64) : NULL;
+    if (m)
+        u->more = m;
     site *v = tr_grow(u->sites, u->nsites, &u->capsites, sizeof *v, 64);
-    if (!v) {
+    if (v)
+        u->sites = v;
+    if (!v || (more && !m)) {
         tr_error(u, a, "out of memory");
         return NULL;
     }
-    u->sites = v;
     site *s = &u->sites[u->nsites++];
     memset(s, 0, sizeof *s);
     s->kind = k;
     s->a = a;
     s->b = b;
     s->x = s->y = (range){0, -1};
-    if (k == SITE_MAKE || k == SITE_RECVOK)
-        s->z = (range){0, -1};
-    else if (k == SITE_GOBLOCK || k == SITE_FORRANGE)
-        s->body = (range){0, -1};
     s->func = -1;
+    s->more = -1;
+    if (more) {
+        s->more = u->nmore++;
+        m = site_m(u, s);
+        memset(m, 0, sizeof *m);
+        if (k == SITE_MAKE || k == SITE_RECVOK)
+            m->z = (range){0, -1};
+        else if (k == SITE_GOBLOCK || k == SITE_FORRANGE)
+            m->body = (range){0, -1};
+    }
     return s;
 }
 
@@ -835,7 +838,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
             if (!s)
                 return -1;
             s->x = (range){ch, end};
-            s->z = t;
+            site_m(u, s)->z = t;
             int n = tok_next(u, end);
             if (tok_is(u, n, ",")) {
                 s->y = (range){tok_next(u, n), tok_prev(u, tok_match(u, lp))};
@@ -884,7 +887,7 @@ static int scan_expr(tr_unit *u, int a, int b) {
                 site *s = tr_add_site(u, SITE_MAKE, i, tok_match(u, lp));
                 if (!s)
                     return -1;
-                s->x = s->z = (range){t, t};
+                s->x = site_m(u, s)->z = (range){t, t};
                 s->typedef_make = true;
                 if (tok_is(u, n, ","))
                     s->y = (range){tok_next(u, n), tok_prev(u, tok_match(u, lp))};
@@ -971,16 +974,16 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
         int arrow = tok_next(u, eq);
         s->x = (range){a, tok_prev(u, comma)};
         s->y = (range){tok_next(u, comma), tok_prev(u, eq)};
-        s->z = (range){tok_next(u, arrow + 1), b};
+        site_m(u, s)->z = (range){tok_next(u, arrow + 1), b};
         if (s->x.a > s->x.b || s->y.a > s->y.b) {
             tr_error(u, comma, "expected 'value, ok = <-channel;'");
             return -1;
         }
-        if (s->z.a > s->z.b || parse_unary(u, s->z.a, b) != b) {
-            tr_error(u, s->z.a, "expected a channel after '<-'");
+        if (site_m(u, s)->z.a > site_m(u, s)->z.b || parse_unary(u, site_m(u, s)->z.a, b) != b) {
+            tr_error(u, site_m(u, s)->z.a, "expected a channel after '<-'");
             return -1;
         }
-        range x = s->x, y = s->y, z = s->z;   /* scanning moves sites */
+        range x = s->x, y = s->y, z = site_m(u, s)->z;   /* scanning moves sites */
         if (scan_expr(u, x.a, x.b) < 0 || scan_expr(u, y.a, y.b) < 0)
             return -1;
         return scan_expr(u, z.a, z.b);
@@ -1136,7 +1139,7 @@ static int parse_go(tr_unit *u, int i, int limit) {
         site *s = tr_add_site(u, SITE_GOBLOCK, i, tok_match(u, n));
         if (!s)
             return -1;
-        s->body = (range){n, tok_match(u, n)};
+        site_m(u, s)->body = (range){n, tok_match(u, n)};
         /* break, continue and goto may not leave the block */
         int loops = u->loops, brk = u->breakables;
         int lb = u->go_lb, rb = u->go_rb;
@@ -1183,11 +1186,11 @@ static int parse_go(tr_unit *u, int i, int limit) {
                 tr_error(u, j, "expected an argument");
                 return -1;
             }
-            range *r = tr_grow(s->args, s->nargs, &cap, sizeof *r, 4);
+            range *r = tr_grow(site_m(u, s)->args, site_m(u, s)->nargs, &cap, sizeof *r, 4);
             if (!r)
                 return -1;
-            s->args = r;
-            s->args[s->nargs++] = (range){start, tok_prev(u, j)};
+            site_m(u, s)->args = r;
+            site_m(u, s)->args[site_m(u, s)->nargs++] = (range){start, tok_prev(u, j)};
             if (j == last)
                 break;
             start = tok_next(u, j);
@@ -1202,8 +1205,8 @@ static int parse_go(tr_unit *u, int i, int limit) {
     }
     /* scanning adds sites and may move the array: work on copies */
     range callee = s->x;
-    range *args = s->args;
-    int nargs = s->nargs;
+    range *args = site_m(u, s)->args;
+    int nargs = site_m(u, s)->nargs;
     if (scan_expr(u, callee.a, callee.b) < 0)
         return -1;
     for (int k = 0; k < nargs; k++)
@@ -1395,8 +1398,8 @@ static int parse_select(tr_unit *u, int kw) {
         if (v)
             cases = v;
     }
-    s->cases = cases;
-    s->ncases = n;
+    site_m(u, s)->cases = cases;
+    site_m(u, s)->ncases = n;
     return rb;
 fail:
     free(cases);
@@ -1473,7 +1476,7 @@ static int parse_for(tr_unit *u, int kw, int limit) {
         return -1;
     s = &u->sites[si];
     s->b = end;
-    s->body = (range){body, end};
+    site_m(u, s)->body = (range){body, end};
     return end;
 }
 
@@ -1716,8 +1719,11 @@ static int enclosing_func(const tr_unit *u, int a, int b) {
 
 /* Forget the sites and functions found from nsites and nfuncs on. */
 static void drop_sites(tr_unit *u, int nsites, int nfuncs) {
-    for (int k = nsites; k < u->nsites; k++)
-        tr_site_free(&u->sites[k], false);
+    for (int k = u->nsites - 1; k >= nsites; k--) {
+        tr_site_free(u, &u->sites[k], false);
+        if (u->sites[k].more >= 0)   /* the slots were taken in order */
+            u->nmore = u->sites[k].more;
+    }
     u->nsites = nsites;
     u->nfuncs = nfuncs;
 }
@@ -1815,6 +1821,13 @@ int tr_parse(tr_unit *u) {
         if (v) {
             u->sites = v;
             u->capsites = u->nsites;
+        }
+    }
+    if (u->nmore && u->nmore < u->capmore) {
+        site_more *v = realloc(u->more, (size_t)u->nmore * sizeof *v);
+        if (v) {
+            u->more = v;
+            u->capmore = u->nmore;
         }
     }
     if (u->nfuncs && u->nfuncs < u->capfuncs) {

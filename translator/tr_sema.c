@@ -134,13 +134,18 @@ static int offset_of(CXSourceLocation loc, CXFile *file) {
     return (int)off;
 }
 
+/* The braces of go block site blk. */
+static range body_of(const tr_unit *u, int blk) {
+    return site_m(u, &u->sites[blk])->body;
+}
+
 /* The position in S->blocks of go block site blk (starts are unique). */
 static int block_pos(const sema *S, int blk) {
-    int start = S->ss[S->u->sites[blk].body.a];
+    int start = S->ss[body_of(S->u, blk).a];
     int lo = 0, hi = S->nblocks - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (S->ss[S->u->sites[S->blocks[mid]].body.a] < start)
+        if (S->ss[body_of(S->u, S->blocks[mid]).a] < start)
             lo = mid + 1;
         else
             hi = mid;
@@ -155,20 +160,20 @@ static int block_at(const sema *S, int off) {
     int lo = 0, hi = S->nblocks;   /* the last block starting at or before off */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (S->ss[S->u->sites[S->blocks[mid]].body.a] <= off)
+        if (S->ss[body_of(S->u, S->blocks[mid]).a] <= off)
             lo = mid + 1;
         else
             hi = mid;
     }
     for (int k = lo - 1; k >= 0; k = S->outer[k])
-        if (off < S->se[S->u->sites[S->blocks[k]].body.b])
+        if (off < S->se[body_of(S->u, S->blocks[k]).b])
             return S->blocks[k];
     return -1;
 }
 
 static bool inside_block(const sema *S, int blk, int off) {
-    const site *b = &S->u->sites[blk];
-    return off >= S->ss[b->body.a] && off < S->se[b->body.b];
+    range body = body_of(S->u, blk);
+    return off >= S->ss[body.a] && off < S->se[body.b];
 }
 
 /* Declared inside a function (so file-scope code cannot name it)?  The
@@ -625,36 +630,36 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     }
     int np = f.kind == CXType_FunctionProto ? clang_getNumArgTypes(f) : -1;
     bool variadic = f.kind == CXType_FunctionNoProto || clang_isFunctionTypeVariadic(f);
-    if (np >= 0 && s->nargs < np) {
-        tr_error(u, s->b, "too few arguments in go call (%d for %d)", s->nargs, np);
+    if (np >= 0 && site_m(u, s)->nargs < np) {
+        tr_error(u, s->b, "too few arguments in go call (%d for %d)", site_m(u, s)->nargs, np);
         return -1;
     }
-    if (np >= 0 && s->nargs > np && !variadic) {
-        tr_error(u, s->args[np].a, "too many arguments in go call (%d for %d)",
-                 s->nargs, np);
+    if (np >= 0 && site_m(u, s)->nargs > np && !variadic) {
+        tr_error(u, site_m(u, s)->args[np].a, "too many arguments in go call (%d for %d)",
+                 site_m(u, s)->nargs, np);
         return -1;
     }
-    s->arg_types = calloc((size_t)s->nargs + 1, sizeof *s->arg_types);
-    for (int i = 0; i < s->nargs; i++) {
+    site_m(u, s)->arg_types = calloc((size_t)site_m(u, s)->nargs + 1, sizeof *site_m(u, s)->arg_types);
+    for (int i = 0; i < site_m(u, s)->nargs; i++) {
         printer A = {{0}, NULL, {0}, false};
         if (np >= 0 && i < np) {
-            s->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
+            site_m(u, s)->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
         } else {
             CXType at = query_type(S, qs[1 + i], &ok);
             if (!ok) {
-                tr_error(u, s->args[i].a, "cannot find the type of this argument");
+                tr_error(u, site_m(u, s)->args[i].a, "cannot find the type of this argument");
                 return -1;
             }
-            s->arg_types[i] = promoted_decay(&A, at, true);
+            site_m(u, s)->arg_types[i] = promoted_decay(&A, at, true);
         }
         if (A.bad) {
-            tr_error(u, s->args[i].a, "%s; declare it at file scope to pass it "
+            tr_error(u, site_m(u, s)->args[i].a, "%s; declare it at file scope to pass it "
                                       "to a goroutine", A.bad);
             return -1;
         }
     }
     printer P = {{0}, NULL, {0}, false};
-    s->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
+    site_m(u, s)->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
     if (P.bad) {
         tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
                             "function", P.bad);
@@ -701,8 +706,8 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
         CXString nm = clang_getCursorSpelling(decl);
         const char *name = clang_getCString(nm);
         int found = -1;
-        for (int i = 0; i < b->ncaps; i++)
-            if (!strcmp(b->caps[i].name, name))
+        for (int i = 0; i < site_m(u, b)->ncaps; i++)
+            if (!strcmp(site_m(u, b)->caps[i].name, name))
                 found = i;
         if (found < 0) {
             enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
@@ -739,10 +744,10 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                 free(c.type);
                 return -1;
             }
-            if (b->ncaps % 8 == 0)
-                b->caps = realloc(b->caps, ((size_t)b->ncaps + 8) * sizeof *b->caps);
-            b->caps[b->ncaps++] = c;
-            found = b->ncaps - 1;
+            if (site_m(u, b)->ncaps % 8 == 0)
+                site_m(u, b)->caps = realloc(site_m(u, b)->caps, ((size_t)site_m(u, b)->ncaps + 8) * sizeof *site_m(u, b)->caps);
+            site_m(u, b)->caps[site_m(u, b)->ncaps++] = c;
+            found = site_m(u, b)->ncaps - 1;
         }
         clang_disposeString(nm);
         /* the enclosing block, if any */
@@ -778,7 +783,7 @@ static int answer_captures(sema *S) {
             site *s = tr_add_site(u, SITE_STATICREF, tok, tok);
             if (!s)
                 return -1;
-            s->repl = r;
+            site_m(u, s)->repl = r;
         }
         /* taking the address of a captured variable points at the copy */
         if (tok >= 0 && !inside_block(S, us->block, doff) &&
@@ -944,18 +949,18 @@ static int block_decls(sema *S, int blk) {
             clang_disposeString(nm);
             return -1;
         }
-        s->decls = realloc(s->decls, ((size_t)s->ndecls + 1) * sizeof *s->decls);
-        if (!s->decls)
+        site_m(u, s)->decls = realloc(site_m(u, s)->decls, ((size_t)site_m(u, s)->ndecls + 1) * sizeof *site_m(u, s)->decls);
+        if (!site_m(u, s)->decls)
             abort();
-        s->decls[s->ndecls++] = r;
+        site_m(u, s)->decls[site_m(u, s)->ndecls++] = r;
     }
-    if (s->ndecls > 1)
-        qsort(s->decls, (size_t)s->ndecls, sizeof *s->decls, cmp_range);
+    if (site_m(u, s)->ndecls > 1)
+        qsort(site_m(u, s)->decls, (size_t)site_m(u, s)->ndecls, sizeof *site_m(u, s)->decls, cmp_range);
     int n = 0;
-    for (int i = 0; i < s->ndecls; i++)
-        if (n == 0 || s->decls[i].a > s->decls[n - 1].b)
-            s->decls[n++] = s->decls[i];
-    s->ndecls = n;
+    for (int i = 0; i < site_m(u, s)->ndecls; i++)
+        if (n == 0 || site_m(u, s)->decls[i].a > site_m(u, s)->decls[n - 1].b)
+            site_m(u, s)->decls[n++] = site_m(u, s)->decls[i];
+    site_m(u, s)->ndecls = n;
     return 0;
 }
 
@@ -1094,23 +1099,23 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         case SITE_RECVOK:
             qs[i] = malloc(2 * sizeof(int));
             qs[i][0] = query_add(&S, s->x);
-            qs[i][1] = query_add(&S, s->z);
+            qs[i][1] = query_add(&S, site_m(u, s)->z);
             break;
         case SITE_FORRANGE:
             qs[i] = malloc(sizeof(int));
             qs[i][0] = query_add(&S, s->y);
             break;
         case SITE_GOCALL:
-            qs[i] = malloc(((size_t)s->nargs + 1) * sizeof(int));
+            qs[i] = malloc(((size_t)site_m(u, s)->nargs + 1) * sizeof(int));
             qs[i][0] = query_add(&S, s->x);
-            for (int k = 0; k < s->nargs; k++)
-                qs[i][1 + k] = query_add(&S, s->args[k]);
+            for (int k = 0; k < site_m(u, s)->nargs; k++)
+                qs[i][1 + k] = query_add(&S, site_m(u, s)->args[k]);
             break;
         case SITE_SELECT:
-            qs[i] = malloc(((size_t)s->ncases + 1) * sizeof(int));
-            for (int k = 0; k < s->ncases; k++)
-                qs[i][k] = s->cases[k].kind == CASE_DEFAULT
-                               ? -1 : query_add(&S, s->cases[k].ch);
+            qs[i] = malloc(((size_t)site_m(u, s)->ncases + 1) * sizeof(int));
+            for (int k = 0; k < site_m(u, s)->ncases; k++)
+                qs[i][k] = site_m(u, s)->cases[k].kind == CASE_DEFAULT
+                               ? -1 : query_add(&S, site_m(u, s)->cases[k].ch);
             break;
         case SITE_GOBLOCK:
             S.nblocks++;
@@ -1124,8 +1129,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     for (int i = 0; i < S.nq; i++)
         S.interesting[S.ninteresting++] = S.q[i].start;
     for (int i = 0; i < u->nsites; i++)
-        if (u->sites[i].kind == SITE_GOBLOCK && S.ss[u->sites[i].body.a] >= 0)
-            S.interesting[S.ninteresting++] = S.ss[u->sites[i].body.a];
+        if (u->sites[i].kind == SITE_GOBLOCK && S.ss[body_of(u, i).a] >= 0)
+            S.interesting[S.ninteresting++] = S.ss[body_of(u, i).a];
     qsort(S.interesting, (size_t)S.ninteresting, sizeof(int), cmp_int);
     S.blocks = malloc(((size_t)S.nblocks + 1) * sizeof *S.blocks);
     S.nblocks = 0;
@@ -1134,8 +1139,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             S.blocks[S.nblocks++] = i;   /* inactive ones simply get no uses */
     /* blocks are recorded outer first in source order: sort by start */
     for (int i = 1; i < S.nblocks; i++)
-        for (int j = i; j > 0 && S.ss[u->sites[S.blocks[j]].body.a] <
-                                     S.ss[u->sites[S.blocks[j - 1]].body.a]; j--) {
+        for (int j = i; j > 0 && S.ss[body_of(u, S.blocks[j]).a] <
+                                     S.ss[body_of(u, S.blocks[j - 1]).a]; j--) {
             int t = S.blocks[j];
             S.blocks[j] = S.blocks[j - 1];
             S.blocks[j - 1] = t;
@@ -1144,8 +1149,8 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     S.outer = malloc(((size_t)S.nblocks + 1) * sizeof *S.outer);
     int *open = malloc(((size_t)S.nblocks + 1) * sizeof *open);
     for (int k = 0, top = 0; k < S.nblocks; k++) {
-        int start = S.ss[u->sites[S.blocks[k]].body.a];
-        while (top > 0 && S.se[u->sites[S.blocks[open[top - 1]]].body.b] <= start)
+        int start = S.ss[body_of(u, S.blocks[k]).a];
+        while (top > 0 && S.se[body_of(u, S.blocks[open[top - 1]]).b] <= start)
             top--;
         S.outer[k] = top > 0 ? open[top - 1] : -1;
         open[top++] = k;
@@ -1214,7 +1219,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             t = query_type(&S, qs[i][1], &ok);
             if (!ok || !chan_elem(t, &elem)) {
                 char *sp = ok ? spelling_of(t) : strdup("unknown");
-                tr_error(u, s->z.a, "receive from non-channel (type '%s')", sp);
+                tr_error(u, site_m(u, s)->z.a, "receive from non-channel (type '%s')", sp);
                 free(sp);
                 result = -1;
                 break;
@@ -1231,10 +1236,10 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
                 result = -1;
             break;
         case SITE_SELECT:
-            for (int k = 0; k < s->ncases && result == 0; k++)
-                if (s->cases[k].kind != CASE_DEFAULT &&
-                    !operand_is_chan(&S, qs[i][k], s->cases[k].ch.a,
-                                     s->cases[k].kind == CASE_SEND
+            for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++)
+                if (site_m(u, s)->cases[k].kind != CASE_DEFAULT &&
+                    !operand_is_chan(&S, qs[i][k], site_m(u, s)->cases[k].ch.a,
+                                     site_m(u, s)->cases[k].kind == CASE_SEND
                                          ? "send to non-channel in select case"
                                          : "receive from non-channel in select case"))
                     result = -1;

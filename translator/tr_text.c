@@ -66,16 +66,16 @@ typedef struct text {
      * binary search of that name's places.  Names are numbered 0..
      * (name_of) in that order; name_first[n] is name n's first place, and
      * head marks those places.  cand marks the places whose identifier
-     * may be a declarator (could_declare); cands lists them in order and
-     * cand_base counts them per 64 places, so the latest possible
+     * may be a declarator (could_declare), and cand_last[w] is the last
+     * such place before place 64 w (-1: none), so the latest possible
      * declarator spelled as a name before a place is found at once
      * (decl_before).  Rejected: a place per identifier and a latest
      * declarator per identifier, precomputed (8 more bytes each; the
-     * index was then as big as the tokens and text together). */
+     * index was then as big as the tokens and text together), and a list
+     * of the possible declarators (often half the identifiers). */
     int *occ, *name_first;
     uint64_t *head, *cand;
-    uint32_t *cand_base;
-    int *cands;
+    int *cand_last;
     int *table;          /* open addressing: name numbers, -1 empty */
     unsigned table_mask;
     int nnames;
@@ -201,11 +201,8 @@ static int decl_before(const text *T, int i) {
         return -1;
     int p = place_of(T, i);
     uint64_t below = T->cand[p >> 6] & ((UINT64_C(1) << (p & 63)) - 1);
-    int r = (int)T->cand_base[p >> 6] + __builtin_popcountll(below);
-    if (r == 0)
-        return -1;
-    int c = T->cands[r - 1];   /* the latest candidate place before p */
-    return c >= T->name_first[name_of(T, i)] ? T->occ[c] : -1;
+    int c = below ? (p & ~63) + 63 - __builtin_clzll(below) : T->cand_last[p >> 6];
+    return c >= 0 && c >= T->name_first[name_of(T, i)] ? T->occ[c] : -1;
 }
 
 /* The SITE_CHAN starting at token i (the last one, if several), or
@@ -660,8 +657,8 @@ static int simple_decl(text *T, range r, int n, tdecl *found) {
 
 /* A select: a use in a case's body sees the case's declaration. */
 static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
-    for (int k = 0; k < sel->ncases; k++) {
-        const sel_case *c = &sel->cases[k];
+    for (int k = 0; k < site_m(T->u, sel)->ncases; k++) {
+        const sel_case *c = &site_m(T->u, sel)->cases[k];
         if (t >= c->kw && t <= c->colon) {
             if (c->decl && t == c->lhs.b && simple_decl(T, c->lhs, n, found) < 0)
                 return UNSURE;             /* `case T v = <-c:`: v itself */
@@ -766,8 +763,8 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         return tok_next(u, tok_next(u, i));
     const site *g = site_at(T, i, SITE_GOBLOCK);
     if (g) {
-        if (t > g->body.a && t < g->body.b)
-            return scan_items(T, tok_next(u, g->body.a), g->body.b, n, t, found, true);
+        if (t > site_m(T->u, g)->body.a && t < site_m(T->u, g)->body.b)
+            return scan_items(T, tok_next(u, site_m(T->u, g)->body.a), site_m(T->u, g)->body.b, n, t, found, true);
         return tok_next(u, g->b);
     }
     const site *gc = site_at(T, i, SITE_GOCALL);
@@ -1368,7 +1365,7 @@ static int must_be_chan(text *T, range x) {
 /* X, OK = <-Z: Z must be a channel.  `direct` stays false: libclang finds
  * X's extent as an rvalue conversion, never as the variable itself. */
 static int answer_recvok(text *T, site *s) {
-    if (must_be_chan(T, s->z) < 0)
+    if (must_be_chan(T, site_m(T->u, s)->z) < 0)
         return UNSURE;
     s->direct = false;
     return 0;
@@ -1426,7 +1423,7 @@ static int answer_gocall(text *T, site *s) {
     tdecl ps[64];
     if (parse_params(T, lp, -1, NULL, ps, &np, 64) < 0)
         return UNSURE;
-    if (np != s->nargs)
+    if (np != site_m(T->u, s)->nargs)
         return give_up(T, x.a, "an argument count libclang words the error for");
     bool chan;
     char *ret = print_spec(T, d.spec_a, d.spec_b, &chan, false);
@@ -1457,8 +1454,8 @@ static int answer_gocall(text *T, site *s) {
         }
         types[i] = fit(t);
     }
-    s->arg_types = types;
-    s->fn_type = fit(fn);
+    site_m(T->u, s)->arg_types = types;
+    site_m(T->u, s)->fn_type = fit(fn);
     return 0;
 }
 
@@ -1516,11 +1513,11 @@ static int answer_goblock(text *T, site *s) {
                                                        : "a type defined inside the function");
     /* a go block starting inside this one (the outer one is answered
      * first: sites come in source order) */
-    for (int k = tr_first_site(u, T->by_start, s->body.a + 1);
-         k < u->nsites && u->sites[T->by_start[k]].a < s->body.b; k++)
+    for (int k = tr_first_site(u, T->by_start, site_m(T->u, s)->body.a + 1);
+         k < u->nsites && u->sites[T->by_start[k]].a < site_m(T->u, s)->body.b; k++)
         if (u->sites[T->by_start[k]].kind == SITE_GOBLOCK)
             return give_up(T, s->a, "nested go blocks");
-    for (int i = tok_next(u, s->body.a); i < s->body.b; i = tok_next(u, i)) {
+    for (int i = tok_next(u, site_m(T->u, s)->body.a); i < site_m(T->u, s)->body.b; i = tok_next(u, i)) {
         if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) ||
             site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
             site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK))
@@ -1555,15 +1552,15 @@ static int answer_goblock(text *T, site *s) {
         int r = find_local(T, i, &d);
         if (r < 0)
             return UNSURE;
-        if (r == 0 || (d.name > s->body.a && d.name < s->body.b))
+        if (r == 0 || (d.name > site_m(T->u, s)->body.a && d.name < site_m(T->u, s)->body.b))
             continue;                      /* global, or the block's own */
         if (in_list(T, p, type_words) || in_list(T, p, qual_words))
             return give_up(T, i, "a declarator gocc's text pass does not place");
         if (d.storage)
             return give_up(T, i, "a captured static or extern");
         int found = -1;
-        for (int c = 0; c < s->ncaps; c++)
-            if (is_tok(T, i, s->caps[c].name))
+        for (int c = 0; c < site_m(T->u, s)->ncaps; c++)
+            if (is_tok(T, i, site_m(T->u, s)->caps[c].name))
                 found = c;
         if (found < 0) {
             bool chan;
@@ -1576,12 +1573,12 @@ static int answer_goblock(text *T, site *s) {
                 free(t);
                 return give_up(T, i, "a captured variable whose type gocc's text pass does not print");
             }
-            if (s->ncaps % 8 == 0)
-                s->caps = realloc(s->caps, ((size_t)s->ncaps + 8) * sizeof *s->caps);
+            if (site_m(T->u, s)->ncaps % 8 == 0)
+                site_m(T->u, s)->caps = realloc(site_m(T->u, s)->caps, ((size_t)site_m(T->u, s)->ncaps + 8) * sizeof *site_m(T->u, s)->caps);
             capture c = {0};
             c.name = strndup(tok_ptr(u, i), tok_len(u, i));
             c.type = fit(t);
-            s->caps[s->ncaps++] = c;
+            site_m(T->u, s)->caps[site_m(T->u, s)->ncaps++] = c;
         }
         /* warnings wait until every site is answered (else libclang
          * answers and warns) */
@@ -1800,7 +1797,7 @@ static unsigned table_find(const text *T, const int *first, int i) {
 
 /* index_names: the name index (see struct text): the hash table of the
  * names, occ, name_first, head, and the possible declarators (cand,
- * cand_base, cands).  Two passes over the identifiers: the first numbers
+ * cand_last).  Two passes over the identifiers: the first numbers
  * the names and counts each one's identifiers, the second places them.
  * 0, or -1 when out of memory. */
 static int index_names(text *T) {
@@ -1851,8 +1848,8 @@ static int index_names(text *T) {
     T->name_first = malloc(((size_t)T->nnames + 1) * sizeof *T->name_first);
     T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
     T->cand = calloc((size_t)nid / 64 + 1, sizeof *T->cand);
-    T->cand_base = malloc(((size_t)nid / 64 + 1) * sizeof *T->cand_base);
-    if (!T->occ || !T->name_first || !T->head || !T->cand || !T->cand_base)
+    T->cand_last = malloc(((size_t)nid / 64 + 1) * sizeof *T->cand_last);
+    if (!T->occ || !T->name_first || !T->head || !T->cand || !T->cand_last)
         goto fail;
     int sum = 0;
     for (int n = 0; n < T->nnames; n++) {
@@ -1869,21 +1866,15 @@ static int index_names(text *T) {
     free(counts);
     first = counts = NULL;
     /* the possible declarators (could_declare reads the sites) */
-    int ncands = 0;
+    int last = -1;
     for (int p = 0; p < nid; p++) {
         if (p % 64 == 0)
-            T->cand_base[p / 64] = (uint32_t)ncands;
+            T->cand_last[p / 64] = last;
         if (could_declare(T, T->occ[p])) {
             T->cand[p / 64] |= UINT64_C(1) << (p % 64);
-            ncands++;
+            last = p;
         }
     }
-    T->cands = malloc(((size_t)ncands + 1) * sizeof *T->cands);
-    if (!T->cands)
-        goto fail;
-    for (int p = 0, k = 0; p < nid; p++)
-        if ((T->cand[p / 64] >> (p % 64)) & 1)
-            T->cands[k++] = p;
     return 0;
 fail:
     free(first);
@@ -1899,7 +1890,10 @@ static int index_file(text *T) {
     T->budget = 64LL * u->ntoks + 100000;
     T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
     T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
-    T->chans = malloc(((size_t)u->nsites + 1) * sizeof *T->chans);
+    int nchans = 0;
+    for (int k = 0; k < u->nsites; k++)
+        nchans += u->sites[k].kind == SITE_CHAN;
+    T->chans = malloc(((size_t)nchans + 1) * sizeof *T->chans);
     if (!T->fsorted || !T->by_start || !T->chans)
         return -1;
     for (int k = 0; k < u->nsites; k++)
@@ -1960,7 +1954,7 @@ void tr_text_clear(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++) {
         site *s = &u->sites[i];
         s->is_chan = s->direct = false;
-        tr_site_free(s, true);
+        tr_site_free(u, s, true);
     }
 }
 
@@ -2010,9 +2004,9 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
             r = must_be_chan(&T, s->y);
             break;
         case SITE_SELECT:
-            for (int c = 0; c < s->ncases && r >= 0; c++)
-                if (s->cases[c].kind != CASE_DEFAULT && !s->cases[c].after)
-                    r = must_be_chan(&T, s->cases[c].ch);
+            for (int c = 0; c < site_m(u, s)->ncases && r >= 0; c++)
+                if (site_m(u, s)->cases[c].kind != CASE_DEFAULT && !site_m(u, s)->cases[c].after)
+                    r = must_be_chan(&T, site_m(u, s)->cases[c].ch);
             break;
         case SITE_GOCALL:
             r = answer_gocall(&T, s);
@@ -2031,9 +2025,9 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
 out:
     for (int k = 0; !T.why && k < T.nwarn; k++) {
         const site *b = &u->sites[T.warn[2 * k + 1]];
-        for (int c = 0; c < b->ncaps; c++)
-            if (is_tok(&T, T.warn[2 * k], b->caps[c].name))
-                tr_warn_capture_address(u, T.warn[2 * k], b->caps[c].name);
+        for (int c = 0; c < site_m(u, b)->ncaps; c++)
+            if (is_tok(&T, T.warn[2 * k], site_m(u, b)->caps[c].name))
+                tr_warn_capture_address(u, T.warn[2 * k], site_m(u, b)->caps[c].name);
     }
     free(T.warn);
     if (T.why) {
@@ -2055,8 +2049,7 @@ out:
     free(T.name_first);
     free(T.head);
     free(T.cand);
-    free(T.cand_base);
-    free(T.cands);
+    free(T.cand_last);
     free(T.table);
     free(T.by_start);
     free(T.local_type);

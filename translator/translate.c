@@ -136,10 +136,10 @@ void *tr_grow(void *p, int n, int *cap, size_t elem, int first) {
     if (n < *cap)
         return p;
     int c = *cap ? *cap : first;
-    while (c <= n) {
-        if (c > INT32_MAX / 2)
+    while (c <= n) {   /* by half: at most a third of the block unused */
+        if (c > INT32_MAX / 3 * 2 - 1)
             return NULL;
-        c *= 2;
+        c += c / 2 + 1;
     }
     void *q = realloc(p, (size_t)c * elem);
     if (q)
@@ -147,44 +147,47 @@ void *tr_grow(void *p, int n, int *cap, size_t elem, int first) {
     return q;
 }
 
-void tr_site_free(site *s, bool answers_only) {
+void tr_site_free(tr_unit *u, site *s, bool answers_only) {
+    if (s->more < 0)
+        return;
+    site_more *m = site_m(u, s);
     switch (s->kind) {
     case SITE_GOCALL:
-        if (s->arg_types)
-            for (int k = 0; k < s->nargs; k++)
-                free(s->arg_types[k]);
-        free(s->arg_types);
-        free(s->fn_type);
-        s->arg_types = NULL;
-        s->fn_type = NULL;
+        if (m->arg_types)
+            for (int k = 0; k < m->nargs; k++)
+                free(m->arg_types[k]);
+        free(m->arg_types);
+        free(m->fn_type);
+        m->arg_types = NULL;
+        m->fn_type = NULL;
         if (!answers_only) {
-            free(s->args);
-            s->args = NULL;
+            free(m->args);
+            m->args = NULL;
         }
         break;
     case SITE_GOBLOCK:
-        for (int k = 0; k < s->ncaps; k++) {
-            free(s->caps[k].name);
-            free(s->caps[k].type);
+        for (int k = 0; k < m->ncaps; k++) {
+            free(m->caps[k].name);
+            free(m->caps[k].type);
         }
-        free(s->caps);
-        s->caps = NULL;
-        s->ncaps = 0;
+        free(m->caps);
+        m->caps = NULL;
+        m->ncaps = 0;
         if (!answers_only) {
-            free(s->decls);
-            s->decls = NULL;
+            free(m->decls);
+            m->decls = NULL;
         }
         break;
     case SITE_SELECT:
         if (!answers_only) {
-            free(s->cases);
-            s->cases = NULL;
+            free(m->cases);
+            m->cases = NULL;
         }
         break;
     case SITE_STATICREF:
         if (!answers_only) {
-            free((char *)s->repl);
-            s->repl = NULL;
+            free((char *)m->repl);
+            m->repl = NULL;
         }
         break;
     default:
@@ -194,16 +197,16 @@ void tr_site_free(site *s, bool answers_only) {
 
 void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++)
-        tr_site_free(&u->sites[i], false);
+        tr_site_free(u, &u->sites[i], false);
     free(u->sites);
+    free(u->more);
     free(u->funcs);
     for (int i = 0; i < u->ntypedefs; i++)
         free(u->typedefs[i]);
     free(u->typedefs);
-    free(u->toff16);
-    free(u->tbase);
-    free(u->tbig);
-    free(u->toff32);
+    free(u->tlen);
+    free(u->tck);
+    free(u->longs);
     free(u->tkind);
     free(u->lines);
     free(u->brk);
@@ -323,32 +326,32 @@ typedef struct answers {
     char **line;
 } answers;
 
-static char *answer_line(const site *s) {
+static char *answer_line(const tr_unit *u, const site *s) {
     strbuf sb = {0};
     sb_printf(&sb, "chan=%d direct=%d", s->is_chan, s->direct);
-    if (s->kind == SITE_GOCALL && s->fn_type)
-        sb_printf(&sb, " fn=%s", s->fn_type);
-    for (int k = 0; s->kind == SITE_GOCALL && s->arg_types && k < s->nargs; k++)
-        sb_printf(&sb, " arg%d=%s", k, s->arg_types[k] ? s->arg_types[k] : "?");
+    if (s->kind == SITE_GOCALL && site_m(u, s)->fn_type)
+        sb_printf(&sb, " fn=%s", site_m(u, s)->fn_type);
+    for (int k = 0; s->kind == SITE_GOCALL && site_m(u, s)->arg_types && k < site_m(u, s)->nargs; k++)
+        sb_printf(&sb, " arg%d=%s", k, site_m(u, s)->arg_types[k] ? site_m(u, s)->arg_types[k] : "?");
     if (s->kind != SITE_GOBLOCK)
         return sb.p;
     /* captures by name: the passes may list them in different orders
      * (libclang by the shadow's order of first use), which changes only
      * the order of the capture struct's members */
-    bool *done = calloc((size_t)s->ncaps + 1, sizeof *done);
-    for (int n = 0; n < s->ncaps; n++) {
+    bool *done = calloc((size_t)site_m(u, s)->ncaps + 1, sizeof *done);
+    for (int n = 0; n < site_m(u, s)->ncaps; n++) {
         int k = -1;
-        for (int j = 0; j < s->ncaps; j++)
-            if (!done[j] && (k < 0 || strcmp(s->caps[j].name, s->caps[k].name) < 0))
+        for (int j = 0; j < site_m(u, s)->ncaps; j++)
+            if (!done[j] && (k < 0 || strcmp(site_m(u, s)->caps[j].name, site_m(u, s)->caps[k].name) < 0))
                 k = j;
         done[k] = true;
-        sb_printf(&sb, " cap=%s:%s%s%s", s->caps[k].name, s->caps[k].type,
-                  s->caps[k].by_pointer ? ":ptr" : "",
-                  s->caps[k].is_array ? ":array" : "");
+        sb_printf(&sb, " cap=%s:%s%s%s", site_m(u, s)->caps[k].name, site_m(u, s)->caps[k].type,
+                  site_m(u, s)->caps[k].by_pointer ? ":ptr" : "",
+                  site_m(u, s)->caps[k].is_array ? ":array" : "");
     }
     free(done);
-    if (s->ndecls)
-        sb_printf(&sb, " decls=%d", s->ndecls);
+    if (site_m(u, s)->ndecls)
+        sb_printf(&sb, " decls=%d", site_m(u, s)->ndecls);
     return sb.p;
 }
 
@@ -357,7 +360,7 @@ static answers *save_answers(const tr_unit *u) {
     a->n = u->nsites;
     a->line = calloc((size_t)u->nsites + 1, sizeof *a->line);
     for (int i = 0; i < u->nsites; i++)
-        a->line[i] = answer_line(&u->sites[i]);
+        a->line[i] = answer_line(u, &u->sites[i]);
     return a;
 }
 
@@ -374,7 +377,7 @@ static void free_answers(answers *a) {
 static int compare_answers(const tr_unit *u, const answers *a, FILE *err) {
     int bad = 0;
     for (int i = 0; i < u->nsites; i++) {
-        char *l = answer_line(&u->sites[i]);
+        char *l = answer_line(u, &u->sites[i]);
         const char *m = i < a->n ? a->line[i] : "(no site)";
         if (strcmp(l, m)) {
             int at = u->sites[i].a;

@@ -1,12 +1,13 @@
 /*
  * test_tokens.c - the translator's compact token store (translator/tr.h):
- * a token is a 16-bit offset from its block's base (32 bits in a block
- * spanning 64 KiB or more) and a kind byte; its length, line and column
- * are derived.  Checked against the lexer's own tokens on inputs that
- * cross every boundary the store has: blocks of 256 tokens, a block
- * spanning a 70 KB comment or string, CR / CRLF / LF line ends, line
- * splices; bracket partners against a plain stack; the views of nested
- * #if groups; an error's position past a big block.
+ * a token is a length byte (255: look in the list of long tokens) and a
+ * kind byte; its offset (from every 16th token's), line and column are
+ * derived.  Checked against the lexer's own tokens on inputs that cross
+ * every boundary the store has: groups of 16 tokens, tokens of 254 to
+ * 256 bytes, long tokens (a 70 KB comment or string) before and inside a
+ * group, CR / CRLF / LF line ends, line splices; bracket partners against
+ * a plain stack; the views of nested #if groups; an error's position
+ * past a long token.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,8 +44,9 @@ static void unit_free(tr_unit *u) {
     free(u);
 }
 
-/* Every token of u is the lexer's token, with its line and column.
- * Returns how many blocks keep 32-bit offsets. */
+/* Every token of u is the lexer's token, with its line and column, read
+ * in order, backwards and by jumps.  Returns how many tokens are long
+ * (255 bytes or more). */
 static int check_against_lexer(const char *text, size_t len) {
     int rc;
     tr_unit *u = unit_of(text, len, &rc);
@@ -82,14 +84,16 @@ static int check_against_lexer(const char *text, size_t len) {
         int j = (int)(((unsigned)k * 2654435761u) % (unsigned)u->ntoks);
         assert_int_equal(tok_line(u, j), line[j]);
         assert_int_equal(tok_col(u, j), col[j]);
+        assert_int_equal(tok_off(u, j + 1) - tok_off(u, j), tok_len(u, j));
     }
     free(line);
     free(col);
-    int nbig = 0;
-    for (int b = 0; b <= u->ntoks / 256; b++)
-        nbig += u->tbig[b] >= 0;
+    int nlong = 0;
+    for (int k = 0; k < u->ntoks; k++)
+        nlong += tok_len(u, k) >= 255;
+    assert_int_equal(nlong, u->nlongs);
     unit_free(u);
-    return nbig;
+    return nlong;
 }
 
 static void test_small_inputs(void **s) {
@@ -107,10 +111,10 @@ static void test_small_inputs(void **s) {
         assert_int_equal(check_against_lexer(inputs[k], strlen(inputs[k])), 0);
 }
 
-/* n tokens around each multiple of 256 (`;` is one token each). */
-static void test_block_boundaries(void **s) {
+/* n tokens around each multiple of 16 (`;` is one token each). */
+static void test_groups(void **s) {
     (void)s;
-    static const int counts[] = {254, 255, 256, 257, 511, 512, 513, 1025};
+    static const int counts[] = {1, 15, 16, 17, 31, 32, 33, 255, 256, 257, 1025};
     for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
         int n = counts[k] - 1;   /* + the EOF token */
         char *t = malloc((size_t)n + 1);
@@ -121,9 +125,30 @@ static void test_block_boundaries(void **s) {
     }
 }
 
-/* Blocks spanning 64 KiB or more keep 32-bit offsets: a big comment, a
- * big string, many small tokens after them, a big block at the end. */
-static void test_big_blocks(void **s) {
+/* Tokens of 253 to 257 bytes, at each place in a group of 16: those of
+ * 255 or more are long. */
+static void test_long_edges(void **s) {
+    (void)s;
+    char *t = malloc(40000);
+    for (int at = 0; at < 16; at++) {
+        size_t n = 0;
+        for (int k = 0; k < at; k++)
+            t[n++] = ';';
+        int nlong = 0;
+        for (int len = 253; len <= 257; len++) {
+            memset(t + n, 'v', (size_t)len);   /* an identifier */
+            n += (size_t)len;
+            t[n++] = ' ';
+            nlong += len >= 255;
+        }
+        assert_int_equal(check_against_lexer(t, n), nlong);
+    }
+    free(t);
+}
+
+/* Long tokens: a big comment, a big string, many small tokens after
+ * them, a big comment at the end. */
+static void test_long_tokens(void **s) {
     (void)s;
     size_t cap = 400000, n = 0;
     char *t = malloc(cap);
@@ -136,7 +161,7 @@ static void test_big_blocks(void **s) {
         n += (size_t)sprintf(t + n, "v%d=%d;%s", k, k, k % 10 ? " " : "\n");
     n += (size_t)sprintf(t + n, "//");
     memset(t + n, 'z', 80000), n += 80000;
-    assert_int_equal(check_against_lexer(t, n), 2);   /* first and last */
+    assert_int_equal(check_against_lexer(t, n), 3);
     free(t);
 }
 
@@ -250,7 +275,7 @@ static void test_views(void **s) {
     unit_free(u);
 }
 
-/* A lexer error past a big block is reported at its line and column. */
+/* A lexer error past a long token is reported at its line and column. */
 static void test_error_position(void **s) {
     (void)s;
     size_t n = 0;
@@ -272,8 +297,9 @@ static void test_error_position(void **s) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_inputs),
-        cmocka_unit_test(test_block_boundaries),
-        cmocka_unit_test(test_big_blocks),
+        cmocka_unit_test(test_groups),
+        cmocka_unit_test(test_long_edges),
+        cmocka_unit_test(test_long_tokens),
         cmocka_unit_test(test_brackets),
         cmocka_unit_test(test_views),
         cmocka_unit_test(test_error_position),
