@@ -15,7 +15,8 @@
  * offset is the offset of every 16th token plus the lengths between (the
  * lexer is lossless: the tokens tile the input); its line and column
  * come from the line table; its bracket partner from a sorted list of
- * the bracket tokens.  Read them through the tok_* accessors below.
+ * the bracket tokens (6 bytes a bracket).  Read them through the tok_*
+ * accessors below.
  */
 #ifndef GOCC_TR_H
 #define GOCC_TR_H
@@ -75,6 +76,8 @@ typedef struct capture {
 /* The members of a site of kind MAKE, RECVOK, GOBLOCK, FORRANGE,
  * GOCALL, SELECT or STATICREF: read only those of the site's kind. */
 typedef struct site_more {
+    int id;                  /* GOCALL, GOBLOCK, SELECT, RECVOK, FORRANGE:
+                                per-kind number, for generated names */
     union {
         range z;             /* MAKE, RECVOK */
         struct {             /* GOBLOCK, FORRANGE (body only) */
@@ -103,7 +106,7 @@ typedef struct site_more {
 } site_more;
 
 /* A site.  A file may hold one every few dozen bytes (a send is 8), so
- * a site is 40 bytes: what only some kinds have is in u->more (site_m),
+ * a site is 36 bytes: what only some kinds have is in u->more (site_m),
  * freed through tr_site_free.  Rejected: those members in a union here
  * (72 bytes a site, the biggest thing the translator held for code
  * dense with sends), and a pointer to them (48). */
@@ -111,7 +114,6 @@ typedef struct site {
     int a, b;
     range x, y;
     int func;            /* enclosing function (index into funcs), or -1 */
-    int id;              /* per-kind number, for generated names */
     uint8_t kind;        /* site_kind */
     bool drop : 1;       /* SITE_RECV: the whole expression statement */
     bool after : 1;      /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
@@ -168,9 +170,12 @@ typedef struct tr_unit {
     uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
     int nlines;
     int line_hint;       /* tok_line's last answer (a cache) */
-    int *brk;            /* the paired bracket tokens, ascending, and */
-    int *brk_match;      /*   each one's partner */
+    int *brk;            /* the bracket tokens, ascending, and each */
+    int16_t *brk_d;      /*   one's partner's distance (tok_match) */
     int nbrk;
+    int *brk_far;        /* pairs: a bracket (its place in brk) and its
+                            partner, for distances past 16 bits */
+    int nfar;
     int view;            /* the view tok_sig shows: 0 main, -1 every token */
     tr_alt *alts;
     int nalts, capalts;
@@ -257,7 +262,8 @@ void tr_warning(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b);
 /* tr_first_site: the first k with sites[order[k]].a >= i, for order the
- * nsites site indices sorted by start; nsites if none. */
+ * nsites site indices sorted by start (NULL: the sites are in order);
+ * nsites if none. */
 int tr_first_site(const tr_unit *u, const int *order, int i);
 /* translate.c: the translator's one way to grow an array: room for item
  * n of p (elem bytes each, *cap of them): p itself when n < *cap, else p

@@ -105,7 +105,7 @@ typedef struct emitter {
     int *sstart, *send;   /* SHADOW: output offsets of each token */
     int oline;            /* source line shown by the output line; 0: none */
     bool moved;           /* writing code away from its source position */
-    int *order;           /* sites sorted by (a, -b) */
+    int *order;           /* sites sorted by (a, -b); NULL: they are */
     /* what is at a token marked TK_MARK (found by binary search, as
      * marks are few): the sites starting there (order), the function
      * whose pre_point it is, the function whose `}` it is */
@@ -372,8 +372,8 @@ static void emit_range(emitter *e, int a, int b) {
         const site *s = NULL;
         if (mark) {
             for (int k = tr_first_site(u, e->order, i);
-                 k < u->nsites && u->sites[e->order[k]].a == i; k++) {
-                const site *c = &u->sites[e->order[k]];
+                 k < u->nsites && u->sites[e->order ? e->order[k] : k].a == i; k++) {
+                const site *c = &u->sites[e->order ? e->order[k] : k];
                 if (c->b <= b && c->b >= c->a) {
                     s = c;
                     break;
@@ -530,7 +530,7 @@ static const char *func_name_of(const emitter *e, int fi, char *buf,
 static void go_name(const emitter *e, const site *s, char *buf, size_t n) {
     char fn[128];
     snprintf(buf, n, "gocc_%s_go%d", func_name_of(e, s->func, fn, sizeof fn),
-             s->id);
+             site_m(e->u, s)->id);
 }
 
 /* Is main declared `void main(...)`?  (gcc accepts it, with a warning
@@ -790,13 +790,13 @@ static void emit_recvok(emitter *e, const site *s) {
     }
     printf_(e, "{ gocc_elem_t(");
     emit_r(e, m->z);
-    printf_(e, ") gocc_rv%d; gocc_bool gocc_ok%d = gocc_recv_ok(", s->id, s->id);
+    printf_(e, ") gocc_rv%d; gocc_bool gocc_ok%d = gocc_recv_ok(", m->id, m->id);
     emit_r(e, m->z);
-    printf_(e, ", &gocc_rv%d); ", s->id);
+    printf_(e, ", &gocc_rv%d); ", m->id);
     emit_r(e, s->x);
-    printf_(e, " = gocc_rv%d; ", s->id);
+    printf_(e, " = gocc_rv%d; ", m->id);
     emit_r(e, s->y);
-    printf_(e, " = gocc_ok%d; }", s->id);
+    printf_(e, " = gocc_ok%d; }", m->id);
 }
 
 static void emit_builtin(emitter *e, const site *s) {
@@ -828,14 +828,14 @@ static void emit_gocall(emitter *e, const site *s) {
     }
     char name[200];
     go_name(e, s, name, sizeof name);
-    printf_(e, "{ struct %s gocc_a%d; gocc_a%d.fn = ", name, s->id, s->id);
+    printf_(e, "{ struct %s gocc_a%d; gocc_a%d.fn = ", name, m->id, m->id);
     emit_r(e, s->x);
     for (int i = 0; i < m->nargs; i++) {
-        printf_(e, "; gocc_a%d.a%d = ", s->id, i);
+        printf_(e, "; gocc_a%d.a%d = ", m->id, i);
         emit_r(e, m->args[i]);
     }
     printf_(e, "; gocc_go_copy(%s, &gocc_a%d, sizeof gocc_a%d); }", name,
-            s->id, s->id);
+            m->id, m->id);
 }
 
 /* The value a go block's struct member starts from: the variable, or its
@@ -875,9 +875,9 @@ static void emit_goblock(emitter *e, const site *s) {
         put_cap_struct(&sb, m, name, " ");
         put(e, sb.p, sb.len);
         free(sb.p);
-        printf_(e, " struct %s gocc_a%d = {", name, s->id);
+        printf_(e, " struct %s gocc_a%d = {", name, m->id);
     } else {
-        printf_(e, "{ struct %s gocc_a%d = {", name, s->id);
+        printf_(e, "{ struct %s gocc_a%d = {", name, m->id);
     }
     for (int i = 0; i < m->ncaps; i++) {
         const capture *c = &m->caps[i];
@@ -892,10 +892,10 @@ static void emit_goblock(emitter *e, const site *s) {
         const capture *c = &m->caps[i];
         if (c->is_array && !c->by_pointer)
             printf_(e, " __builtin_memcpy(gocc_a%d.%s, %s, sizeof gocc_a%d.%s);",
-                    s->id, c->name, c->name, s->id, c->name);
+                    m->id, c->name, c->name, m->id, c->name);
     }
     printf_(e, " gocc_go_copy(%s, &gocc_a%d, sizeof gocc_a%d); }", name,
-            s->id, s->id);
+            m->id, m->id);
 }
 
 /* select, shadow form: a switch with each case's operation as a statement
@@ -945,7 +945,7 @@ static void emit_select(emitter *e, const site *s) {
             has_default = 1;
         else
             n++;
-    int id = s->id;
+    int id = m->id;
     int col = (int)tok_col(u, s->a);
     char ind[64];
     snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
@@ -1057,7 +1057,7 @@ static void emit_forrange(emitter *e, const site *s) {
         puts_(e, " }");
         return;
     }
-    int id = s->id;
+    int id = m->id;
     printf_(e, "for (__typeof__(");
     emit_r(e, s->y);
     printf_(e, ") gocc_r%d = ", id);
@@ -1217,17 +1217,24 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     e.sstart = shadow_start;
     e.send = shadow_end;
     size_t n = (size_t)u->ntoks;
-    e.order = malloc(((size_t)u->nsites + 1) * sizeof *e.order);
+    bool sorted = true;   /* then no order is needed */
+    sort_unit = u;
+    int ngo = 0;
+    for (int k = 0; k < u->nsites; k++) {
+        sorted &= k == 0 || by_position(&(int){k - 1}, &(int){k}) < 0;
+        ngo += u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK;
+    }
+    e.order = sorted ? NULL : malloc(((size_t)u->nsites + 1) * sizeof *e.order);
     e.starts = malloc(((size_t)u->nfuncs + 1) * sizeof *e.starts);
     e.ends = malloc(((size_t)u->nfuncs + 1) * sizeof *e.ends);
-    if (!e.order || !e.starts || !e.ends) {
+    if ((!sorted && !e.order) || !e.starts || !e.ends) {
         fputs("gocc: out of memory\n", stderr);
         exit(2);
     }
-    for (int i = 0; i < u->nsites; i++)
+    for (int i = 0; !sorted && i < u->nsites; i++)
         e.order[i] = i;
-    sort_unit = u;
-    qsort(e.order, (size_t)u->nsites, sizeof *e.order, by_position);
+    if (!sorted)
+        qsort(e.order, (size_t)u->nsites, sizeof *e.order, by_position);
     for (size_t i = 0; shadow_start && i < n; i++)
         shadow_start[i] = shadow_end[i] = -1;
     e.line_depth = -1;
@@ -1284,7 +1291,7 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     qsort(e.ends, (size_t)u->nfuncs, sizeof *e.ends, by_token);
     /* each function's go sites, in site order (a counting sort) */
     e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
-    e.go_list = malloc(((size_t)u->nsites + 1) * sizeof *e.go_list);
+    e.go_list = malloc(((size_t)ngo + 1) * sizeof *e.go_list);
     if (!e.go_first || !e.go_list) {
         fputs("gocc: out of memory\n", stderr);
         exit(2);

@@ -124,7 +124,20 @@ int tok_match(const tr_unit *u, int i) {
         else
             hi = mid;
     }
-    return lo < u->nbrk && u->brk[lo] == i ? u->brk_match[lo] : -1;
+    if (lo == u->nbrk || u->brk[lo] != i || u->brk_d[lo] == 0)
+        return -1;
+    if (u->brk_d[lo] != INT16_MIN)
+        return i + u->brk_d[lo];
+    int k = lo;   /* a far partner: in the list */
+    lo = 0, hi = u->nfar - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->brk_far[2 * mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return u->brk_far[2 * lo + 1];
 }
 
 static bool is_eof(const tr_unit *u, int i) {
@@ -331,17 +344,43 @@ static int unpaired(tr_unit *u, const int *stack, int sp, int i) {
  * it is marked broken.  One stack serves all views: an alternate's
  * brackets sit above `base`, the height at its start, and are dropped at
  * its end.  The stack holds indices into brk and grows with the depth. */
+/* pack_brackets: store the partners (match[k] for bracket k, -1 none)
+ * as 16-bit token distances, 0 for none, INT16_MIN for a partner in the
+ * list of far ones (a function body, a big initializer).  0, or -1 out
+ * of memory. */
+static int pack_brackets(tr_unit *u, const int *match) {
+    int nfar = 0;
+    for (int k = 0; k < u->nbrk; k++) {
+        int d = match[k] < 0 ? 0 : match[k] - u->brk[k];
+        nfar += d <= INT16_MIN || d > INT16_MAX;
+    }
+    u->brk_d = malloc(((size_t)u->nbrk + 1) * sizeof *u->brk_d);
+    u->brk_far = malloc(((size_t)nfar * 2 + 1) * sizeof *u->brk_far);
+    if (!u->brk_d || !u->brk_far)
+        return -1;
+    for (int k = 0; k < u->nbrk; k++) {
+        int d = match[k] < 0 ? 0 : match[k] - u->brk[k];
+        if (d <= INT16_MIN || d > INT16_MAX) {
+            u->brk_far[2 * u->nfar] = k;
+            u->brk_far[2 * u->nfar++ + 1] = match[k];
+            d = INT16_MIN;
+        }
+        u->brk_d[k] = (int16_t)d;
+    }
+    return 0;
+}
+
 static int match_brackets(tr_unit *u) {
     int nb = 0;
     for (int i = 0; i < u->ntoks; i++)
         nb += open_bracket(u, i) || close_bracket(u, i);
     u->brk = malloc(((size_t)nb + 1) * sizeof *u->brk);
-    u->brk_match = malloc(((size_t)nb + 1) * sizeof *u->brk_match);
+    int *match = malloc(((size_t)nb + 1) * sizeof *match);
     int *open_alts = malloc(((size_t)u->nalts + 1) * sizeof *open_alts);
     int *bases = malloc(((size_t)u->nalts + 1) * sizeof *bases);
     int *stack = NULL, cap = 0;
     int r = -1;
-    if (!u->brk || !u->brk_match || !open_alts || !bases)
+    if (!u->brk || !match || !open_alts || !bases)
         goto out;
     int sp = 0, nopen = 0, next = 0;
     for (int i = 0; i < u->ntoks; i++) {
@@ -364,7 +403,7 @@ static int match_brackets(tr_unit *u) {
             continue;
         int k = u->nbrk++;
         u->brk[k] = i;
-        u->brk_match[k] = -1;
+        match[k] = -1;
         if (op) {
             int *v = tr_grow(stack, sp, &cap, sizeof *v, 256);
             if (!v)
@@ -373,8 +412,8 @@ static int match_brackets(tr_unit *u) {
             stack[sp++] = k;
         } else if (sp > base && brackets_pair(u, u->brk[stack[sp - 1]], i)) {
             int o = stack[--sp];
-            u->brk_match[o] = i;
-            u->brk_match[k] = u->brk[o];
+            match[o] = i;
+            match[k] = u->brk[o];
         } else if (alt) {
             alt->broken = true;
         } else {
@@ -390,8 +429,11 @@ static int match_brackets(tr_unit *u) {
         unpaired(u, stack, sp, -1);
         goto out;
     }
-    r = 0;
+    r = pack_brackets(u, match);
 out:
+    if (r < 0)
+        u->nbrk = 0;   /* no partners */
+    free(match);
     free(stack);
     free(open_alts);
     free(bases);
@@ -438,7 +480,7 @@ int tr_first_site(const tr_unit *u, const int *order, int i) {
     int lo = 0, hi = u->nsites;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (u->sites[order[mid]].a < i)
+        if (u->sites[order ? order[mid] : mid].a < i)
             lo = mid + 1;
         else
             hi = mid;

@@ -59,13 +59,15 @@ typedef struct text {
     const char *why;     /* why the pass gave up */
     int why_tok;
     /* The name index, per identifier rather than per token (a file has
-     * about one identifier for every three tokens), 4 bytes and a few
-     * bits each.  occ lists the identifier tokens grouped by name, each
-     * name's in source order, names in the order they first appear; a
-     * token's place in occ is found by its name (the hash table) and a
-     * binary search of that name's places.  Names are numbered 0..
-     * (name_of) in that order; name_first[n] is name n's first place, and
-     * head marks those places.  cand marks the places whose identifier
+     * about one identifier for every three tokens), 4 bytes and a bit
+     * each.  Names are numbered 0.. in the order they first appear, and
+     * told apart by an open-addressing hash table (name_of); name_tok[n]
+     * is name n's first identifier.  occ lists the identifiers grouped
+     * by name, each name's in source order; name_first[n] is name n's
+     * first place there.  C's keywords (`if`, `int`, `return`: a third
+     * of a file's identifiers) have no places: no lookup asks for them.
+     * A token's place is found by its name and a binary search of that
+     * name's places (place_of).  cand marks the places whose identifier
      * may be a declarator (could_declare), and cand_last[w] is the last
      * such place before place 64 w (-1: none), so the latest possible
      * declarator spelled as a name before a place is found at once
@@ -73,8 +75,8 @@ typedef struct text {
      * declarator per identifier, precomputed (8 more bytes each; the
      * index was then as big as the tokens and text together), and a list
      * of the possible declarators (often half the identifiers). */
-    int *occ, *name_first;
-    uint64_t *head, *cand;
+    int *occ, *name_first, *name_tok;
+    uint64_t *cand;
     int *cand_last;
     int *table;          /* open addressing: name numbers, -1 empty */
     unsigned table_mask;
@@ -88,7 +90,8 @@ typedef struct text {
     int *gdecl_item;     /* per name id: the item declaring it last, -1 */
     signed char *agree;  /* per name id: its function declarations agree
                             (1), differ (0), not checked (-1) */
-    int *by_start;       /* the sites by start, then index (site_at) */
+    int *by_start;       /* the sites by start, then index (site_at);
+                            NULL when the sites are in that order (nth) */
     int *local_type;     /* per function: local_type's answer, -2 unknown */
     int *warn;           /* pairs: a captured name's use, its go block */
     int nwarn;
@@ -153,15 +156,23 @@ static int name_of(const text *T, int i) {
     unsigned h = name_hash(tok_ptr(T->u, i), tok_len(T->u, i)) & T->table_mask;
     for (;; h = (h + 1) & T->table_mask) {
         int n = T->table[h];
-        if (n < 0 || same_name(T, T->occ[T->name_first[n]], i))
+        if (n < 0 || same_name(T, T->name_tok[n], i))
             return n;
     }
 }
 
-/* place_of: identifier i's place in occ. */
-static int place_of(const text *T, int i) {
+/* place_of: identifier i's place in occ, its name's places in [*first,
+ * *end); -1 for a keyword (not indexed) or a token that is not an
+ * identifier. */
+static int place_of(const text *T, int i, int *first, int *end) {
+    if (!is_ident(T, i))
+        return -1;
     int n = name_of(T, i);
     int lo = T->name_first[n], hi = T->name_first[n + 1] - 1;
+    if (lo > hi)
+        return -1;
+    *first = lo;
+    *end = hi + 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         if (T->occ[mid] < i)
@@ -172,37 +183,32 @@ static int place_of(const text *T, int i) {
     return lo;
 }
 
-static bool is_head(const text *T, int p) {
-    return (T->head[p >> 6] >> (p & 63)) & 1;
-}
-
 /* The identifiers spelled as identifier i: the one before it, the one
  * after it (-1: none). */
 static int prev_same(const text *T, int i) {
-    if (!is_ident(T, i))
-        return -1;
-    int p = place_of(T, i);
-    return is_head(T, p) ? -1 : T->occ[p - 1];
+    int first, end, p = place_of(T, i, &first, &end);
+    return p > first ? T->occ[p - 1] : -1;
 }
 
 static int next_same(const text *T, int i) {
-    if (!is_ident(T, i))
-        return -1;
-    int p = place_of(T, i) + 1;
-    return p < T->name_first[T->nnames] && !is_head(T, p) ? T->occ[p] : -1;
+    int first, end, p = place_of(T, i, &first, &end);
+    return p >= 0 && p + 1 < end ? T->occ[p + 1] : -1;
 }
 
-static int first_of_name(const text *T, int n) { return T->occ[T->name_first[n]]; }
+/* The first identifier of name n, -1 for a keyword. */
+static int first_of_name(const text *T, int n) {
+    return T->name_first[n] < T->name_first[n + 1] ? T->occ[T->name_first[n]] : -1;
+}
 
 /* decl_before: the latest identifier before identifier i spelled the
  * same that may be a declarator (could_declare), or -1. */
 static int decl_before(const text *T, int i) {
-    if (!is_ident(T, i))
+    int first, end, p = place_of(T, i, &first, &end);
+    if (p < 0)
         return -1;
-    int p = place_of(T, i);
     uint64_t below = T->cand[p >> 6] & ((UINT64_C(1) << (p & 63)) - 1);
     int c = below ? (p & ~63) + 63 - __builtin_clzll(below) : T->cand_last[p >> 6];
-    return c >= 0 && c >= T->name_first[name_of(T, i)] ? T->occ[c] : -1;
+    return c >= first ? T->occ[c] : -1;
 }
 
 /* The SITE_CHAN starting at token i (the last one, if several), or
@@ -612,13 +618,17 @@ static int file_item_end(text *T, int i) {
 static int scan_items(text *T, int i, int end, int n, int t, tdecl *found,
                       bool local);
 
+/* The k-th site by start. */
+static const site *nth(const text *T, int k) {
+    return &T->u->sites[T->by_start ? T->by_start[k] : k];
+}
+
 /* The first site of kind k starting at token i, or NULL. */
 static const site *site_at(const text *T, int i, site_kind k) {
-    const site *v = T->u->sites;
     int lo = tr_first_site(T->u, T->by_start, i);
-    for (; lo < T->u->nsites && v[T->by_start[lo]].a == i; lo++)
-        if (v[T->by_start[lo]].kind == k)
-            return &v[T->by_start[lo]];
+    for (; lo < T->u->nsites && nth(T, lo)->a == i; lo++)
+        if (nth(T, lo)->kind == k)
+            return nth(T, lo);
     return NULL;
 }
 
@@ -1514,8 +1524,8 @@ static int answer_goblock(text *T, site *s) {
     /* a go block starting inside this one (the outer one is answered
      * first: sites come in source order) */
     for (int k = tr_first_site(u, T->by_start, site_m(T->u, s)->body.a + 1);
-         k < u->nsites && u->sites[T->by_start[k]].a < site_m(T->u, s)->body.b; k++)
-        if (u->sites[T->by_start[k]].kind == SITE_GOBLOCK)
+         k < u->nsites && nth(T, k)->a < site_m(T->u, s)->body.b; k++)
+        if (nth(T, k)->kind == SITE_GOBLOCK)
             return give_up(T, s->a, "nested go blocks");
     for (int i = tok_next(u, site_m(T->u, s)->body.a); i < site_m(T->u, s)->body.b; i = tok_next(u, i)) {
         if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) ||
@@ -1796,14 +1806,14 @@ static unsigned table_find(const text *T, const int *first, int i) {
 }
 
 /* index_names: the name index (see struct text): the hash table of the
- * names, occ, name_first, head, and the possible declarators (cand,
+ * names, name_tok, occ, name_first, and the possible declarators (cand,
  * cand_last).  Two passes over the identifiers: the first numbers
  * the names and counts each one's identifiers, the second places them.
  * 0, or -1 when out of memory. */
 static int index_names(text *T) {
     tr_unit *u = T->u;
     int hsize = 1024, ncap = 0, ccap = 0, nid = 0;
-    int *first = NULL, *counts = NULL;
+    int *first = NULL, *counts = NULL;   /* counts: -1 for a keyword */
     T->table = malloc((size_t)hsize * sizeof *T->table);
     if (!T->table)
         return -1;
@@ -1813,10 +1823,12 @@ static int index_names(text *T) {
     for (int i = 0; i < u->ntoks; i++) {
         if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
-        nid++;
         unsigned h = table_find(T, first, i);
         if (T->table[h] >= 0) {
-            counts[T->table[h]]++;
+            if (counts[T->table[h]] >= 0) {
+                counts[T->table[h]]++;
+                nid++;
+            }
             continue;
         }
         int *v = tr_grow(first, T->nnames, &ncap, sizeof *v, 256);
@@ -1828,7 +1840,8 @@ static int index_names(text *T) {
         if (!v || !c)
             goto fail;
         first[T->nnames] = i;
-        counts[T->nnames] = 1;
+        counts[T->nnames] = in_list(T, i, keywords) ? -1 : 1;
+        nid += counts[T->nnames] > 0;
         T->table[h] = T->nnames++;
         if (2 * T->nnames > hsize) {   /* grow the table: rehash */
             int *t = malloc((size_t)hsize * 2 * sizeof *t);
@@ -1846,24 +1859,30 @@ static int index_names(text *T) {
     }
     T->occ = malloc(((size_t)nid + 1) * sizeof *T->occ);
     T->name_first = malloc(((size_t)T->nnames + 1) * sizeof *T->name_first);
-    T->head = calloc((size_t)nid / 64 + 1, sizeof *T->head);
     T->cand = calloc((size_t)nid / 64 + 1, sizeof *T->cand);
     T->cand_last = malloc(((size_t)nid / 64 + 1) * sizeof *T->cand_last);
-    if (!T->occ || !T->name_first || !T->head || !T->cand || !T->cand_last)
+    if (!T->occ || !T->name_first || !T->cand || !T->cand_last)
         goto fail;
     int sum = 0;
     for (int n = 0; n < T->nnames; n++) {
         T->name_first[n] = sum;
-        T->head[sum / 64] |= UINT64_C(1) << (sum % 64);
+        if (counts[n] < 0) {   /* a keyword: no places */
+            counts[n] = -1;
+            continue;
+        }
         sum += counts[n];
         counts[n] = T->name_first[n];   /* now: the next free place */
     }
     T->name_first[T->nnames] = sum;
-    for (int i = 0; i < u->ntoks; i++)
-        if (tok_kind_of(u, i) == TOK_IDENT)
-            T->occ[counts[T->table[table_find(T, first, i)]]++] = i;
-    free(first);
+    for (int i = 0; i < u->ntoks; i++) {
+        if (tok_kind_of(u, i) != TOK_IDENT)
+            continue;
+        int n = T->table[table_find(T, first, i)];
+        if (counts[n] >= 0)
+            T->occ[counts[n]++] = i;
+    }
     free(counts);
+    T->name_tok = first;
     first = counts = NULL;
     /* the possible declarators (could_declare reads the sites) */
     int last = -1;
@@ -1889,20 +1908,27 @@ static int index_file(text *T) {
     tr_unit *u = T->u;
     T->budget = 64LL * u->ntoks + 100000;
     T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
-    T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
     int nchans = 0;
-    for (int k = 0; k < u->nsites; k++)
+    bool sorted = true;
+    for (int k = 0; k < u->nsites; k++) {
         nchans += u->sites[k].kind == SITE_CHAN;
+        sorted &= k == 0 || u->sites[k - 1].a <= u->sites[k].a;
+    }
     T->chans = malloc(((size_t)nchans + 1) * sizeof *T->chans);
-    if (!T->fsorted || !T->by_start || !T->chans)
+    if (!T->fsorted || !T->chans)
         return -1;
-    for (int k = 0; k < u->nsites; k++)
-        T->by_start[k] = k;
-    sites_unit = u;
-    qsort(T->by_start, (size_t)u->nsites, sizeof *T->by_start, by_site_start);
+    if (!sorted) {
+        T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
+        if (!T->by_start)
+            return -1;
+        for (int k = 0; k < u->nsites; k++)
+            T->by_start[k] = k;
+        sites_unit = u;
+        qsort(T->by_start, (size_t)u->nsites, sizeof *T->by_start, by_site_start);
+    }
     for (int k = 0; k < u->nsites; k++)   /* chan sites, by start too */
-        if (u->sites[T->by_start[k]].kind == SITE_CHAN)
-            T->chans[T->nchans++] = T->by_start[k];
+        if (nth(T, k)->kind == SITE_CHAN)
+            T->chans[T->nchans++] = (int)(nth(T, k) - u->sites);
     if (index_names(T) < 0)   /* (could_declare reads the sites) */
         return -1;
     T->has_enum = calloc((size_t)u->nfuncs + 1, sizeof *T->has_enum);
@@ -2047,7 +2073,7 @@ out:
     free(T.chans);
     free(T.occ);
     free(T.name_first);
-    free(T.head);
+    free(T.name_tok);
     free(T.cand);
     free(T.cand_last);
     free(T.table);

@@ -210,7 +210,8 @@ void tr_unit_free(tr_unit *u) {
     free(u->tkind);
     free(u->lines);
     free(u->brk);
-    free(u->brk_match);
+    free(u->brk_d);
+    free(u->brk_far);
     free(u->alts);
     free(u->kid_first);
     free(u->kids);
@@ -226,10 +227,10 @@ void tr_number_sites(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++) {
         site *s = &u->sites[i];
         if (s->kind == SITE_GOCALL || s->kind == SITE_GOBLOCK)
-            s->id = ++pergo[s->func + 1];
+            site_m(u, s)->id = ++pergo[s->func + 1];
         else if (s->kind == SITE_SELECT || s->kind == SITE_RECVOK ||
                  s->kind == SITE_FORRANGE)
-            s->id = next++;
+            site_m(u, s)->id = next++;
     }
     free(pergo);
 }

@@ -215,6 +215,33 @@ static void test_brackets(void **s) {
     }
 }
 
+/* Partners more than 32767 tokens apart are kept in a list: a pair of
+ * braces around 32765 to 70000 `;`, nested in parentheses. */
+static void test_far_brackets(void **s) {
+    (void)s;
+    static const int dists[] = {32766, 32767, 32768, 32769, 70000};
+    for (size_t k = 0; k < sizeof dists / sizeof *dists; k++) {
+        int n = dists[k] - 1;   /* tokens between the braces */
+        char *t = malloc((size_t)n + 8);
+        size_t len = 0;
+        t[len++] = '(';
+        t[len++] = '{';
+        memset(t + len, ';', (size_t)n), len += (size_t)n;
+        t[len++] = '}';
+        t[len++] = ')';
+        int rc;
+        tr_unit *u = unit_of(t, len, &rc);
+        assert_int_equal(rc, 0);
+        assert_int_equal(tok_match(u, 1), dists[k] + 1);
+        assert_int_equal(tok_match(u, dists[k] + 1), 1);
+        assert_int_equal(tok_match(u, 0), dists[k] + 2);
+        assert_int_equal(tok_match(u, dists[k] + 2), 0);
+        assert_int_equal(tok_match(u, 2), -1);
+        unit_free(u);
+        free(t);
+    }
+}
+
 /* The token spelled name (the first), or -1. */
 static int find(const tr_unit *u, const char *name) {
     for (int i = 0; i < u->ntoks; i++)
@@ -301,6 +328,7 @@ int main(void) {
         cmocka_unit_test(test_long_edges),
         cmocka_unit_test(test_long_tokens),
         cmocka_unit_test(test_brackets),
+        cmocka_unit_test(test_far_brackets),
         cmocka_unit_test(test_views),
         cmocka_unit_test(test_error_position),
     };
