@@ -56,13 +56,13 @@ typedef enum case_kind {
 } case_kind;
 
 typedef struct sel_case {
-    case_kind kind;
+    uint8_t kind;        /* case_kind */
+    bool decl;           /* lhs declares a variable (`struct job j`) */
+    bool after;          /* ch is a direct gocc_after(...) or gocc_ready(...) call */
     int kw, colon;       /* the `case`/`default` token and its `:` */
     range lhs, ok;       /* receive targets (empty when absent) */
-    bool decl;           /* lhs declares a variable (`struct job j`) */
     range ch, val;       /* the channel operand; the value to send */
     range body;          /* statements up to the next case (may be empty) */
-    bool after;          /* ch is a direct gocc_after(...) or gocc_ready(...) call */
 } sel_case;
 
 /* A variable a go block captures (found by tr_sema.c). */
@@ -130,8 +130,8 @@ typedef struct func {
     int start;           /* first token of the definition */
     int name;            /* its name token */
     int lbrace, rbrace;  /* the body */
+    uint8_t main_params; /* main's parameters: 0, 2 or 3 (envp) */
     bool is_main;
-    int main_params;     /* main's parameters: 0, 2 or 3 (envp) */
     bool inactive;       /* in a skipped #if branch */
 } func;
 
