@@ -1081,47 +1081,81 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     S.ss = shadow_start;
     S.se = shadow_end;
     /* ask */
-    int nsites0 = u->nsites;   /* answer_captures adds sites */
-    int **qs = calloc((size_t)u->nsites + 1, sizeof *qs);
+    /* each site's queries, in one array: qs[qfirst[i] .. qfirst[i + 1]) */
+    int *qfirst = malloc(((size_t)u->nsites + 1) * sizeof *qfirst);
+    if (!qfirst)
+        abort();
+    int nqs = 0;
     for (int i = 0; i < u->nsites; i++) {
-        site *s = &u->sites[i];
+        const site *s = &u->sites[i];
+        qfirst[i] = nqs;
         switch (s->kind) {
-        case SITE_SEND: case SITE_BUILTIN:
-            qs[i] = malloc(sizeof(int));
-            qs[i][0] = query_add(&S, s->x);
+        case SITE_SEND: case SITE_BUILTIN: case SITE_FORRANGE:
+            nqs++;
             break;
         case SITE_RECV:
-            if (s->drop && !s->after) {
-                qs[i] = malloc(sizeof(int));
-                qs[i][0] = query_add(&S, s->x);
-            }
+            nqs += s->drop && !s->after;
             break;
         case SITE_RECVOK:
-            qs[i] = malloc(2 * sizeof(int));
-            qs[i][0] = query_add(&S, s->x);
-            qs[i][1] = query_add(&S, site_m(u, s)->z);
-            break;
-        case SITE_FORRANGE:
-            qs[i] = malloc(sizeof(int));
-            qs[i][0] = query_add(&S, s->y);
+            nqs += 2;
             break;
         case SITE_GOCALL:
-            qs[i] = malloc(((size_t)site_m(u, s)->nargs + 1) * sizeof(int));
-            qs[i][0] = query_add(&S, s->x);
-            for (int k = 0; k < site_m(u, s)->nargs; k++)
-                qs[i][1 + k] = query_add(&S, site_m(u, s)->args[k]);
+            nqs += site_m(u, s)->nargs + 1;
             break;
         case SITE_SELECT:
-            qs[i] = malloc(((size_t)site_m(u, s)->ncases + 1) * sizeof(int));
-            for (int k = 0; k < site_m(u, s)->ncases; k++)
-                qs[i][k] = site_m(u, s)->cases[k].kind == CASE_DEFAULT
-                               ? -1 : query_add(&S, site_m(u, s)->cases[k].ch);
+            nqs += site_m(u, s)->ncases;
             break;
+        default:
+            break;
+        }
+    }
+    qfirst[u->nsites] = nqs;
+    int *qs = malloc(((size_t)nqs + 1) * sizeof *qs);
+    if (!qs)
+        abort();
+    for (int i = 0; i < u->nsites; i++) {
+        site *s = &u->sites[i];
+        int *q = qs + qfirst[i];
+        switch (s->kind) {
+        case SITE_SEND: case SITE_BUILTIN:
+            q[0] = query_add(&S, s->x);
+            break;
+        case SITE_RECV:
+            if (s->drop && !s->after)
+                q[0] = query_add(&S, s->x);
+            break;
+        case SITE_RECVOK:
+            q[0] = query_add(&S, s->x);
+            q[1] = query_add(&S, site_m(u, s)->z);
+            break;
+        case SITE_FORRANGE:
+            q[0] = query_add(&S, s->y);
+            break;
+        case SITE_GOCALL: {
+            const site_more *m = site_m(u, s);
+            q[0] = query_add(&S, s->x);
+            for (int k = 0; k < m->nargs; k++)
+                q[1 + k] = query_add(&S, m->args[k]);
+            break;
+        }
+        case SITE_SELECT: {
+            const site_more *m = site_m(u, s);
+            for (int k = 0; k < m->ncases; k++)
+                q[k] = m->cases[k].kind == CASE_DEFAULT ? -1 : query_add(&S, m->cases[k].ch);
+            break;
+        }
         case SITE_GOBLOCK:
             S.nblocks++;
             break;
         default:
             break;
+        }
+    }
+    if (S.nq && S.nq < S.capq) {   /* the slack back before libclang's parse */
+        query *v = realloc(S.q, (size_t)S.nq * sizeof *v);
+        if (v) {
+            S.q = v;
+            S.capq = S.nq;
         }
     }
     query_index(&S);
@@ -1195,28 +1229,29 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     /* answer */
     for (int i = 0; i < u->nsites && result == 0; i++) {
         site *s = &u->sites[i];
+        const int *q = qs + qfirst[i];
         bool ok;
         CXType t, elem;
         if (s->inactive)
             continue;
         switch (s->kind) {
         case SITE_RECV:
-            if (qs[i] && !operand_is_chan(&S, qs[i][0], s->x.a,
+            if (qfirst[i + 1] > qfirst[i] && !operand_is_chan(&S, q[0], s->x.a,
                                           "receive from non-channel"))
                 result = -1;
             break;
         case SITE_SEND:
             /* libclang could not type it (a GNU nested function, say): a
              * whole statement `a < -b;` computes nothing, so it is a send */
-            t = query_type(&S, qs[i][0], &ok);
+            t = query_type(&S, q[0], &ok);
             s->is_chan = !ok || chan_elem(t, NULL);
             break;
         case SITE_BUILTIN:
-            t = query_type(&S, qs[i][0], &ok);
+            t = query_type(&S, q[0], &ok);
             s->is_chan = ok && chan_elem(t, NULL);
             break;
         case SITE_RECVOK: {
-            t = query_type(&S, qs[i][1], &ok);
+            t = query_type(&S, q[1], &ok);
             if (!ok || !chan_elem(t, &elem)) {
                 char *sp = ok ? spelling_of(t) : strdup("unknown");
                 tr_error(u, site_m(u, s)->z.a, "receive from non-channel (type '%s')", sp);
@@ -1224,28 +1259,28 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
                 result = -1;
                 break;
             }
-            CXType xt = query_type(&S, qs[i][0], &ok);
-            s->direct = ok && clang_getCursorKind(S.q[qs[i][0]].cur) == CXCursor_DeclRefExpr &&
+            CXType xt = query_type(&S, q[0], &ok);
+            s->direct = ok && clang_getCursorKind(S.q[q[0]].cur) == CXCursor_DeclRefExpr &&
                         clang_equalTypes(clang_getCanonicalType(xt),
                                          clang_getCanonicalType(elem));
             break;
         }
         case SITE_FORRANGE:
-            if (!operand_is_chan(&S, qs[i][0], s->y.a,
+            if (!operand_is_chan(&S, q[0], s->y.a,
                                  "cannot range over non-channel"))
                 result = -1;
             break;
         case SITE_SELECT:
             for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++)
                 if (site_m(u, s)->cases[k].kind != CASE_DEFAULT &&
-                    !operand_is_chan(&S, qs[i][k], site_m(u, s)->cases[k].ch.a,
+                    !operand_is_chan(&S, q[k], site_m(u, s)->cases[k].ch.a,
                                      site_m(u, s)->cases[k].kind == CASE_SEND
                                          ? "send to non-channel in select case"
                                          : "receive from non-channel in select case"))
                     result = -1;
             break;
         case SITE_GOCALL:
-            if (answer_gocall(&S, s, qs[i]) < 0)
+            if (answer_gocall(&S, s, q) < 0)
                 result = -1;
             break;
         default:
@@ -1259,8 +1294,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
     clang_disposeTranslationUnit(tu);
 out:
     clang_disposeIndex(index);
-    for (int i = 0; i < nsites0; i++)
-        free(qs[i]);
+    free(qfirst);
     free(qs);
     free(S.q);
     free(S.qhash);
