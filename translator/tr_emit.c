@@ -606,17 +606,18 @@ static void emit_func_pre(emitter *e, int fi) {
         char name[200];
         if (s->inactive)
             continue;
+        const site_more *m = site_m(u, s);
         sb_printf(&sb, "#line %u \"%s\"\n", tok_line(u, s->a), u->line_path);
         if (s->kind == SITE_GOCALL) {
             go_name(e, s, name, sizeof name);
             sb_printf(&sb, "struct %s {\n    ", name);
-            put_fn_member(&sb, site_m(u, s)->fn_type);
+            put_fn_member(&sb, m->fn_type);
             sb_puts(&sb, ";\n");
-            for (int i = 0; i < site_m(u, s)->nargs; i++) {
+            for (int i = 0; i < m->nargs; i++) {
                 char an[16];
                 snprintf(an, sizeof an, "a%d", i);
                 sb_puts(&sb, "    ");
-                put_decl(&sb, site_m(u, s)->arg_types[i], an);
+                put_decl(&sb, m->arg_types[i], an);
                 sb_puts(&sb, ";\n");
             }
             /* the trampoline is all on the go statement's line: a dump
@@ -626,13 +627,13 @@ static void emit_func_pre(emitter *e, int fi) {
             sb_printf(&sb, "static void %s(void *gocc_p) {"
                            " struct %s *gocc_a = gocc_p; gocc_a->fn(",
                       name, name);
-            for (int i = 0; i < site_m(u, s)->nargs; i++)
+            for (int i = 0; i < m->nargs; i++)
                 sb_printf(&sb, "%sgocc_a->a%d", i ? ", " : "", i);
             sb_puts(&sb, "); }\n");
         } else if (s->kind == SITE_GOBLOCK) {
             go_name(e, s, name, sizeof name);
-            if (site_m(u, s)->ncaps && !site_m(u, s)->ndecls)   /* else inside the functions */
-                put_cap_struct(&sb, site_m(u, s), name, "\n");
+            if (m->ncaps && !m->ndecls)   /* else inside the functions */
+                put_cap_struct(&sb, m, name, "\n");
             sb_printf(&sb, "static void %s(void *gocc_p);\n", name);
         }
     }
@@ -672,20 +673,21 @@ static void emit_func_post(emitter *e, int fi) {
         const site *s = &u->sites[e->go_list[g]];
         if (s->kind != SITE_GOBLOCK || s->inactive)
             continue;
+        const site_more *m = site_m(u, s);
         char name[200];
         go_name(e, s, name, sizeof name);
         if (!at_bol(e))
             put(e, "\n", 1);
         put_line_directive(e, tok_line(e->u, s->a));
         printf_(e, "static void %s(void *gocc_p)\n{\n", name);
-        if (site_m(u, s)->ndecls)
+        if (m->ndecls)
             emit_local_decls(e, s, name);
-        if (site_m(u, s)->ncaps)
+        if (m->ncaps)
             printf_(e, "    struct %s *gocc_a = gocc_p;\n", name);
         else
             puts_(e, "    (void)gocc_p;\n");
-        for (int i = 0; i < site_m(u, s)->ncaps; i++) {
-            const capture *c = &site_m(u, s)->caps[i];
+        for (int i = 0; i < m->ncaps; i++) {
+            const capture *c = &m->caps[i];
             if (c->by_pointer)
                 continue;
             strbuf d = {0};
@@ -703,7 +705,7 @@ static void emit_func_post(emitter *e, int fi) {
         }
         const site *was = e->in_block;
         e->in_block = s;
-        emit_r(e, site_m(u, s)->body);
+        emit_r(e, m->body);
         e->in_block = was;
         puts_(e, "\n}\n");
     }
@@ -848,12 +850,13 @@ static void put_capture_init(emitter *e, const capture *c) {
     }
     const site *outer = e->in_block;
     if (outer)
-        for (int i = 0; i < site_m(e->u, outer)->ncaps; i++)
-            if (site_m(e->u, outer)->caps[i].by_pointer &&
-                !strcmp(site_m(e->u, outer)->caps[i].name, c->name)) {
+        for (int i = 0; i < site_m(e->u, outer)->ncaps; i++) {
+            const capture *oc = &site_m(e->u, outer)->caps[i];
+            if (oc->by_pointer && !strcmp(oc->name, c->name)) {
                 printf_(e, "gocc_a->%s", c->name);
                 return;
             }
+        }
     printf_(e, "&%s", c->name);
 }
 

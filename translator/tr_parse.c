@@ -1016,16 +1016,17 @@ static int scan_stmt_expr(tr_unit *u, int a, int b, int semi) {
         int arrow = tok_next(u, eq);
         s->x = (range){a, tok_prev(u, comma)};
         s->y = (range){tok_next(u, comma), tok_prev(u, eq)};
-        site_m(u, s)->z = (range){tok_next(u, arrow + 1), b};
+        range z = {tok_next(u, arrow + 1), b};
+        site_m(u, s)->z = z;
         if (s->x.a > s->x.b || s->y.a > s->y.b) {
             tr_error(u, comma, "expected 'value, ok = <-channel;'");
             return -1;
         }
-        if (site_m(u, s)->z.a > site_m(u, s)->z.b || parse_unary(u, site_m(u, s)->z.a, b) != b) {
-            tr_error(u, site_m(u, s)->z.a, "expected a channel after '<-'");
+        if (z.a > z.b || parse_unary(u, z.a, b) != b) {
+            tr_error(u, z.a, "expected a channel after '<-'");
             return -1;
         }
-        range x = s->x, y = s->y, z = site_m(u, s)->z;   /* scanning moves sites */
+        range x = s->x, y = s->y;   /* scanning moves sites */
         if (scan_expr(u, x.a, x.b) < 0 || scan_expr(u, y.a, y.b) < 0)
             return -1;
         return scan_expr(u, z.a, z.b);
@@ -1219,6 +1220,7 @@ static int parse_go(tr_unit *u, int i, int limit) {
     if (!s)
         return -1;
     s->x = (range){n, tok_prev(u, lp)};
+    site_more *m = site_m(u, s);   /* (no site is added until scan_expr) */
     /* split the arguments at top-level commas */
     int start = tok_next(u, lp);
     int cap = 0;
@@ -1228,11 +1230,11 @@ static int parse_go(tr_unit *u, int i, int limit) {
                 tr_error(u, j, "expected an argument");
                 return -1;
             }
-            range *r = tr_grow(site_m(u, s)->args, site_m(u, s)->nargs, &cap, sizeof *r, 4);
+            range *r = tr_grow(m->args, m->nargs, &cap, sizeof *r, 4);
             if (!r)
                 return -1;
-            site_m(u, s)->args = r;
-            site_m(u, s)->args[site_m(u, s)->nargs++] = (range){start, tok_prev(u, j)};
+            m->args = r;
+            m->args[m->nargs++] = (range){start, tok_prev(u, j)};
             if (j == last)
                 break;
             start = tok_next(u, j);
@@ -1247,8 +1249,8 @@ static int parse_go(tr_unit *u, int i, int limit) {
     }
     /* scanning adds sites and may move the array: work on copies */
     range callee = s->x;
-    range *args = site_m(u, s)->args;
-    int nargs = site_m(u, s)->nargs;
+    range *args = m->args;
+    int nargs = m->nargs;
     if (scan_expr(u, callee.a, callee.b) < 0)
         return -1;
     for (int k = 0; k < nargs; k++)

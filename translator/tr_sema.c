@@ -616,6 +616,7 @@ static char *promoted_decay(printer *P, CXType t, bool promote) {
  * (declared, or promoted past the prototype). */
 static int answer_gocall(sema *S, site *s, const int *qs) {
     tr_unit *u = S->u;
+    site_more *m = site_m(u, s);
     bool ok;
     CXType ct = query_type(S, qs[0], &ok);
     if (!ok)
@@ -630,36 +631,36 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     }
     int np = f.kind == CXType_FunctionProto ? clang_getNumArgTypes(f) : -1;
     bool variadic = f.kind == CXType_FunctionNoProto || clang_isFunctionTypeVariadic(f);
-    if (np >= 0 && site_m(u, s)->nargs < np) {
-        tr_error(u, s->b, "too few arguments in go call (%d for %d)", site_m(u, s)->nargs, np);
+    if (np >= 0 && m->nargs < np) {
+        tr_error(u, s->b, "too few arguments in go call (%d for %d)", m->nargs, np);
         return -1;
     }
-    if (np >= 0 && site_m(u, s)->nargs > np && !variadic) {
-        tr_error(u, site_m(u, s)->args[np].a, "too many arguments in go call (%d for %d)",
-                 site_m(u, s)->nargs, np);
+    if (np >= 0 && m->nargs > np && !variadic) {
+        tr_error(u, m->args[np].a, "too many arguments in go call (%d for %d)",
+                 m->nargs, np);
         return -1;
     }
-    site_m(u, s)->arg_types = calloc((size_t)site_m(u, s)->nargs + 1, sizeof *site_m(u, s)->arg_types);
-    for (int i = 0; i < site_m(u, s)->nargs; i++) {
+    m->arg_types = calloc((size_t)m->nargs + 1, sizeof *m->arg_types);
+    for (int i = 0; i < m->nargs; i++) {
         printer A = {{0}, NULL, {0}, false};
         if (np >= 0 && i < np) {
-            site_m(u, s)->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
+            m->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
         } else {
             CXType at = query_type(S, qs[1 + i], &ok);
             if (!ok) {
-                tr_error(u, site_m(u, s)->args[i].a, "cannot find the type of this argument");
+                tr_error(u, m->args[i].a, "cannot find the type of this argument");
                 return -1;
             }
-            site_m(u, s)->arg_types[i] = promoted_decay(&A, at, true);
+            m->arg_types[i] = promoted_decay(&A, at, true);
         }
         if (A.bad) {
-            tr_error(u, site_m(u, s)->args[i].a, "%s; declare it at file scope to pass it "
+            tr_error(u, m->args[i].a, "%s; declare it at file scope to pass it "
                                       "to a goroutine", A.bad);
             return -1;
         }
     }
     printer P = {{0}, NULL, {0}, false};
-    site_m(u, s)->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
+    m->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
     if (P.bad) {
         tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
                             "function", P.bad);
@@ -701,13 +702,14 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
     tr_unit *u = S->u;
     for (;;) {
         site *b = &u->sites[blk];
+        site_more *m = site_m(u, b);
         if (inside_block(S, blk, doff))
             return 0;
         CXString nm = clang_getCursorSpelling(decl);
         const char *name = clang_getCString(nm);
         int found = -1;
-        for (int i = 0; i < site_m(u, b)->ncaps; i++)
-            if (!strcmp(site_m(u, b)->caps[i].name, name))
+        for (int i = 0; i < m->ncaps; i++)
+            if (!strcmp(m->caps[i].name, name))
                 found = i;
         if (found < 0) {
             enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
@@ -744,10 +746,10 @@ static int capture_in(sema *S, int blk, CXCursor decl, int doff, int tok) {
                 free(c.type);
                 return -1;
             }
-            if (site_m(u, b)->ncaps % 8 == 0)
-                site_m(u, b)->caps = realloc(site_m(u, b)->caps, ((size_t)site_m(u, b)->ncaps + 8) * sizeof *site_m(u, b)->caps);
-            site_m(u, b)->caps[site_m(u, b)->ncaps++] = c;
-            found = site_m(u, b)->ncaps - 1;
+            if (m->ncaps % 8 == 0)
+                m->caps = realloc(m->caps, ((size_t)m->ncaps + 8) * sizeof *m->caps);
+            m->caps[m->ncaps++] = c;
+            found = m->ncaps - 1;
         }
         clang_disposeString(nm);
         /* the enclosing block, if any */
@@ -937,6 +939,7 @@ static int cmp_range(const void *pa, const void *pb) {
 static int block_decls(sema *S, int blk) {
     tr_unit *u = S->u;
     site *s = &u->sites[blk];
+    site_more *m = site_m(u, s);
     for (int i = 0; i < S->nneeds; i++) {
         if (S->needs[i].block != blk)
             continue;
@@ -949,18 +952,18 @@ static int block_decls(sema *S, int blk) {
             clang_disposeString(nm);
             return -1;
         }
-        site_m(u, s)->decls = realloc(site_m(u, s)->decls, ((size_t)site_m(u, s)->ndecls + 1) * sizeof *site_m(u, s)->decls);
-        if (!site_m(u, s)->decls)
+        m->decls = realloc(m->decls, ((size_t)m->ndecls + 1) * sizeof *m->decls);
+        if (!m->decls)
             abort();
-        site_m(u, s)->decls[site_m(u, s)->ndecls++] = r;
+        m->decls[m->ndecls++] = r;
     }
-    if (site_m(u, s)->ndecls > 1)
-        qsort(site_m(u, s)->decls, (size_t)site_m(u, s)->ndecls, sizeof *site_m(u, s)->decls, cmp_range);
+    if (m->ndecls > 1)
+        qsort(m->decls, (size_t)m->ndecls, sizeof *m->decls, cmp_range);
     int n = 0;
-    for (int i = 0; i < site_m(u, s)->ndecls; i++)
-        if (n == 0 || site_m(u, s)->decls[i].a > site_m(u, s)->decls[n - 1].b)
-            site_m(u, s)->decls[n++] = site_m(u, s)->decls[i];
-    site_m(u, s)->ndecls = n;
+    for (int i = 0; i < m->ndecls; i++)
+        if (n == 0 || m->decls[i].a > m->decls[n - 1].b)
+            m->decls[n++] = m->decls[i];
+    m->ndecls = n;
     return 0;
 }
 
@@ -1271,13 +1274,15 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
                 result = -1;
             break;
         case SITE_SELECT:
-            for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++)
-                if (site_m(u, s)->cases[k].kind != CASE_DEFAULT &&
-                    !operand_is_chan(&S, q[k], site_m(u, s)->cases[k].ch.a,
-                                     site_m(u, s)->cases[k].kind == CASE_SEND
+            for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++) {
+                const sel_case *c = &site_m(u, s)->cases[k];
+                if (c->kind != CASE_DEFAULT &&
+                    !operand_is_chan(&S, q[k], c->ch.a,
+                                     c->kind == CASE_SEND
                                          ? "send to non-channel in select case"
                                          : "receive from non-channel in select case"))
                     result = -1;
+            }
             break;
         case SITE_GOCALL:
             if (answer_gocall(&S, s, q) < 0)

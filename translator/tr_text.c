@@ -773,8 +773,9 @@ static int scan_item(text *T, int i, int end, int n, int t, tdecl *found,
         return tok_next(u, tok_next(u, i));
     const site *g = site_at(T, i, SITE_GOBLOCK);
     if (g) {
-        if (t > site_m(T->u, g)->body.a && t < site_m(T->u, g)->body.b)
-            return scan_items(T, tok_next(u, site_m(T->u, g)->body.a), site_m(T->u, g)->body.b, n, t, found, true);
+        range body = site_m(u, g)->body;
+        if (t > body.a && t < body.b)
+            return scan_items(T, tok_next(u, body.a), body.b, n, t, found, true);
         return tok_next(u, g->b);
     }
     const site *gc = site_at(T, i, SITE_GOCALL);
@@ -1513,6 +1514,7 @@ static int local_type(text *T, int f) {
 
 static int answer_goblock(text *T, site *s) {
     tr_unit *u = T->u;
+    site_more *m = site_m(u, s);
     int f = func_of(T, s->a);
     if (f < 0)
         return give_up(T, s->a, "a go block outside a function");
@@ -1523,11 +1525,11 @@ static int answer_goblock(text *T, site *s) {
                                                        : "a type defined inside the function");
     /* a go block starting inside this one (the outer one is answered
      * first: sites come in source order) */
-    for (int k = tr_first_site(u, T->by_start, site_m(T->u, s)->body.a + 1);
-         k < u->nsites && nth(T, k)->a < site_m(T->u, s)->body.b; k++)
+    for (int k = tr_first_site(u, T->by_start, m->body.a + 1);
+         k < u->nsites && nth(T, k)->a < m->body.b; k++)
         if (nth(T, k)->kind == SITE_GOBLOCK)
             return give_up(T, s->a, "nested go blocks");
-    for (int i = tok_next(u, site_m(T->u, s)->body.a); i < site_m(T->u, s)->body.b; i = tok_next(u, i)) {
+    for (int i = tok_next(u, m->body.a); i < m->body.b; i = tok_next(u, i)) {
         if (!is_ident(T, i) || is_keyword(T, i) || chan_at(T, i) ||
             site_at(T, i, SITE_MAKE) || site_at(T, i, SITE_SELECT) ||
             site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK))
@@ -1562,15 +1564,15 @@ static int answer_goblock(text *T, site *s) {
         int r = find_local(T, i, &d);
         if (r < 0)
             return UNSURE;
-        if (r == 0 || (d.name > site_m(T->u, s)->body.a && d.name < site_m(T->u, s)->body.b))
+        if (r == 0 || (d.name > m->body.a && d.name < m->body.b))
             continue;                      /* global, or the block's own */
         if (in_list(T, p, type_words) || in_list(T, p, qual_words))
             return give_up(T, i, "a declarator gocc's text pass does not place");
         if (d.storage)
             return give_up(T, i, "a captured static or extern");
         int found = -1;
-        for (int c = 0; c < site_m(T->u, s)->ncaps; c++)
-            if (is_tok(T, i, site_m(T->u, s)->caps[c].name))
+        for (int c = 0; c < m->ncaps; c++)
+            if (is_tok(T, i, m->caps[c].name))
                 found = c;
         if (found < 0) {
             bool chan;
@@ -1583,12 +1585,18 @@ static int answer_goblock(text *T, site *s) {
                 free(t);
                 return give_up(T, i, "a captured variable whose type gocc's text pass does not print");
             }
-            if (site_m(T->u, s)->ncaps % 8 == 0)
-                site_m(T->u, s)->caps = realloc(site_m(T->u, s)->caps, ((size_t)site_m(T->u, s)->ncaps + 8) * sizeof *site_m(T->u, s)->caps);
+            if (m->ncaps % 8 == 0) {
+                capture *v = realloc(m->caps, ((size_t)m->ncaps + 8) * sizeof *v);
+                if (!v) {
+                    free(t);
+                    return give_up(T, i, "out of memory");
+                }
+                m->caps = v;
+            }
             capture c = {0};
             c.name = strndup(tok_ptr(u, i), tok_len(u, i));
             c.type = fit(t);
-            site_m(T->u, s)->caps[site_m(T->u, s)->ncaps++] = c;
+            m->caps[m->ncaps++] = c;
         }
         /* warnings wait until every site is answered (else libclang
          * answers and warns) */
@@ -2030,9 +2038,11 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
             r = must_be_chan(&T, s->y);
             break;
         case SITE_SELECT:
-            for (int c = 0; c < site_m(u, s)->ncases && r >= 0; c++)
-                if (site_m(u, s)->cases[c].kind != CASE_DEFAULT && !site_m(u, s)->cases[c].after)
-                    r = must_be_chan(&T, site_m(u, s)->cases[c].ch);
+            for (int c = 0; c < site_m(u, s)->ncases && r >= 0; c++) {
+                const sel_case *sc = &site_m(u, s)->cases[c];
+                if (sc->kind != CASE_DEFAULT && !sc->after)
+                    r = must_be_chan(&T, sc->ch);
+            }
             break;
         case SITE_GOCALL:
             r = answer_gocall(&T, s);
@@ -2050,10 +2060,10 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
     }
 out:
     for (int k = 0; !T.why && k < T.nwarn; k++) {
-        const site *b = &u->sites[T.warn[2 * k + 1]];
-        for (int c = 0; c < site_m(u, b)->ncaps; c++)
-            if (is_tok(&T, T.warn[2 * k], site_m(u, b)->caps[c].name))
-                tr_warn_capture_address(u, T.warn[2 * k], site_m(u, b)->caps[c].name);
+        const site_more *b = site_m(u, &u->sites[T.warn[2 * k + 1]]);
+        for (int c = 0; c < b->ncaps; c++)
+            if (is_tok(&T, T.warn[2 * k], b->caps[c].name))
+                tr_warn_capture_address(u, T.warn[2 * k], b->caps[c].name);
     }
     free(T.warn);
     if (T.why) {

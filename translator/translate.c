@@ -330,29 +330,32 @@ typedef struct answers {
 static char *answer_line(const tr_unit *u, const site *s) {
     strbuf sb = {0};
     sb_printf(&sb, "chan=%d direct=%d", s->is_chan, s->direct);
-    if (s->kind == SITE_GOCALL && site_m(u, s)->fn_type)
-        sb_printf(&sb, " fn=%s", site_m(u, s)->fn_type);
-    for (int k = 0; s->kind == SITE_GOCALL && site_m(u, s)->arg_types && k < site_m(u, s)->nargs; k++)
-        sb_printf(&sb, " arg%d=%s", k, site_m(u, s)->arg_types[k] ? site_m(u, s)->arg_types[k] : "?");
+    if (s->kind != SITE_GOCALL && s->kind != SITE_GOBLOCK)
+        return sb.p;
+    const site_more *m = site_m(u, s);
+    if (s->kind == SITE_GOCALL && m->fn_type)
+        sb_printf(&sb, " fn=%s", m->fn_type);
+    for (int k = 0; s->kind == SITE_GOCALL && m->arg_types && k < m->nargs; k++)
+        sb_printf(&sb, " arg%d=%s", k, m->arg_types[k] ? m->arg_types[k] : "?");
     if (s->kind != SITE_GOBLOCK)
         return sb.p;
     /* captures by name: the passes may list them in different orders
      * (libclang by the shadow's order of first use), which changes only
      * the order of the capture struct's members */
-    bool *done = calloc((size_t)site_m(u, s)->ncaps + 1, sizeof *done);
-    for (int n = 0; n < site_m(u, s)->ncaps; n++) {
+    bool *done = calloc((size_t)m->ncaps + 1, sizeof *done);
+    for (int n = 0; n < m->ncaps; n++) {
         int k = -1;
-        for (int j = 0; j < site_m(u, s)->ncaps; j++)
-            if (!done[j] && (k < 0 || strcmp(site_m(u, s)->caps[j].name, site_m(u, s)->caps[k].name) < 0))
+        for (int j = 0; j < m->ncaps; j++)
+            if (!done[j] && (k < 0 || strcmp(m->caps[j].name, m->caps[k].name) < 0))
                 k = j;
         done[k] = true;
-        sb_printf(&sb, " cap=%s:%s%s%s", site_m(u, s)->caps[k].name, site_m(u, s)->caps[k].type,
-                  site_m(u, s)->caps[k].by_pointer ? ":ptr" : "",
-                  site_m(u, s)->caps[k].is_array ? ":array" : "");
+        sb_printf(&sb, " cap=%s:%s%s%s", m->caps[k].name, m->caps[k].type,
+                  m->caps[k].by_pointer ? ":ptr" : "",
+                  m->caps[k].is_array ? ":array" : "");
     }
     free(done);
-    if (site_m(u, s)->ndecls)
-        sb_printf(&sb, " decls=%d", site_m(u, s)->ndecls);
+    if (m->ndecls)
+        sb_printf(&sb, " decls=%d", m->ndecls);
     return sb.p;
 }
 
