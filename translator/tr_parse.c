@@ -337,13 +337,6 @@ static int unpaired(tr_unit *u, const int *stack, int sp, int i) {
     return -1;
 }
 
-/* match_brackets: pair the brackets of each view (tr_cond.c).
- * Guarantees: u->brk lists every bracket token in order and brk_match
- * its partner, or -1; 0, or -1 with the error set when the main view's
- * brackets do not pair.  An alternate whose brackets do not pair within
- * it is marked broken.  One stack serves all views: an alternate's
- * brackets sit above `base`, the height at its start, and are dropped at
- * its end.  The stack holds indices into brk and grows with the depth. */
 /* pack_brackets: store the partners (match[k] for bracket k, -1 none)
  * as 16-bit token distances, 0 for none, INT16_MIN for a partner in the
  * list of far ones (a function body, a big initializer).  0, or -1 out
@@ -370,6 +363,14 @@ static int pack_brackets(tr_unit *u, const int *match) {
     return 0;
 }
 
+/* match_brackets: pair the brackets of each view (tr_cond.c).
+ * Guarantees: u->brk lists every bracket token in order and tok_match
+ * gives its partner, or -1 (pack_brackets); 0, or -1 with the error set
+ * when the main view's brackets do not pair (then no partners).  An
+ * alternate whose brackets do not pair within it is marked broken.  One
+ * stack serves all views: an alternate's brackets sit above `base`, the
+ * height at its start, and are dropped at its end.  The stack holds
+ * indices into brk and grows with the depth. */
 static int match_brackets(tr_unit *u) {
     int nb = 0;
     for (int i = 0; i < u->ntoks; i++)
@@ -1504,7 +1505,8 @@ static int parse_for(tr_unit *u, int kw, int limit) {
         tr_error(u, rp, "expected a channel after ':' in for");
         return -1;
     }
-    if (scan_expr(u, s->x.a, s->x.b) < 0 || scan_expr(u, s->y.a, s->y.b) < 0)
+    range x = s->x, y = s->y;   /* scanning adds sites and may move s */
+    if (scan_expr(u, x.a, x.b) < 0 || scan_expr(u, y.a, y.b) < 0)
         return -1;
     int body = tok_next(u, rp);
     if (body >= limit) {
@@ -1719,13 +1721,14 @@ static int parse_item(tr_unit *u, int start) {
                      tok_next(u, first) == tok_match(u, lp))) {
                     f->main_params = 0;
                 } else {
-                    f->main_params = 1;
-                    for (int k = first; k < tok_match(u, lp); k = tok_next(u, k)) {
+                    int n = 1;   /* (counted here: the field is a byte) */
+                    for (int k = first; k < tok_match(u, lp) && n <= 3; k = tok_next(u, k)) {
                         if (tok_is(u, k, ","))
-                            f->main_params++;
+                            n++;
                         else if (open_bracket(u, k))
                             k = tok_match(u, k);
                     }
+                    f->main_params = (uint8_t)(n <= 3 ? n : 4);
                 }
                 if (f->main_params != 0 && f->main_params != 2 &&
                     f->main_params != 3) {
@@ -1858,7 +1861,7 @@ int tr_parse(tr_unit *u) {
         if (tok_is(u, i, "main") && !after_member_op(u, i) &&
             !tr_add_site(u, SITE_MAINNAME, i, i))
             return -1;
-    /* the arrays grew by doubling: give back the slack (STATICREF sites
+    /* the arrays grew by half: give back the slack (STATICREF sites
      * are added later, through tr_add_site, which grows it again) */
     if (u->nsites && u->nsites < u->capsites) {
         site *v = realloc(u->sites, (size_t)u->nsites * sizeof *v);

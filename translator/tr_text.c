@@ -65,7 +65,8 @@ typedef struct text {
      * is name n's first identifier.  occ lists the identifiers grouped
      * by name, each name's in source order; name_first[n] is name n's
      * first place there.  C's keywords (`if`, `int`, `return`: a third
-     * of a file's identifiers) have no places: no lookup asks for them.
+     * of a file's identifiers; the list `unindexed`) have no places: no
+     * lookup asks for them.
      * A token's place is found by its name and a binary search of that
      * name's places (place_of).  cand marks the places whose identifier
      * may be a declarator (could_declare), and cand_last[w] is the last
@@ -187,7 +188,7 @@ static int place_of(const text *T, int i, int *first, int *end) {
  * after it (-1: none). */
 static int prev_same(const text *T, int i) {
     int first, end, p = place_of(T, i, &first, &end);
-    return p > first ? T->occ[p - 1] : -1;
+    return p >= 0 && p > first ? T->occ[p - 1] : -1;
 }
 
 static int next_same(const text *T, int i) {
@@ -267,6 +268,19 @@ static const char *const keywords[] = {
     "_Atomic", "_Bool", "_Complex", "_Generic", "_Imaginary", "_Noreturn",
     "_Static_assert", "_Thread_local", "__attribute__", "__typeof__",
     "typeof", "__extension__", "asm", "__asm__", NULL};
+
+/* The words never indexed (struct text): keywords in every C mode gocc
+ * accepts, not `inline`, `restrict`, `typeof` or `asm`, which are names
+ * under a strict -std=c89 or c99. */
+static const char *const unindexed[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if",
+    "int", "long", "register", "return", "short", "signed", "sizeof",
+    "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+    "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
+    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
+    "_Thread_local", "__attribute__", "__typeof__", "__extension__",
+    "__asm__", NULL};
 
 static bool is_keyword(const text *T, int i) {
     return in_list(T, i, keywords) || in_list(T, i, hard_words);
@@ -1848,7 +1862,7 @@ static int index_names(text *T) {
         if (!v || !c)
             goto fail;
         first[T->nnames] = i;
-        counts[T->nnames] = in_list(T, i, keywords) ? -1 : 1;
+        counts[T->nnames] = in_list(T, i, unindexed) ? -1 : 1;
         nid += counts[T->nnames] > 0;
         T->table[h] = T->nnames++;
         if (2 * T->nnames > hsize) {   /* grow the table: rehash */

@@ -22,16 +22,18 @@ static void fake_sema(tr_unit *u) {
         s->is_chan = (i & 1) == 0;
         s->direct = (i & 2) == 0;
         if (s->kind == SITE_GOCALL) {
-            s->fn_type = strdup("void (int)");
-            s->arg_types = calloc((size_t)s->nargs + 1, sizeof *s->arg_types);
-            for (int k = 0; k < s->nargs; k++)
-                s->arg_types[k] = strdup(k & 1 ? "int [3]" : "gocc_chan(int)");
+            site_more *m = site_m(u, s);
+            m->fn_type = strdup("void (int)");
+            m->arg_types = calloc((size_t)m->nargs + 1, sizeof *m->arg_types);
+            for (int k = 0; k < m->nargs; k++)
+                m->arg_types[k] = strdup(k & 1 ? "int [3]" : "gocc_chan(int)");
         }
         if (s->kind == SITE_GOBLOCK && (i & 1)) {
-            s->caps = calloc(2, sizeof *s->caps);
-            s->caps[0] = (capture){strdup("x"), strdup("int"), false, false};
-            s->caps[1] = (capture){strdup("a"), strdup("int [2]"), i & 2, true};
-            s->ncaps = 2;
+            site_more *m = site_m(u, s);
+            m->caps = calloc(2, sizeof *m->caps);
+            m->caps[0] = (capture){strdup("x"), strdup("int"), false, false};
+            m->caps[1] = (capture){strdup("a"), strdup("int [2]"), i & 2, true};
+            m->ncaps = 2;
         }
     }
 }
