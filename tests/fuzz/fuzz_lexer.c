@@ -29,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (t.off != pos || (t.kind != TOK_EOF && t.len == 0) ||
             t.line != line)
             abort();
-        for (uint32_t i = 0; i < t.len; i++)
-            line += buf[t.off + i] == '\n';
+        for (uint32_t i = 0; i < t.len; i++)   /* "\n", or "\r" alone */
+            line += buf[t.off + i] == '\n' ||
+                    (buf[t.off + i] == '\r' && buf[t.off + i + 1] != '\n');
         pos += t.len;
     } while (t.kind != TOK_EOF);
     if (pos != size)
