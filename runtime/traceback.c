@@ -79,10 +79,13 @@ void traceback_init(void) {
     traceback_install_sigquit();
 }
 
-/* Whole minutes since `since` (a traceback_now() stamp). */
+/* Whole minutes since `since` (a traceback_now() stamp; 0: none).  A
+ * stamp may be below 0: tests/progs/dump_internals.c moves one back three
+ * minutes, and the monotonic clock counts from boot (a test run in a
+ * machine's first three minutes once failed on `since > 0`). */
 static int64_t minutes_since(int64_t since) {
     int64_t now = nanotime();
-    return since > 0 && now > since ? (now - since) / 60000000000LL : 0;
+    return since != 0 && now > since ? (now - since) / 60000000000LL : 0;
 }
 
 /* -------------------------------------------------------------- libdw */
