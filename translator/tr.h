@@ -9,13 +9,15 @@
  * significant token (not spacing, comments or preprocessor lines).
  *
  * The tokens are stored compactly, since a file has about one token for
- * every two bytes: a length byte and a kind byte each, nothing more.  A
- * token of 255 bytes or more (a long comment, string or preprocessor
- * line) has 255 there and its length in a sorted side list; a token's
- * offset is the offset of every 16th token plus the lengths between (the
- * lexer is lossless: the tokens tile the input); its line and column
- * come from the line table; its bracket partner from a sorted list of
- * the bracket tokens (6 bytes a bracket).  Read them through the tok_*
+ * every two bytes: one byte each, its kind in the low four bits and its
+ * length in the high four.  A token of 15 bytes or more (a comment, a
+ * long name, a string or preprocessor line: about one token in fifty)
+ * has 15 there and its length in a sorted side list; a token's offset is
+ * the offset of every 16th token plus the lengths between (the lexer is
+ * lossless: the tokens tile the input); its line and column come from the
+ * line table; its bracket partner from a sorted list of the bracket
+ * tokens (6 bytes a bracket); its flags (TK_*) from bitmaps, each made
+ * when a token first gets that flag.  Read them through the tok_*
  * accessors below.
  */
 #ifndef GOCC_TR_H
@@ -94,8 +96,10 @@ typedef struct site_more {
         struct {             /* GOCALL */
             range *args;
             int nargs;
-            char *fn_type;   /* printed type of the callee pointer */
-            char **arg_types;/* printed parameter types (promoted) */
+            const char *fn_type;     /* printed type of the callee
+                                        pointer (tr_intern) */
+            const char *const *arg_types;  /* printed parameter
+                                        types (promoted; tr_intern_list) */
         };
         struct {             /* SELECT */
             sel_case *cases;
@@ -143,15 +147,16 @@ typedef struct tr_alt {
     bool broken;         /* its brackets do not pair within it: not parsed */
 } tr_alt;
 
-/* Flags kept in a token's kind byte beside its tok_kind (low 4 bits). */
-enum {
-    TK_KIND = 0x0f,
-    TK_ALT = 0x10,        /* in an alternate branch: not in view 0 */
-    TK_FLAT_ELSE = 0x20,  /* an `else` the shadow writes as `;` */
-    TK_INJECT = 0x40,     /* tr_emit.c: #include <gocc.h> goes before it */
-    TK_MARK = 0x80        /* tr_emit.c: a site, or a function's start or
+/* A token's kind and length byte; its flags (tok_flag), one bitmap each. */
+enum { TK_KIND = 0x0f, TK_LONG = 15 };
+typedef enum tok_flag_id {
+    TK_ALT,               /* in an alternate branch: not in view 0 */
+    TK_FLAT_ELSE,         /* an `else` the shadow writes as `;` */
+    TK_INJECT,            /* tr_emit.c: #include <gocc.h> goes before it */
+    TK_MARK,              /* tr_emit.c: a site, or a function's start or
                              end, is there */
-};
+    TK_NFLAGS
+} tok_flag_id;
 
 typedef struct tr_unit {
     const char *path;    /* as given */
@@ -159,13 +164,14 @@ typedef struct tr_unit {
     char *src;
     size_t len;
     /* token i is src[tok_off(i), tok_off(i) + tok_len(i)), for i < ntoks */
-    uint8_t *tlen;       /* ntoks + 1: the length, 255 for 255 or more */
+    uint8_t *tkind;      /* ntoks + 1: tok_kind | the length << 4 (TK_LONG:
+                            15 or more); the last is 0 */
     uint32_t *tck;       /* per 16 tokens: the offset of token 16 k */
-    uint32_t *longs;     /* pairs: a token of 255 bytes or more, ascending,
+    uint32_t *longs;     /* pairs: a token of 15 bytes or more, ascending,
                             and its length */
     int nlongs;
     int long_hint;       /* tok_long_len's last answer (a cache) */
-    uint8_t *tkind;      /* ntoks kind bytes: tok_kind | TK_* flags */
+    uint64_t *tflags[TK_NFLAGS];   /* a bit a token; NULL: none set */
     int ntoks;           /* the last one is TOK_EOF */
     uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
     int nlines;
@@ -200,6 +206,7 @@ typedef struct tr_unit {
     char err_msg[256];
     /* warnings go straight out */
     FILE *err;
+    struct tr_pool *pool;   /* the answers' strings and lists (tr_intern) */
 } tr_unit;
 
 /* The token accessors. */
@@ -208,7 +215,8 @@ static inline tok_kind tok_kind_of(const tr_unit *u, int i) {
 }
 uint32_t tok_long_len(const tr_unit *u, int i);   /* tr_parse.c */
 static inline uint32_t tok_len(const tr_unit *u, int i) {
-    return u->tlen[i] != 255 ? u->tlen[i] : tok_long_len(u, i);
+    unsigned n = u->tkind[i] >> 4;
+    return n != TK_LONG ? n : tok_long_len(u, i);
 }
 /* tok_off: i may be ntoks (the end of the input).  At most 15 lengths
  * are added: the offsets take a quarter byte a token. */
@@ -231,9 +239,17 @@ static inline bool tok_is(const tr_unit *u, int i, const char *s) {
     tok_kind k = tok_kind_of(u, i);
     return k != TOK_STRING && k != TOK_CHAR && memcmp(tok_ptr(u, i), s, n) == 0;
 }
-static inline bool tok_flag(const tr_unit *u, int i, int flag) {
-    return (u->tkind[i] & flag) != 0;
+static inline bool tok_flag(const tr_unit *u, int i, tok_flag_id f) {
+    const uint64_t *b = u->tflags[f];
+    return b && (b[i >> 6] >> (i & 63) & 1);
 }
+/* tok_set_flag: 0, or -1 out of memory (the bitmap is made on first use) */
+int tok_set_flag(tr_unit *u, int i, tok_flag_id f);   /* tr_parse.c */
+static inline void tok_clear_flag(tr_unit *u, int i, tok_flag_id f) {
+    if (u->tflags[f])
+        u->tflags[f][i >> 6] &= ~(UINT64_C(1) << (i & 63));
+}
+void tok_clear_flags(tr_unit *u, tok_flag_id f);   /* every token's */
 
 /* site_m: the kind-specific members of site s (of a kind that has
  * them).  The pointer is good until the next tr_add_site. */
@@ -272,6 +288,21 @@ int tr_first_site(const tr_unit *u, const int *order, int i);
  * rate costs little time and the unused tail stays small); NULL when out
  * of memory, p then unchanged and still the caller's. */
 void *tr_grow(void *p, int n, int *cap, size_t elem, int first);
+/* translate.c: the unit's pool, where the type passes keep a go call's
+ * answers (its printed types and their list), freed with the unit and
+ * never one by one.  A file's go calls mostly call a few functions, so a
+ * printed type is kept once (tr_intern).  Rejected: a malloc per answer
+ * (a two-argument go call's types and list took about 130 bytes with
+ * malloc's headers: more than a dense file's text per go call).  Answers
+ * a pass drops (tr_text_clear) stay until the unit is freed: at most one
+ * pass's worth. */
+/* tr_intern: the pooled copy of s (taken: freed here); NULL when s is
+ * NULL or memory runs out */
+const char *tr_intern(tr_unit *u, char *s);
+/* tr_intern_list: the pooled copy of list[0..n] (list[n] NULL, the others
+ * tr_intern's); NULL out of memory */
+const char **tr_intern_list(tr_unit *u, const char *const *list, int n);
+void *tr_pool_alloc(tr_unit *u, size_t n);   /* zeroed; NULL out of memory */
 /* translate.c: free what site s owns (its kind's members); with
  * answers_only, only what the type passes filled in, which is cleared */
 void tr_site_free(tr_unit *u, site *s, bool answers_only);

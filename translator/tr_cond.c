@@ -165,8 +165,10 @@ int tr_cond(tr_unit *u) {
     int sp = 0, cap = 0, view = 0;
     for (int i = 0; i < u->ntoks; i++) {
         if (tok_kind_of(u, i) != TOK_PP) {
-            if (view)
-                u->tkind[i] |= TK_ALT;
+            if (view && tok_set_flag(u, i, TK_ALT) < 0) {
+                free(stack);
+                return -1;
+            }
             continue;
         }
         bool unlikely;
@@ -192,9 +194,7 @@ int tr_cond(tr_unit *u) {
             close_branch(u, g, i);
             view = g->enclosing;
         }
-        if (owner)
-            u->tkind[i] |= TK_ALT;
-        if (view < 0) {
+        if ((owner && tok_set_flag(u, i, TK_ALT) < 0) || view < 0) {
             free(stack);
             return -1;
         }

@@ -353,7 +353,7 @@ static void emit_range(emitter *e, int a, int b) {
             if (!at_bol(e))
                 put(e, "\n", 1);
             puts_(e, "#include <gocc.h>\n");
-            e->u->tkind[i] &= (uint8_t)~TK_INJECT;
+            tok_clear_flag(e->u, i, TK_INJECT);
             e->included = true;
         }
         bool mark = tok_flag(u, i, TK_MARK);
@@ -1110,6 +1110,14 @@ static void emit_site(emitter *e, const site *s) {
 
 /* -------------------------------------------------------------------- run */
 
+/* set_flag: as tok_set_flag; out of memory, exit as tr_emit does. */
+static void set_flag(tr_unit *u, int i, tok_flag_id f) {
+    if (tok_set_flag(u, i, f) < 0) {
+        fputs("gocc: out of memory\n", stderr);
+        exit(2);
+    }
+}
+
 /* Where `#include <gocc.h>` goes: TK_INJECT is set on each token it is
  * written before.  The rule:
  *   - first before the first significant token (the first declaration),
@@ -1125,11 +1133,12 @@ static void emit_site(emitter *e, const site *s) {
  * an include guard, so an injection after a compiled one is empty, and one
  * after only skipped ones comes before any compiled declaration. */
 static void include_points(tr_unit *u) {
+    tok_clear_flags(u, TK_INJECT);
+    tok_clear_flags(u, TK_MARK);
     int depth = 0;
     int inj_depth = 0;     /* depth of the last injection */
     bool covered = false;  /* the branch of the last injection is open */
     for (int i = 0; i < u->ntoks; i++) {
-        u->tkind[i] &= (uint8_t)~(TK_INJECT | TK_MARK);
         if (tok_kind_of(u, i) == TOK_PP) {
             switch (pp_cond_of(u, i)) {
             case PP_IF:
@@ -1149,7 +1158,7 @@ static void include_points(tr_unit *u) {
             }
         } else if (!covered && u->first_sig >= 0 && i >= u->first_sig &&
                    tok_sig(u, i)) {
-            u->tkind[i] |= TK_INJECT;
+            set_flag(u, i, TK_INJECT);
             inj_depth = depth;
             covered = true;
         }
@@ -1243,7 +1252,7 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     e.line_depth = -1;
     include_points(u);   /* also clears the marks */
     for (int k = 0; k < u->nsites; k++)
-        u->tkind[u->sites[k].a] |= TK_MARK;
+        set_flag(u, u->sites[k].a, TK_MARK);
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
     cond_walk w = {0};
@@ -1282,8 +1291,8 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         e.starts[f][1] = f;
         e.ends[f][0] = u->funcs[f].rbrace;
         e.ends[f][1] = f;
-        u->tkind[at] |= TK_MARK;
-        u->tkind[u->funcs[f].rbrace] |= TK_MARK;
+        set_flag(u, at, TK_MARK);
+        set_flag(u, u->funcs[f].rbrace, TK_MARK);
     }
     free(conds);
     free(is_if);

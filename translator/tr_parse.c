@@ -159,15 +159,25 @@ static bool is_arrow(const tr_unit *u, int i) {
     return tok_is(u, i, "<") && tok_is(u, i + 1, "-") && adjacent(u, i, i + 1);
 }
 
-static bool open_bracket(const tr_unit *u, int i) {
-    return tok_is(u, i, "(") || tok_is(u, i, "[") || tok_is(u, i, "{") ||
-           tok_is(u, i, "<:") || tok_is(u, i, "<%");
+/* bracket: 1 if token i is an opening bracket, -1 a closing one, else 0
+ * (digraphs too).  A punctuator's kind and length first: most tokens
+ * stop there, before their text is found. */
+static int bracket(const tr_unit *u, int i) {
+    if (i < 0 || i >= u->ntoks || tok_kind_of(u, i) != TOK_PUNCT)
+        return 0;
+    uint32_t n = tok_len(u, i);
+    if (n > 2)
+        return 0;
+    const char *p = tok_ptr(u, i);
+    if (n == 1)
+        return *p == '(' || *p == '[' || *p == '{' ? 1
+             : *p == ')' || *p == ']' || *p == '}' ? -1 : 0;
+    return (p[0] == '<' && (p[1] == ':' || p[1] == '%')) ? 1
+         : ((p[0] == ':' || p[0] == '%') && p[1] == '>') ? -1 : 0;
 }
 
-static bool close_bracket(const tr_unit *u, int i) {
-    return tok_is(u, i, ")") || tok_is(u, i, "]") || tok_is(u, i, "}") ||
-           tok_is(u, i, ":>") || tok_is(u, i, "%>");
-}
+static bool open_bracket(const tr_unit *u, int i) { return bracket(u, i) > 0; }
+static bool close_bracket(const tr_unit *u, int i) { return bracket(u, i) < 0; }
 
 /* Do the open bracket o and the close bracket c belong together? */
 static bool brackets_pair(const tr_unit *u, int o, int c) {
@@ -252,6 +262,19 @@ uint32_t tok_long_len(const tr_unit *u, int i) {
     return u->longs[2 * lo + 1];
 }
 
+int tok_set_flag(tr_unit *u, int i, tok_flag_id f) {
+    if (!u->tflags[f] &&
+        !(u->tflags[f] = calloc((size_t)u->ntoks / 64 + 1, sizeof(uint64_t))))
+        return -1;
+    u->tflags[f][i >> 6] |= UINT64_C(1) << (i & 63);
+    return 0;
+}
+
+void tok_clear_flags(tr_unit *u, tok_flag_id f) {
+    if (u->tflags[f])
+        memset(u->tflags[f], 0, ((size_t)u->ntoks / 64 + 1) * sizeof(uint64_t));
+}
+
 /* tr_lex: tokenise u->src into the token arrays (tr.h), find the views
  * (tr_cond) and pair the brackets.  Needs: u->src[u->len] == 0, u->len
  * < 4 GiB.  The input is lexed twice: to count the tokens and the long
@@ -269,15 +292,14 @@ int tr_lex(tr_unit *u) {
         int r = lex_next(&L, &t);
         if (n++ > INT32_MAX - 64)
             return -1;
-        nlong += t.len >= 255;
+        nlong += t.len >= TK_LONG;
         if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    u->tlen = malloc(n + 1);
     u->tck = malloc((n / 16 + 1) * sizeof *u->tck);
     u->longs = malloc((2 * nlong + 1) * sizeof *u->longs);
-    u->tkind = malloc(n);
-    if (!u->tlen || !u->tck || !u->longs || !u->tkind)
+    u->tkind = malloc(n + 1);
+    if (!u->tck || !u->longs || !u->tkind)
         return -1;
     lex_init(&L, u->src, u->len);
     int r;
@@ -286,16 +308,15 @@ int tr_lex(tr_unit *u) {
         int i = u->ntoks++;
         if (i % 16 == 0)
             u->tck[i / 16] = t.off;
-        u->tlen[i] = (uint8_t)(t.len < 255 ? t.len : 255);
-        if (t.len >= 255) {
+        if (t.len >= TK_LONG) {
             u->longs[2 * u->nlongs] = (uint32_t)i;
             u->longs[2 * u->nlongs++ + 1] = t.len;
         }
-        u->tkind[i] = (uint8_t)t.kind;
+        u->tkind[i] = (uint8_t)(t.kind | (t.len < TK_LONG ? t.len : TK_LONG) << 4);
         if (r < 0 || t.kind == TOK_EOF)
             break;
     }
-    u->tlen[u->ntoks] = 0;
+    u->tkind[u->ntoks] = 0;
     if (u->ntoks % 16 == 0)
         u->tck[u->ntoks / 16] = (uint32_t)u->len;
     if (r < 0) {   /* the last token starts where the error is */
@@ -1248,6 +1269,11 @@ static int parse_go(tr_unit *u, int i, int limit) {
             j = tok_match(u, j);
         j = tok_next(u, j);
     }
+    if (cap > m->nargs) {   /* exactly its size: a file may hold thousands */
+        range *r = realloc(m->args, (size_t)m->nargs * sizeof *r);
+        if (r)
+            m->args = r;
+    }
     /* scanning adds sites and may move the array: work on copies */
     range callee = s->x;
     range *args = m->args;
@@ -1546,7 +1572,7 @@ static int parse_stmt(tr_unit *u, int i, int limit) {
  * time.  (Not for a chain that is the body of a loop or an if: its later
  * links would leave that statement's scope.) */
 static void flatten_else(tr_unit *u, int els) {
-    u->tkind[els] |= TK_FLAT_ELSE;
+    (void)tok_set_flag(u, els, TK_FLAT_ELSE);   /* out of memory: not flat */
 }
 
 static int parse_stmt_(tr_unit *u, int i, int limit) {

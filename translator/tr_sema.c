@@ -640,27 +640,45 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
                  m->nargs, np);
         return -1;
     }
-    m->arg_types = calloc((size_t)m->nargs + 1, sizeof *m->arg_types);
+    const char **types = calloc((size_t)m->nargs + 1, sizeof *types);
+    if (!types) {
+        tr_error(u, s->a, "out of memory");
+        return -1;
+    }
     for (int i = 0; i < m->nargs; i++) {
         printer A = {{0}, NULL, {0}, false};
+        char *t;
         if (np >= 0 && i < np) {
-            m->arg_types[i] = param_type(&A, clang_getArgType(f, (unsigned)i));
+            t = param_type(&A, clang_getArgType(f, (unsigned)i));
         } else {
             CXType at = query_type(S, qs[1 + i], &ok);
             if (!ok) {
                 tr_error(u, m->args[i].a, "cannot find the type of this argument");
+                free(types);
                 return -1;
             }
-            m->arg_types[i] = promoted_decay(&A, at, true);
+            t = promoted_decay(&A, at, true);
+        }
+        if (t && !(types[i] = tr_intern(u, t))) {
+            tr_error(u, m->args[i].a, "out of memory");
+            free(types);
+            return -1;
         }
         if (A.bad) {
             tr_error(u, m->args[i].a, "%s; declare it at file scope to pass it "
                                       "to a goroutine", A.bad);
+            free(types);
             return -1;
         }
     }
+    m->arg_types = tr_intern_list(u, types, m->nargs);
+    free(types);
+    if (!m->arg_types) {
+        tr_error(u, s->a, "out of memory");
+        return -1;
+    }
     printer P = {{0}, NULL, {0}, false};
-    m->fn_type = type_str(&P, f);   /* `R (params)`: the emitter points */
+    m->fn_type = tr_intern(u, type_str(&P, f));   /* `R (params)`: the emitter points */
     if (P.bad) {
         tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
                             "function", P.bad);

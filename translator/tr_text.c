@@ -231,9 +231,21 @@ static bool same_name(const text *T, int i, int j) {
     return tok_len(T->u, i) == tok_len(T->u, j) && !memcmp(tok_ptr(T->u, i), tok_ptr(T->u, j), tok_len(T->u, i));
 }
 
+/* in_list: is token i (not a string or character constant) one of the
+ * words of list?  The token's text is found once and the words told
+ * apart by their first byte, then their length (this is the text pass's
+ * most frequent question). */
 static bool in_list(const text *T, int i, const char *const *list) {
-    for (int k = 0; list[k]; k++)
-        if (is_tok(T, i, list[k]))
+    const tr_unit *u = T->u;
+    if (i < 0 || i >= u->ntoks)
+        return false;
+    tok_kind k = tok_kind_of(u, i);
+    if (k == TOK_STRING || k == TOK_CHAR || k == TOK_EOF)
+        return false;
+    const char *p = tok_ptr(u, i);
+    size_t n = tok_len(u, i);
+    for (int w = 0; list[w]; w++)
+        if (list[w][0] == p[0] && strlen(list[w]) == n && !memcmp(list[w], p, n))
             return true;
     return false;
 }
@@ -1467,20 +1479,20 @@ static int answer_gocall(text *T, site *s) {
     char *fn = func_type(T, ret, lp);
     if (!fn)
         return give_up(T, x.a, "a function type gocc's text pass does not print");
-    char **types = calloc((size_t)np + 1, sizeof *types);
+    const char *types[65] = {0};
+    const char *fnp = tr_intern(T->u, fn);
+    if (!fnp)
+        return give_up(T, x.a, "out of memory");
     for (int i = 0; i < np; i++) {
         char *t = param_text(T, &ps[i]);
-        if (!t) {
-            for (int j = 0; j < i; j++)
-                free(types[j]);
-            free(types);
-            free(fn);
+        if (!t)
             return give_up(T, ps[i].spec_a, "a parameter type gocc's text pass does not print");
-        }
-        types[i] = fit(t);
+        if (!(types[i] = tr_intern(T->u, t)))
+            return give_up(T, ps[i].spec_a, "out of memory");
     }
-    site_m(T->u, s)->arg_types = types;
-    site_m(T->u, s)->fn_type = fit(fn);
+    if (!(site_m(T->u, s)->arg_types = tr_intern_list(T->u, types, np)))
+        return give_up(T, x.a, "out of memory");
+    site_m(T->u, s)->fn_type = fnp;
     return 0;
 }
 

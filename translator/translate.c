@@ -147,17 +147,120 @@ void *tr_grow(void *p, int n, int *cap, size_t elem, int first) {
     return q;
 }
 
+/* The pool: chunks of POOL_CHUNK bytes (a bigger request gets its own),
+ * each starting with the address of the one before; and the interned
+ * blobs (strings, lists of strings), an open-addressing set at most half
+ * full.  An interned blob has its length in the 8 bytes before it. */
+enum { POOL_CHUNK = 16384 };
+struct tr_pool {
+    char *at, *end;          /* the newest chunk's free bytes */
+    void *chunks;            /* the newest chunk, or NULL */
+    const char **set;
+    unsigned mask;           /* set has mask + 1 slots (0: none yet) */
+    unsigned n;
+};
+
+void *tr_pool_alloc(tr_unit *u, size_t n) {
+    if (!u->pool && !(u->pool = calloc(1, sizeof *u->pool)))
+        return NULL;
+    struct tr_pool *P = u->pool;
+    n = (n + 7) & ~(size_t)7;
+    if (n > (size_t)(P->end - P->at)) {
+        size_t size = sizeof(void *) + (n > POOL_CHUNK / 4 ? n : POOL_CHUNK);
+        void **c = malloc(size);
+        if (!c)
+            return NULL;
+        if (n > POOL_CHUNK / 4 && P->chunks) {   /* the newest keeps its room */
+            *c = *(void **)P->chunks;
+            *(void **)P->chunks = c;
+            return memset(c + 1, 0, n);
+        }
+        *c = P->chunks;
+        P->chunks = c;
+        P->at = (char *)(c + 1);
+        P->end = (char *)c + size;
+    }
+    void *r = P->at;
+    P->at += n;
+    return memset(r, 0, n);
+}
+
+static unsigned blob_hash(const unsigned char *p, size_t n) {
+    unsigned h = 2166136261u;   /* FNV-1a */
+    for (size_t k = 0; k < n; k++)
+        h = (h ^ p[k]) * 16777619u;
+    return h;
+}
+
+static size_t blob_len(const char *b) { return (size_t)((const uint64_t *)b)[-1]; }
+
+/* intern: the pooled copy of the n bytes at p, the same pointer for the
+ * same bytes; NULL out of memory. */
+static const void *intern(tr_unit *u, const void *p, size_t n) {
+    if (!u->pool && !(u->pool = calloc(1, sizeof *u->pool)))
+        return NULL;
+    struct tr_pool *P = u->pool;
+    if (2 * (P->n + 1) > P->mask + 1) {   /* grow: rehash into twice as many */
+        unsigned cap = P->mask ? 2 * (P->mask + 1) : 64;
+        const char **set = calloc(cap, sizeof *set);
+        if (!set)
+            return NULL;
+        for (unsigned k = 0; P->mask && k <= P->mask; k++) {
+            if (!P->set[k])
+                continue;
+            unsigned h = blob_hash((const unsigned char *)P->set[k],
+                                   blob_len(P->set[k])) & (cap - 1);
+            while (set[h])
+                h = (h + 1) & (cap - 1);
+            set[h] = P->set[k];
+        }
+        free(P->set);
+        P->set = set;
+        P->mask = cap - 1;
+    }
+    unsigned h = blob_hash(p, n) & P->mask;
+    for (; P->set[h]; h = (h + 1) & P->mask)
+        if (blob_len(P->set[h]) == n && !memcmp(P->set[h], p, n))
+            return P->set[h];
+    uint64_t *c = tr_pool_alloc(u, sizeof(uint64_t) + n);
+    if (!c)
+        return NULL;
+    c[0] = n;
+    memcpy(c + 1, p, n);
+    P->set[h] = (const char *)(c + 1);
+    P->n++;
+    return c + 1;
+}
+
+const char *tr_intern(tr_unit *u, char *s) {
+    const char *r = s ? intern(u, s, strlen(s) + 1) : NULL;
+    free(s);
+    return r;
+}
+
+const char **tr_intern_list(tr_unit *u, const char *const *list, int n) {
+    return (const char **)intern(u, list, ((size_t)n + 1) * sizeof *list);
+}
+
+static void pool_free(tr_unit *u) {
+    if (!u->pool)
+        return;
+    for (void *c = u->pool->chunks; c;) {
+        void *prev = *(void **)c;
+        free(c);
+        c = prev;
+    }
+    free(u->pool->set);
+    free(u->pool);
+    u->pool = NULL;
+}
+
 void tr_site_free(tr_unit *u, site *s, bool answers_only) {
     if (s->more < 0)
         return;
     site_more *m = site_m(u, s);
     switch (s->kind) {
-    case SITE_GOCALL:
-        if (m->arg_types)
-            for (int k = 0; k < m->nargs; k++)
-                free(m->arg_types[k]);
-        free(m->arg_types);
-        free(m->fn_type);
+    case SITE_GOCALL:   /* its answers are the pool's */
         m->arg_types = NULL;
         m->fn_type = NULL;
         if (!answers_only) {
@@ -204,7 +307,8 @@ void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->ntypedefs; i++)
         free(u->typedefs[i]);
     free(u->typedefs);
-    free(u->tlen);
+    for (int f = 0; f < TK_NFLAGS; f++)
+        free(u->tflags[f]);
     free(u->tck);
     free(u->longs);
     free(u->tkind);
@@ -217,6 +321,7 @@ void tr_unit_free(tr_unit *u) {
     free(u->kids);
     free(u->src);
     free(u->line_path);
+    pool_free(u);
 }
 
 /* Number the sites for generated names: go sites per function, the rest
