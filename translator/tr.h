@@ -15,8 +15,8 @@
  * has 15 there and its length in a sorted side list; a token's offset is
  * the offset of every 16th token plus the lengths between (the lexer is
  * lossless: the tokens tile the input); its line and column come from the
- * line table; its bracket partner from a sorted list of the bracket
- * tokens (6 bytes a bracket); its flags (TK_*) from bitmaps, each made
+ * line table; its bracket partner from a bitmap of the bracket tokens,
+ * counted per 512, and a 16-bit distance per bracket; its flags (TK_*) from bitmaps, each made
  * when a token first gets that flag.  Read them through the tok_*
  * accessors below.
  */
@@ -176,10 +176,12 @@ typedef struct tr_unit {
     uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
     int nlines;
     int line_hint;       /* tok_line's last answer (a cache) */
-    int *brk;            /* the bracket tokens, ascending, and each */
-    int16_t *brk_d;      /*   one's partner's distance (tok_match) */
+    uint64_t *brk_bits;  /* a bit a token: it is a bracket */
+    uint32_t *brk_rank;  /* per 512 tokens: the brackets before them */
+    int16_t *brk_d;      /* per bracket, in order: its partner's distance
+                            (tok_match) */
     int nbrk;
-    int *brk_far;        /* pairs: a bracket (its place in brk) and its
+    int *brk_far;        /* pairs: a bracket (its place in order) and its
                             partner, for distances past 16 bits */
     int nfar;
     int view;            /* the view tok_sig shows: 0 main, -1 every token */

@@ -116,20 +116,20 @@ uint32_t tok_col(const tr_unit *u, int i) {
 /* tok_match: the partner of bracket token i, or -1 (not a bracket, or
  * one that pairs with nothing in its view). */
 int tok_match(const tr_unit *u, int i) {
-    int lo = 0, hi = u->nbrk;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (u->brk[mid] < i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == u->nbrk || u->brk[lo] != i || u->brk_d[lo] == 0)
+    if (i < 0 || i >= u->ntoks || !u->brk_bits ||
+        !(u->brk_bits[i >> 6] >> (i & 63) & 1))
         return -1;
-    if (u->brk_d[lo] != INT16_MIN)
-        return i + u->brk_d[lo];
-    int k = lo;   /* a far partner: in the list */
-    lo = 0, hi = u->nfar - 1;
+    /* its place among the brackets: those before its 512-token block,
+     * then the bits below it in the block */
+    int k = (int)u->brk_rank[i >> 9];
+    for (int w = (i >> 9) << 3; w < i >> 6; w++)
+        k += __builtin_popcountll(u->brk_bits[w]);
+    k += __builtin_popcountll(u->brk_bits[i >> 6] & ((UINT64_C(1) << (i & 63)) - 1));
+    if (u->brk_d[k] == 0)
+        return -1;
+    if (u->brk_d[k] != INT16_MIN)
+        return i + u->brk_d[k];
+    int lo = 0, hi = u->nfar - 1;   /* a far partner: in the list */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
         if (u->brk_far[2 * mid] < k)
@@ -358,14 +358,30 @@ static int unpaired(tr_unit *u, const int *stack, int sp, int i) {
     return -1;
 }
 
-/* pack_brackets: store the partners (match[k] for bracket k, -1 none)
- * as 16-bit token distances, 0 for none, INT16_MIN for a partner in the
- * list of far ones (a function body, a big initializer).  0, or -1 out
- * of memory. */
-static int pack_brackets(tr_unit *u, const int *match) {
+/* pack_brackets: store the brackets (brk[k], the token of bracket k) as
+ * a bitmap counted per 512 tokens, and their partners (match[k], -1
+ * none) as 16-bit token distances, 0 for none, INT16_MIN for a partner
+ * in the list of far ones (a function body, a big initializer).  0, or
+ * -1 out of memory.  Rejected: the sorted list of bracket tokens (4 bytes
+ * a bracket, found by binary search; a token in four is a bracket in
+ * code dense in calls, so the bitmap is smaller, and faster to ask). */
+static int pack_brackets(tr_unit *u, const int *brk, const int *match) {
+    size_t words = (size_t)u->ntoks / 64 + 1;
+    u->brk_bits = calloc(words, sizeof *u->brk_bits);
+    u->brk_rank = malloc((words / 8 + 1) * sizeof *u->brk_rank);
+    if (!u->brk_bits || !u->brk_rank)
+        return -1;
+    for (int k = 0; k < u->nbrk; k++)
+        u->brk_bits[brk[k] >> 6] |= UINT64_C(1) << (brk[k] & 63);
+    uint32_t before = 0;
+    for (size_t w = 0; w < words; w++) {
+        if (w % 8 == 0)
+            u->brk_rank[w / 8] = before;
+        before += (uint32_t)__builtin_popcountll(u->brk_bits[w]);
+    }
     int nfar = 0;
     for (int k = 0; k < u->nbrk; k++) {
-        int d = match[k] < 0 ? 0 : match[k] - u->brk[k];
+        int d = match[k] < 0 ? 0 : match[k] - brk[k];
         nfar += d <= INT16_MIN || d > INT16_MAX;
     }
     u->brk_d = malloc(((size_t)u->nbrk + 1) * sizeof *u->brk_d);
@@ -373,7 +389,7 @@ static int pack_brackets(tr_unit *u, const int *match) {
     if (!u->brk_d || !u->brk_far)
         return -1;
     for (int k = 0; k < u->nbrk; k++) {
-        int d = match[k] < 0 ? 0 : match[k] - u->brk[k];
+        int d = match[k] < 0 ? 0 : match[k] - brk[k];
         if (d <= INT16_MIN || d > INT16_MAX) {
             u->brk_far[2 * u->nfar] = k;
             u->brk_far[2 * u->nfar++ + 1] = match[k];
@@ -385,24 +401,24 @@ static int pack_brackets(tr_unit *u, const int *match) {
 }
 
 /* match_brackets: pair the brackets of each view (tr_cond.c).
- * Guarantees: u->brk lists every bracket token in order and tok_match
- * gives its partner, or -1 (pack_brackets); 0, or -1 with the error set
- * when the main view's brackets do not pair (then no partners).  An
- * alternate whose brackets do not pair within it is marked broken.  One
- * stack serves all views: an alternate's brackets sit above `base`, the
- * height at its start, and are dropped at its end.  The stack holds
- * indices into brk and grows with the depth. */
+ * Guarantees: tok_match gives every bracket's partner, or -1
+ * (pack_brackets); 0, or -1 with the error set when the main view's
+ * brackets do not pair (then no partners).  An alternate whose brackets
+ * do not pair within it is marked broken.  One stack serves all views:
+ * an alternate's brackets sit above `base`, the height at its start, and
+ * are dropped at its end.  The stack holds indices into brk (the bracket
+ * tokens, in order) and grows with the depth. */
 static int match_brackets(tr_unit *u) {
     int nb = 0;
     for (int i = 0; i < u->ntoks; i++)
         nb += open_bracket(u, i) || close_bracket(u, i);
-    u->brk = malloc(((size_t)nb + 1) * sizeof *u->brk);
+    int *brk = malloc(((size_t)nb + 1) * sizeof *brk);
     int *match = malloc(((size_t)nb + 1) * sizeof *match);
     int *open_alts = malloc(((size_t)u->nalts + 1) * sizeof *open_alts);
     int *bases = malloc(((size_t)u->nalts + 1) * sizeof *bases);
     int *stack = NULL, cap = 0;
     int r = -1;
-    if (!u->brk || !match || !open_alts || !bases)
+    if (!brk || !match || !open_alts || !bases)
         goto out;
     int sp = 0, nopen = 0, next = 0;
     for (int i = 0; i < u->ntoks; i++) {
@@ -424,7 +440,7 @@ static int match_brackets(tr_unit *u) {
         if (!op && !close_bracket(u, i))
             continue;
         int k = u->nbrk++;
-        u->brk[k] = i;
+        brk[k] = i;
         match[k] = -1;
         if (op) {
             int *v = tr_grow(stack, sp, &cap, sizeof *v, 256);
@@ -432,29 +448,33 @@ static int match_brackets(tr_unit *u) {
                 goto out;
             stack = v;
             stack[sp++] = k;
-        } else if (sp > base && brackets_pair(u, u->brk[stack[sp - 1]], i)) {
+        } else if (sp > base && brackets_pair(u, brk[stack[sp - 1]], i)) {
             int o = stack[--sp];
             match[o] = i;
-            match[k] = u->brk[o];
+            match[k] = brk[o];
         } else if (alt) {
             alt->broken = true;
         } else {
             for (int j = 0; j < sp; j++)   /* as tokens, for the message */
-                stack[j] = u->brk[stack[j]];
+                stack[j] = brk[stack[j]];
             unpaired(u, stack, sp, i);
             goto out;
         }
     }
     if (sp > 0 && nopen == 0) {
         for (int j = 0; j < sp; j++)
-            stack[j] = u->brk[stack[j]];
+            stack[j] = brk[stack[j]];
         unpaired(u, stack, sp, -1);
         goto out;
     }
-    r = pack_brackets(u, match);
+    r = pack_brackets(u, brk, match);
 out:
-    if (r < 0)
+    if (r < 0) {
         u->nbrk = 0;   /* no partners */
+        free(u->brk_bits);
+        u->brk_bits = NULL;
+    }
+    free(brk);
     free(match);
     free(stack);
     free(open_alts);

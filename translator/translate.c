@@ -313,7 +313,8 @@ void tr_unit_free(tr_unit *u) {
     free(u->longs);
     free(u->tkind);
     free(u->lines);
-    free(u->brk);
+    free(u->brk_bits);
+    free(u->brk_rank);
     free(u->brk_d);
     free(u->brk_far);
     free(u->alts);
