@@ -679,6 +679,10 @@ static int answer_gocall(sema *S, site *s, const int *qs) {
     }
     printer P = {{0}, NULL, {0}, false};
     m->fn_type = tr_intern(u, type_str(&P, f));   /* `R (params)`: the emitter points */
+    if (!m->fn_type) {
+        tr_error(u, s->x.a, "out of memory");
+        return -1;
+    }
     if (P.bad) {
         tr_error(u, s->x.a, "%s; 'go' cannot call through it from another "
                             "function", P.bad);

@@ -23,10 +23,12 @@ static void fake_sema(tr_unit *u) {
         s->direct = (i & 2) == 0;
         if (s->kind == SITE_GOCALL) {
             site_more *m = site_m(u, s);
-            m->fn_type = strdup("void (int)");
-            m->arg_types = calloc((size_t)m->nargs + 1, sizeof *m->arg_types);
-            for (int k = 0; k < m->nargs; k++)
-                m->arg_types[k] = strdup(k & 1 ? "int [3]" : "gocc_chan(int)");
+            m->fn_type = tr_intern(u, strdup("void (int)"));   /* the pool's */
+            const char **t = calloc((size_t)m->nargs + 1, sizeof *t);
+            for (int k = 0; t && k < m->nargs; k++)
+                t[k] = tr_intern(u, strdup(k & 1 ? "int [3]" : "gocc_chan(int)"));
+            m->arg_types = t ? tr_intern_list(u, t, m->nargs) : NULL;
+            free(t);
         }
         if (s->kind == SITE_GOBLOCK && (i & 1)) {
             site_more *m = site_m(u, s);
