@@ -35,7 +35,8 @@ typedef struct range {
 } range;
 
 typedef enum site_kind {
-    SITE_CHAN,     /* chan<T>:  a `chan`, b the closing `>` or `>>`; x = T */
+    SITE_CHAN,     /* chan<T>:  a `chan`, b the closing `>` or `>>`; x = T
+                      (moved to u->chans when tr_parse ends) */
     SITE_MAKE,     /* make(chan<T>[, n]): a `make`, b `)`; x = the chan<T>,
                       z = T, y = n */
     SITE_RECV,     /* <-X: a `<`, b last of X; x = X */
@@ -130,6 +131,15 @@ typedef struct site {
     int more;            /* its place in u->more, or -1 */
 } site;
 
+/* A channel type chan<T> (a SITE_CHAN site until tr_parse ends, then
+ * moved here: a file may have as many as all other sites, and they need
+ * none of a site's other members). */
+typedef struct chan_type {
+    int a, b;            /* the `chan`; the closing `>` or `>>` */
+    range x;             /* T */
+    bool inactive;       /* in a skipped #if branch: copied as written */
+} chan_type;
+
 typedef struct func {
     int start;           /* first token of the definition */
     int name;            /* its name token */
@@ -191,6 +201,9 @@ typedef struct tr_unit {
     int *kids;           /*   are kids[kid_first[k] .. kid_first[k + 1]) */
     site *sites;
     int nsites, capsites;
+    chan_type *chans;    /* after tr_parse: the channel types, by start
+                            (SITE_CHAN is then in no site) */
+    int nchans;
     site_more *more;     /* the sites' kind-specific members (site_m) */
     int nmore, capmore;
     func *funcs;
@@ -274,6 +287,9 @@ int tr_cond(tr_unit *u);
 typedef enum pp_dir { PP_OTHER, PP_IF, PP_ELIF, PP_ELSE, PP_ENDIF } pp_dir;
 pp_dir tr_directive(const tr_unit *u, int i, bool *unlikely);
 int tr_parse(tr_unit *u);                /* 0, or -1 with err set */
+/* tr_chan_at: the channel type starting at token i (the last one, if
+ * several), or NULL */
+const chan_type *tr_chan_at(const tr_unit *u, int i);
 void tr_error(tr_unit *u, int tok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void tr_warning(tr_unit *u, int tok, const char *fmt, ...)

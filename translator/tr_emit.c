@@ -346,6 +346,17 @@ static int func_at(int (*v)[2], int n, int i) {
 }
 
 /* Emit tokens [a, b], lowering every site that starts and ends inside. */
+/* The channel type starting at token i that ends by token b, the
+ * longest if several (the sites' order: by start, then longest first). */
+static const chan_type *chan_fitting(const tr_unit *u, int i, int b) {
+    const chan_type *c = tr_chan_at(u, i), *best = NULL;
+    for (int k = c ? (int)(c - u->chans) : -1; k >= 0 && u->chans[k].a == i; k--)
+        if (u->chans[k].b <= b && u->chans[k].b >= u->chans[k].a &&
+            (!best || u->chans[k].b >= best->b))
+            best = &u->chans[k];
+    return best;
+}
+
 static void emit_range(emitter *e, int a, int b) {
     const tr_unit *u = e->u;
     for (int i = a; i <= b && i < u->ntoks;) {
@@ -370,6 +381,7 @@ static void emit_range(emitter *e, int a, int b) {
             emit_func_pre(e, fstart);
         }
         const site *s = NULL;
+        site chan;   /* a channel type, as the site it was (tr_parse.c) */
         if (mark) {
             for (int k = tr_first_site(u, e->order, i);
                  k < u->nsites && u->sites[e->order ? e->order[k] : k].a == i; k++) {
@@ -378,6 +390,13 @@ static void emit_range(emitter *e, int a, int b) {
                     s = c;
                     break;
                 }
+            }
+            const chan_type *ct = s ? NULL : chan_fitting(u, i, b);
+            if (ct) {
+                chan = (site){.a = ct->a, .b = ct->b, .x = ct->x, .func = -1,
+                              .kind = SITE_CHAN, .inactive = ct->inactive,
+                              .more = -1};
+                s = &chan;
             }
         }
         if (s && s->inactive && e->mode == EMIT_FINAL) {
@@ -1253,6 +1272,8 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     include_points(u);   /* also clears the marks */
     for (int k = 0; k < u->nsites; k++)
         set_flag(u, u->sites[k].a, TK_MARK);
+    for (int k = 0; k < u->nchans; k++)
+        set_flag(u, u->chans[k].a, TK_MARK);
     /* the #if and #endif lines, for pre_point (one pass, not one per
      * function) */
     cond_walk w = {0};

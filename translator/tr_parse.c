@@ -1874,6 +1874,72 @@ static int by_start(const void *x, const void *y) {
                         : (a->b < b->b) - (a->b > b->b);
 }
 
+/* Channel types by start, then by their order as sites. */
+static int by_chan_start(const void *x, const void *y) {
+    const int *a = x, *b = y;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* move_chans: move the SITE_CHAN sites to u->chans, by start (then in
+ * their order as sites); the other sites keep their order, and their
+ * array is trimmed.  0, or -1 out of memory (nothing moved).  Run after
+ * the arrays are trimmed: it is the parse's peak. */
+static int move_chans(tr_unit *u) {
+    int n = 0;
+    for (int k = 0; k < u->nsites; k++)
+        n += u->sites[k].kind == SITE_CHAN;
+    if (n == 0)
+        return 0;
+    int (*order)[2] = malloc((size_t)n * sizeof *order);   /* start, site */
+    u->chans = malloc((size_t)n * sizeof *u->chans);
+    if (!order || !u->chans) {
+        free(order);
+        free(u->chans);
+        u->chans = NULL;
+        tr_error(u, u->sites[0].a, "out of memory");
+        return -1;
+    }
+    int m = 0;
+    for (int k = 0; k < u->nsites; k++)
+        if (u->sites[k].kind == SITE_CHAN) {
+            order[m][0] = u->sites[k].a;
+            order[m++][1] = k;
+        }
+    qsort(order, (size_t)n, sizeof *order, by_chan_start);
+    for (int k = 0; k < n; k++) {
+        const site *s = &u->sites[order[k][1]];
+        u->chans[k] = (chan_type){s->a, s->b, s->x, s->inactive};
+    }
+    free(order);
+    u->nchans = n;
+    int kept = 0;
+    for (int k = 0; k < u->nsites; k++)
+        if (u->sites[k].kind != SITE_CHAN)
+            u->sites[kept++] = u->sites[k];
+    u->nsites = kept;
+    site *v = kept ? realloc(u->sites, (size_t)kept * sizeof *v) : NULL;
+    if (v || !kept) {
+        if (!kept)
+            free(u->sites);
+        u->sites = v;
+        u->capsites = kept;
+    }
+    return 0;
+}
+
+const chan_type *tr_chan_at(const tr_unit *u, int i) {
+    int lo = 0, hi = u->nchans;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (u->chans[mid].a <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && u->chans[lo - 1].a == i ? &u->chans[lo - 1] : NULL;
+}
+
 /* tr_parse: find every site of the file: the main view, then each
  * alternate branch (tr_cond.c).  0, or -1 with the error set.  Leaves
  * u->view at -1 (every token) for the passes after it. */
@@ -1930,5 +1996,5 @@ int tr_parse(tr_unit *u) {
             u->capfuncs = u->nfuncs;
         }
     }
-    return 0;
+    return move_chans(u);
 }

@@ -1060,14 +1060,16 @@ static void in_ranges(const CXSourceRangeList *rl, int (*v)[2], int n,
 
 static void site_off(sema *S, int i) { S->u->sites[i].inactive = true; }
 static void func_off(sema *S, int k) { S->u->funcs[k].inactive = true; }
+static void chan_off(sema *S, int k) { S->u->chans[k].inactive = true; }
 
 static void mark_inactive(sema *S, CXTranslationUnit tu) {
     tr_unit *u = S->u;
     CXSourceRangeList *rl = clang_getSkippedRanges(tu, S->main_file);
     if (!rl)
         return;
-    int (*v)[2] = malloc(((size_t)(u->nsites > u->nfuncs ? u->nsites : u->nfuncs) + 1) *
-                         sizeof *v);
+    int most = u->nsites > u->nfuncs ? u->nsites : u->nfuncs;
+    most = most > u->nchans ? most : u->nchans;
+    int (*v)[2] = malloc(((size_t)most + 1) * sizeof *v);
     if (!v) {
         clang_disposeSourceRangeList(rl);
         return;
@@ -1078,6 +1080,12 @@ static void mark_inactive(sema *S, CXTranslationUnit tu) {
             v[n][0] = S->ss[u->sites[i].a], v[n++][1] = i;
     qsort(v, (size_t)n, sizeof *v, by_off);
     in_ranges(rl, v, n, site_off, S);
+    n = 0;   /* the channel types, as the sites they were */
+    for (int k = 0; k < u->nchans; k++)
+        if (S->ss[u->chans[k].a] >= 0)
+            v[n][0] = S->ss[u->chans[k].a], v[n++][1] = k;
+    qsort(v, (size_t)n, sizeof *v, by_off);
+    in_ranges(rl, v, n, chan_off, S);
     /* a function is live when its body's end is: its header may be one
      * of several under #if/#else (tr_cond.c) */
     n = 0;

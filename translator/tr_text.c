@@ -54,8 +54,6 @@ typedef struct text {
     const char *const *args;   /* the compiler options libclang would get */
     int nargs;
     int nmacros;
-    int *chans;          /* the SITE_CHAN sites, by start (chan_at) */
-    int nchans;
     const char *why;     /* why the pass gave up */
     int why_tok;
     /* The name index, per identifier rather than per token (a file has
@@ -212,20 +210,9 @@ static int decl_before(const text *T, int i) {
     return c >= first ? T->occ[c] : -1;
 }
 
-/* The SITE_CHAN starting at token i (the last one, if several), or
+/* The channel type starting at token i (the last one, if several), or
  * NULL. */
-static const site *chan_at(const text *T, int i) {
-    int lo = 0, hi = T->nchans;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (T->u->sites[T->chans[mid]].a <= i)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 && T->u->sites[T->chans[lo - 1]].a == i
-               ? &T->u->sites[T->chans[lo - 1]] : NULL;
-}
+static const chan_type *chan_at(const text *T, int i) { return tr_chan_at(T->u, i); }
 
 static bool same_name(const text *T, int i, int j) {
     return tok_len(T->u, i) == tok_len(T->u, j) && !memcmp(tok_ptr(T->u, i), tok_ptr(T->u, j), tok_len(T->u, i));
@@ -1131,7 +1118,7 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
             named = i;
             i = j;
         } else if (chan_at(T, i)) {
-            const site *c = chan_at(T, i);
+            const chan_type *c = chan_at(T, i);
             char *e = print_type_name(T, c->x.a, c->x.b);
             if (!e || named >= 0)
                 goto unsure_e;
@@ -1203,7 +1190,7 @@ static char *print_type_name(text *T, int a, int b) {
             /* punctuation inside a nested chan<...> is fine: skip it */
             bool inside = false;
             for (int k = a; k < i; k = tok_next(T->u, k)) {
-                const site *c = chan_at(T, k);
+                const chan_type *c = chan_at(T, k);
                 if (c && c->b >= i)
                     inside = true;
             }
@@ -1351,8 +1338,8 @@ static char *decl_type(text *T, const tdecl *d, bool *chan) {
 /* -------------------------------------------------------------- answers */
 
 /* The chan<T> among a declaration's specifiers, or NULL. */
-static const site *spec_chan(const text *T, const tdecl *d) {
-    const site *c = NULL;
+static const chan_type *spec_chan(const text *T, const tdecl *d) {
+    const chan_type *c = NULL;
     for (int i = d->spec_a; !c && i >= 0 && i <= d->spec_b; i = tok_next(T->u, i))
         c = chan_at(T, i);
     return c;
@@ -1366,10 +1353,10 @@ static int operand_chan(text *T, range x) {
         tdecl d;
         if (r->x.a != r->x.b || find_decl(T, r->x.a, &d) < 0)
             return give_up(T, x.a, "a receive gocc's text pass does not type");
-        const site *c = spec_chan(T, &d);
+        const chan_type *c = spec_chan(T, &d);
         if (d.nptr || d.array || d.func || d.fnptr_lp || d.arrptr_lb || !c)
             return give_up(T, x.a, "a receive gocc's text pass does not type");
-        const site *elem = chan_at(T, c->x.a);
+        const chan_type *elem = chan_at(T, c->x.a);
         if (elem)
             return elem->b == c->x.b ? 1 : 0;
         bool ch;
@@ -1942,14 +1929,10 @@ static int index_file(text *T) {
     tr_unit *u = T->u;
     T->budget = 64LL * u->ntoks + 100000;
     T->fsorted = malloc(((size_t)u->nfuncs + 1) * sizeof *T->fsorted);
-    int nchans = 0;
     bool sorted = true;
-    for (int k = 0; k < u->nsites; k++) {
-        nchans += u->sites[k].kind == SITE_CHAN;
-        sorted &= k == 0 || u->sites[k - 1].a <= u->sites[k].a;
-    }
-    T->chans = malloc(((size_t)nchans + 1) * sizeof *T->chans);
-    if (!T->fsorted || !T->chans)
+    for (int k = 1; k < u->nsites; k++)
+        sorted &= u->sites[k - 1].a <= u->sites[k].a;
+    if (!T->fsorted)
         return -1;
     if (!sorted) {
         T->by_start = malloc(((size_t)u->nsites + 1) * sizeof *T->by_start);
@@ -1960,9 +1943,6 @@ static int index_file(text *T) {
         sites_unit = u;
         qsort(T->by_start, (size_t)u->nsites, sizeof *T->by_start, by_site_start);
     }
-    for (int k = 0; k < u->nsites; k++)   /* chan sites, by start too */
-        if (nth(T, k)->kind == SITE_CHAN)
-            T->chans[T->nchans++] = (int)(nth(T, k) - u->sites);
     if (index_names(T) < 0)   /* (could_declare reads the sites) */
         return -1;
     T->has_enum = calloc((size_t)u->nfuncs + 1, sizeof *T->has_enum);
@@ -2106,7 +2086,6 @@ out:
     }
     free(T.macros);
     free(T.bodies);
-    free(T.chans);
     free(T.occ);
     free(T.name_first);
     free(T.name_tok);

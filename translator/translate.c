@@ -302,6 +302,7 @@ void tr_unit_free(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++)
         tr_site_free(u, &u->sites[i], false);
     free(u->sites);
+    free(u->chans);
     free(u->more);
     free(u->funcs);
     for (int i = 0; i < u->ntypedefs; i++)
