@@ -16,9 +16,9 @@
  * the offset of every 16th token plus the lengths between (the lexer is
  * lossless: the tokens tile the input); its line and column come from the
  * line table; its bracket partner from a bitmap of the bracket tokens,
- * counted per 512, and a 16-bit distance per bracket; its flags (TK_*) from bitmaps, each made
- * when a token first gets that flag.  Read them through the tok_*
- * accessors below.
+ * counted per 512, and a 16-bit distance per bracket; its flags (TK_*)
+ * from bitmaps, each made when a token first gets that flag.  Read them
+ * through the tok_* accessors below.
  */
 #ifndef GOCC_TR_H
 #define GOCC_TR_H
@@ -306,6 +306,9 @@ int tr_first_site(const tr_unit *u, const int *order, int i);
  * rate costs little time and the unused tail stays small); NULL when out
  * of memory, p then unchanged and still the caller's. */
 void *tr_grow(void *p, int n, int *cap, size_t elem, int first);
+/* translate.c: qsort's order of int pairs (int[2]): by the first, then
+ * the second. */
+int tr_by_pair(const void *a, const void *b);
 /* translate.c: the unit's pool, where the type passes keep a go call's
  * answers (its printed types and their list), freed with the unit and
  * never one by one.  A file's go calls mostly call a few functions, so a
@@ -320,7 +323,6 @@ const char *tr_intern(tr_unit *u, char *s);
 /* tr_intern_list: the pooled copy of list[0..n] (list[n] NULL, the others
  * tr_intern's); NULL out of memory */
 const char **tr_intern_list(tr_unit *u, const char *const *list, int n);
-void *tr_pool_alloc(tr_unit *u, size_t n);   /* zeroed; NULL out of memory */
 /* translate.c: free what site s owns (its kind's members); with
  * answers_only, only what the type passes filled in, which is cleared */
 void tr_site_free(tr_unit *u, site *s, bool answers_only);

@@ -1229,13 +1229,6 @@ static int by_func_start(const void *pa, const void *pb) {
     return *(const int *)pa < *(const int *)pb ? -1 : 1;
 }
 
-/* (token, function) pairs by token, then function. */
-static int by_token(const void *pa, const void *pb) {
-    const int *a = pa, *b = pb;
-    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
-                        : (a[1] > b[1]) - (a[1] < b[1]);
-}
-
 /* tr_emit: write the unit in the given mode.  In SHADOW mode, shadow_start
  * and shadow_end (ntoks entries each) receive each token's output offsets
  * (-1 where a token was not written).  Returns 0. */
@@ -1320,8 +1313,8 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
     free(w.open);
     free(byst);
     e.nfuncs = u->nfuncs;
-    qsort(e.starts, (size_t)u->nfuncs, sizeof *e.starts, by_token);
-    qsort(e.ends, (size_t)u->nfuncs, sizeof *e.ends, by_token);
+    qsort(e.starts, (size_t)u->nfuncs, sizeof *e.starts, tr_by_pair);
+    qsort(e.ends, (size_t)u->nfuncs, sizeof *e.ends, tr_by_pair);
     /* each function's go sites, in site order (a counting sort) */
     e.go_first = calloc((size_t)u->nfuncs + 2, sizeof *e.go_first);
     e.go_list = malloc(((size_t)ngo + 1) * sizeof *e.go_list);

@@ -1874,13 +1874,6 @@ static int by_start(const void *x, const void *y) {
                         : (a->b < b->b) - (a->b > b->b);
 }
 
-/* Channel types by start, then by their order as sites. */
-static int by_chan_start(const void *x, const void *y) {
-    const int *a = x, *b = y;
-    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
-                        : (a[1] > b[1]) - (a[1] < b[1]);
-}
-
 /* move_chans: move the SITE_CHAN sites to u->chans, by start (then in
  * their order as sites); the other sites keep their order, and their
  * array is trimmed.  0, or -1 out of memory (nothing moved).  Run after
@@ -1906,7 +1899,7 @@ static int move_chans(tr_unit *u) {
             order[m][0] = u->sites[k].a;
             order[m++][1] = k;
         }
-    qsort(order, (size_t)n, sizeof *order, by_chan_start);
+    qsort(order, (size_t)n, sizeof *order, tr_by_pair);
     for (int k = 0; k < n; k++) {
         const site *s = &u->sites[order[k][1]];
         u->chans[k] = (chan_type){s->a, s->b, s->x, s->inactive};

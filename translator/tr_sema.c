@@ -1027,20 +1027,13 @@ static int answer_local_decls(sema *S) {
     return 0;
 }
 
-/* Mark the sites and functions inside the preprocessor's skipped ranges
- * (`#if 0`, the untaken side of `#ifdef`): they are copied as written. */
-/* by_off: (shadow offset, index) pairs by offset. */
-static int by_off(const void *pa, const void *pb) {
-    const int *a = pa, *b = pb;
-    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
-                        : (a[1] > b[1]) - (a[1] < b[1]);
-}
-
-/* in_ranges: set flag[v[k][1]] for each of the n pairs v (sorted by
- * by_off) whose offset lies in a skipped range of rl: a binary search per
- * range, so a file of many #if branches is not quadratic. */
+/* in_ranges: sort the n (shadow offset, index) pairs v and call flag
+ * with the index of each whose offset lies in a skipped range of rl: a
+ * binary search per range, so a file of many #if branches is not
+ * quadratic. */
 static void in_ranges(const CXSourceRangeList *rl, int (*v)[2], int n,
                       void (*flag)(sema *, int), sema *S) {
+    qsort(v, (size_t)n, sizeof *v, tr_by_pair);
     for (unsigned r = 0; r < rl->count; r++) {
         CXFile f;
         int a = offset_of(clang_getRangeStart(rl->ranges[r]), &f);
@@ -1058,10 +1051,22 @@ static void in_ranges(const CXSourceRangeList *rl, int (*v)[2], int n,
     }
 }
 
+/* add_at: append (token tok's shadow offset, index) to v when tok was
+ * written to the shadow. */
+static void add_at(const sema *S, int (*v)[2], int *n, int tok, int index) {
+    if (S->ss[tok] >= 0) {
+        v[*n][0] = S->ss[tok];
+        v[(*n)++][1] = index;
+    }
+}
+
 static void site_off(sema *S, int i) { S->u->sites[i].inactive = true; }
 static void func_off(sema *S, int k) { S->u->funcs[k].inactive = true; }
 static void chan_off(sema *S, int k) { S->u->chans[k].inactive = true; }
 
+/* Mark the sites, channel types and functions inside the preprocessor's
+ * skipped ranges (`#if 0`, the untaken side of `#ifdef`): they are copied
+ * as written. */
 static void mark_inactive(sema *S, CXTranslationUnit tu) {
     tr_unit *u = S->u;
     CXSourceRangeList *rl = clang_getSkippedRanges(tu, S->main_file);
@@ -1076,23 +1081,17 @@ static void mark_inactive(sema *S, CXTranslationUnit tu) {
     }
     int n = 0;
     for (int i = 0; i < u->nsites; i++)
-        if (S->ss[u->sites[i].a] >= 0)
-            v[n][0] = S->ss[u->sites[i].a], v[n++][1] = i;
-    qsort(v, (size_t)n, sizeof *v, by_off);
+        add_at(S, v, &n, u->sites[i].a, i);
     in_ranges(rl, v, n, site_off, S);
-    n = 0;   /* the channel types, as the sites they were */
+    n = 0;
     for (int k = 0; k < u->nchans; k++)
-        if (S->ss[u->chans[k].a] >= 0)
-            v[n][0] = S->ss[u->chans[k].a], v[n++][1] = k;
-    qsort(v, (size_t)n, sizeof *v, by_off);
+        add_at(S, v, &n, u->chans[k].a, k);
     in_ranges(rl, v, n, chan_off, S);
     /* a function is live when its body's end is: its header may be one
      * of several under #if/#else (tr_cond.c) */
     n = 0;
     for (int k = 0; k < u->nfuncs; k++)
-        if (S->ss[u->funcs[k].rbrace] >= 0)
-            v[n][0] = S->ss[u->funcs[k].rbrace], v[n++][1] = k;
-    qsort(v, (size_t)n, sizeof *v, by_off);
+        add_at(S, v, &n, u->funcs[k].rbrace, k);
     in_ranges(rl, v, n, func_off, S);
     free(v);
     clang_disposeSourceRangeList(rl);

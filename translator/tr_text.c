@@ -63,8 +63,8 @@ typedef struct text {
      * is name n's first identifier.  occ lists the identifiers grouped
      * by name, each name's in source order; name_first[n] is name n's
      * first place there.  C's keywords (`if`, `int`, `return`: a third
-     * of a file's identifiers; the list `unindexed`) have no places: no
-     * lookup asks for them.
+     * of a file's identifiers; `keywords` less `strict_names`) have no
+     * places: no lookup asks for them.
      * A token's place is found by its name and a binary search of that
      * name's places (place_of).  cand marks the places whose identifier
      * may be a declarator (could_declare), and cand_last[w] is the last
@@ -268,18 +268,10 @@ static const char *const keywords[] = {
     "_Static_assert", "_Thread_local", "__attribute__", "__typeof__",
     "typeof", "__extension__", "asm", "__asm__", NULL};
 
-/* The words never indexed (struct text): keywords in every C mode gocc
- * accepts, not `inline`, `restrict`, `typeof` or `asm`, which are names
- * under a strict -std=c89 or c99. */
-static const char *const unindexed[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do",
-    "double", "else", "enum", "extern", "float", "for", "goto", "if",
-    "int", "long", "register", "return", "short", "signed", "sizeof",
-    "static", "struct", "switch", "typedef", "union", "unsigned", "void",
-    "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool",
-    "_Complex", "_Generic", "_Imaginary", "_Noreturn", "_Static_assert",
-    "_Thread_local", "__attribute__", "__typeof__", "__extension__",
-    "__asm__", NULL};
+/* The keywords that are names under a strict -std=c89 or c99: every
+ * other keyword (in every C mode gocc accepts) is never indexed (struct
+ * text, index_names). */
+static const char *const strict_names[] = {"inline", "restrict", "typeof", "asm", NULL};
 
 static bool is_keyword(const text *T, int i) {
     return in_list(T, i, keywords) || in_list(T, i, hard_words);
@@ -1861,7 +1853,8 @@ static int index_names(text *T) {
         if (!v || !c)
             goto fail;
         first[T->nnames] = i;
-        counts[T->nnames] = in_list(T, i, unindexed) ? -1 : 1;
+        counts[T->nnames] =
+            in_list(T, i, keywords) && !in_list(T, i, strict_names) ? -1 : 1;
         nid += counts[T->nnames] > 0;
         T->table[h] = T->nnames++;
         if (2 * T->nnames > hsize) {   /* grow the table: rehash */

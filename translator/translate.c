@@ -147,6 +147,12 @@ void *tr_grow(void *p, int n, int *cap, size_t elem, int first) {
     return q;
 }
 
+int tr_by_pair(const void *pa, const void *pb) {
+    const int *a = pa, *b = pb;
+    return a[0] != b[0] ? (a[0] > b[0]) - (a[0] < b[0])
+                        : (a[1] > b[1]) - (a[1] < b[1]);
+}
+
 /* The pool: chunks of POOL_CHUNK bytes (a bigger request gets its own),
  * each starting with the address of the one before; and the interned
  * blobs (strings, lists of strings), an open-addressing set at most half
@@ -160,10 +166,19 @@ struct tr_pool {
     unsigned n;
 };
 
-void *tr_pool_alloc(tr_unit *u, size_t n) {
-    if (!u->pool && !(u->pool = calloc(1, sizeof *u->pool)))
+/* pool_of: u's pool, made on first use; NULL out of memory. */
+static struct tr_pool *pool_of(tr_unit *u) {
+    if (!u->pool)
+        u->pool = calloc(1, sizeof *u->pool);
+    return u->pool;
+}
+
+/* pool_alloc: n bytes (8-aligned) that live as long as u; NULL out of
+ * memory. */
+static void *pool_alloc(tr_unit *u, size_t n) {
+    struct tr_pool *P = pool_of(u);
+    if (!P)
         return NULL;
-    struct tr_pool *P = u->pool;
     n = (n + 7) & ~(size_t)7;
     if (n > (size_t)(P->end - P->at)) {
         size_t size = sizeof(void *) + (n > POOL_CHUNK / 4 ? n : POOL_CHUNK);
@@ -173,7 +188,7 @@ void *tr_pool_alloc(tr_unit *u, size_t n) {
         if (n > POOL_CHUNK / 4 && P->chunks) {   /* the newest keeps its room */
             *c = *(void **)P->chunks;
             *(void **)P->chunks = c;
-            return memset(c + 1, 0, n);
+            return c + 1;
         }
         *c = P->chunks;
         P->chunks = c;
@@ -182,7 +197,7 @@ void *tr_pool_alloc(tr_unit *u, size_t n) {
     }
     void *r = P->at;
     P->at += n;
-    return memset(r, 0, n);
+    return r;
 }
 
 static unsigned blob_hash(const unsigned char *p, size_t n) {
@@ -197,9 +212,9 @@ static size_t blob_len(const char *b) { return (size_t)((const uint64_t *)b)[-1]
 /* intern: the pooled copy of the n bytes at p, the same pointer for the
  * same bytes; NULL out of memory. */
 static const void *intern(tr_unit *u, const void *p, size_t n) {
-    if (!u->pool && !(u->pool = calloc(1, sizeof *u->pool)))
+    struct tr_pool *P = pool_of(u);
+    if (!P)
         return NULL;
-    struct tr_pool *P = u->pool;
     if (2 * (P->n + 1) > P->mask + 1) {   /* grow: rehash into twice as many */
         unsigned cap = P->mask ? 2 * (P->mask + 1) : 64;
         const char **set = calloc(cap, sizeof *set);
@@ -222,7 +237,7 @@ static const void *intern(tr_unit *u, const void *p, size_t n) {
     for (; P->set[h]; h = (h + 1) & P->mask)
         if (blob_len(P->set[h]) == n && !memcmp(P->set[h], p, n))
             return P->set[h];
-    uint64_t *c = tr_pool_alloc(u, sizeof(uint64_t) + n);
+    uint64_t *c = pool_alloc(u, sizeof(uint64_t) + n);
     if (!c)
         return NULL;
     c[0] = n;
