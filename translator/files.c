@@ -32,6 +32,21 @@
  * SIGKILL), unlinks the tracked files and removes the tracked directories,
  * newest first, with async-signal-safe calls only, and dies of the same
  * signal by re-raising it with its default action.
+ *
+ * Whom the signal reaches.  $CC is a driver with children of its own (gcc
+ * runs cc1, as, collect2, ld).  A signal sent to the driver alone kills it
+ * but not them: gcc's driver removes its temporary files and dies, while
+ * cc1 goes on compiling for as long as the file takes, an orphan, and may
+ * then create the assembly file the driver has just removed.  So unless
+ * gocc is the terminal's foreground job, $CC runs in a process group of its
+ * own (main.c, spawn) and the signal goes to that whole group, as ninja
+ * does with its commands.  The foreground job is the exception: there the
+ * terminal itself signals every process of the job (^C, ^\, ^Z, hang-up),
+ * and a $CC in another group would miss ^Z and be stopped by the terminal
+ * when it reads from it (an input of "-") or, under `stty tostop`, writes
+ * to it, with gocc waiting for ever.  (Rejected: making gocc a child
+ * subreaper and signalling the orphans it inherits; Linux only, and it
+ * cannot find them from a signal handler without /proc.)
  */
 #define _GNU_SOURCE
 #include "files.h"
@@ -58,6 +73,8 @@ struct file_mark {
 };
 
 static _Atomic(file_mark *) marks;
+/* the running $CC, or 0; negated when it leads a process group of its
+ * own (one word, so that the handler never sees half an update) */
 static atomic_int child;
 static mode_t file_mode = 0644; /* 0666 less the umask */
 
@@ -94,12 +111,16 @@ void files_remove_all(void) {
 
 /* --------------------------------------------------------------- signals */
 
-void files_child(pid_t pid) { atomic_store(&child, (int)pid); }
+void files_child(pid_t pid, bool group) {
+    atomic_store(&child, group ? -(int)pid : (int)pid);
+}
 
-/* stop_child: pass sig on to the child c and reap it, giving it a second
- * to clean up after itself before SIGKILL.  Async-signal-safe. */
-static void stop_child(pid_t c, int sig) {
-    kill(c, sig);
+/* stop_child: pass sig on to `to` (a child's pid, or minus the process
+ * group it leads), reap the child, giving it a second to clean up after
+ * itself before SIGKILL.  Async-signal-safe. */
+static void stop_child(pid_t to, int sig) {
+    pid_t c = to < 0 ? -to : to;
+    kill(to, sig);
     struct timespec tick = {0, 10 * 1000 * 1000};
     for (int i = 0; i < 100; i++) {
         pid_t r = waitpid(c, NULL, WNOHANG);
@@ -107,7 +128,7 @@ static void stop_child(pid_t c, int sig) {
             return;
         nanosleep(&tick, NULL);
     }
-    kill(c, SIGKILL);
+    kill(to, SIGKILL);
     while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
         ;
 }
@@ -115,9 +136,9 @@ static void stop_child(pid_t c, int sig) {
 /* on_signal: stop the child, remove gocc's files, die of sig (the signal
  * is blocked while the handler runs and strikes when it returns). */
 static void on_signal(int sig) {
-    pid_t c = (pid_t)atomic_exchange(&child, 0);
-    if (c > 0)
-        stop_child(c, sig);
+    pid_t to = (pid_t)atomic_exchange(&child, 0);
+    if (to != 0)
+        stop_child(to, sig);
     files_remove_all();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

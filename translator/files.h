@@ -37,9 +37,10 @@ void files_remove_all(void);
  * unless keep; its path (malloc'ed), or NULL with errno set. */
 char *files_mkdtemp(const char *prefix, bool keep);
 
-/* files_child: the running child (a $CC command), or 0 once it ended.  A
- * signal is passed on to it and gocc waits for it before dying. */
-void files_child(pid_t pid);
+/* files_child: the running child (a $CC command), or 0 once it ended;
+ * group: it leads a process group of its own.  A signal is passed on to it
+ * (to its whole group with group) and gocc waits for it before dying. */
+void files_child(pid_t pid, bool group);
 
 /* An output in progress: a stream whose bytes go straight on to their
  * destination (nothing is held in memory), finished by files_commit or

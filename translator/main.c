@@ -31,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
@@ -624,11 +625,26 @@ static void print_command(const vec *cmd) {
     fputc('\n', stderr);
 }
 
+/* terminal_job: gocc is in the foreground process group of its
+ * controlling terminal (typed at a shell's prompt, or run by a make that
+ * was). */
+static bool terminal_job(void) {
+    int fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool fg = tcgetpgrp(fd) == getpgrp();
+    close(fd);
+    return fg;
+}
+
 /* spawn: start cmd (searching PATH) and make it the child that a signal
  * is passed on to (files_child), with SIGINT, SIGTERM and SIGHUP held off
  * in between so that none slips past; the child gets gocc's own signal
- * mask.  Returns posix_spawnp's result. */
+ * mask, and a process group of its own unless gocc is the terminal's
+ * foreground job (files.c, "Whom the signal reaches").  Returns
+ * posix_spawnp's result. */
 static int spawn(pid_t *pid, vec *cmd) {
+    bool group = !terminal_job();
     sigset_t hold, old;
     sigemptyset(&hold);
     sigaddset(&hold, SIGINT);
@@ -638,11 +654,13 @@ static int spawn(pid_t *pid, vec *cmd) {
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setsigmask(&attr, &old);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+                                        (group ? POSIX_SPAWN_SETPGROUP : 0));
     int e = posix_spawnp(pid, cmd->v[0], NULL, &attr, cmd->v, environ);
     posix_spawnattr_destroy(&attr);
     if (e == 0)
-        files_child(*pid);
+        files_child(*pid, group);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return e;
 }
@@ -663,7 +681,7 @@ static int run(vec *cmd) {
         int st;
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
-        files_child(0);
+        files_child(0, false);
         rc = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
         if (WIFSIGNALED(st))
             fprintf(stderr, "gocc: error: '%s' was killed by signal %d (%s)\n",

@@ -11,8 +11,10 @@
  *   - an input that is also the -o file (same path, a symbolic or hard
  *     link) is refused as gcc refuses it;
  *   - SIGINT and SIGTERM during a long translation, or while $CC runs,
- *     stop gocc at once: it dies of the signal, $CC is gone and the
- *     temporary directory too;
+ *     stop gocc at once: it dies of the signal, $CC is gone, its own
+ *     children too (the signal goes to $CC's process group), and the
+ *     temporary directory too; $CC shares gocc's process group only when
+ *     gocc is the foreground job of a terminal (a pseudo-terminal here);
  *   - diagnostics: a NUL byte, CR-only and CRLF line endings leave the
  *     line, column and quoted line right; a file name with a newline,
  *     quotes, backslashes, control bytes and "??" reaches the compiler
@@ -30,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -88,14 +92,14 @@ static void write_big(void) {
     free(b);
 }
 
-/* chain.gc: an else-if chain of 60,000 channel sends: over a second of
- * translation (the libclang pass answers every send), then seconds of
+/* chain.gc: an else-if chain of 200,000 channel sends: a second of
+ * translation (the libclang pass answers every send), then minutes of
  * compiling. */
 static void write_chain(void) {
     FILE *f = fopen(path_in("chain.gc"), "w");
     assert_non_null(f);
     fputs("int f(int x, chan<int> c) {\n    if (x == 0) c <- 0;\n", f);
-    for (int i = 1; i < 60000; i++)
+    for (int i = 1; i < 200000; i++)
         fprintf(f, "    else if (x == %d) c <- %d;\n", i, i);
     fputs("    return -1;\n}\n"
           "int main(void) { return f(3, make(chan<int>, 1)); }\n", f);
@@ -382,6 +386,7 @@ static pid_t spawn_gocc(const char *tmp, const char *cc, char *const *args) {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        setsid();   /* no controlling terminal, whoever runs the test */
         int fd = open("/dev/null", O_WRONLY);
         dup2(fd, 1), dup2(fd, 2);
         setenv("TMPDIR", tmp, 1);
@@ -392,6 +397,9 @@ static pid_t spawn_gocc(const char *tmp, const char *cc, char *const *args) {
     }
     return pid;
 }
+
+static void list_entries(const char *d);
+static bool gone(long pid);
 
 /* expect_prompt_death: send sig to running gocc pid; it must die of sig
  * within 2 s and leave tmp empty.  False (skip) when gocc had already
@@ -417,16 +425,49 @@ static bool expect_prompt_death(pid_t pid, int sig, const char *tmp) {
     assert_true(took < 2.0);
     assert_true(WIFSIGNALED(st));
     assert_int_equal(WTERMSIG(st), sig);
+    list_entries(tmp);
     assert_int_equal(rmdir(tmp), 0);   /* empty: nothing left */
     return true;
 }
 
-/* SIGINT and SIGTERM in the middle of a long translation. */
+/* list_entries: print what directory d holds (what a failed rmdir left). */
+static void list_entries(const char *d) {
+    DIR *dp = opendir(d);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            print_message("left in %s: %s\n", d, e->d_name);
+    closedir(dp);
+}
+
+/* gone: process pid has ended (it is no more, or a zombie that its new
+ * parent has not reaped yet), within 2 s. */
+static bool gone(long pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    for (int i = 0; i < 200; i++, sleep_ms(10)) {
+        const char *st = read_file(path);
+        const char *paren = strrchr(st, ')');
+        if (!*st || (paren && paren[1] == ' ' && paren[2] == 'Z'))
+            return true;
+    }
+    return false;
+}
+
+static void wait_for_entry(const char *d);
+
+/* SIGINT and SIGTERM in the middle of a long translation ($CC, which
+ * notes that it ran, should not have started). */
 static void test_signal_during_translation(void **s) {
     (void)s;
     NEED_BIN();
     NOT_UNDER_TSAN();
     write_chain();
+    char script[700];
+    snprintf(script, sizeof script, "#!/bin/sh\necho ran > '%s'\nexec %s \"$@\"\n",
+             path_in("cc_ran"), GOCC_C_COMPILER);
+    write_file("mark_cc.sh", script);
+    assert_int_equal(chmod(path_in("mark_cc.sh"), 0755), 0);
     static const int sigs[] = {SIGINT, SIGTERM};
     int checked = 0;
     for (int i = 0; i < 2; i++) {
@@ -435,12 +476,30 @@ static void test_signal_during_translation(void **s) {
         assert_int_equal(mkdir(tmp, 0700), 0);
         char *args[] = {(char *)path_in("chain.gc"), "-o",
                         (char *)path_in("chain"), NULL};
-        pid_t pid = spawn_gocc(tmp, NULL, args);
-        sleep_ms(300);
+        unlink(path_in("cc_ran"));
+        pid_t pid = spawn_gocc(tmp, path_in("mark_cc.sh"), args);
+        wait_for_entry(tmp);   /* gocc's private directory: it has begun */
+        sleep_ms(100);
         checked += expect_prompt_death(pid, sigs[i], tmp);
+        if (*read_file(path_in("cc_ran")))
+            print_message("the signal came after the translation\n");
     }
     if (!checked)
         skip();
+}
+
+/* wait_for_entry: until directory d holds something (5 s at most). */
+static void wait_for_entry(const char *d) {
+    for (int i = 0; i < 1000; i++, sleep_ms(5)) {
+        DIR *dp = opendir(d);
+        assert_non_null(dp);
+        int n = 0;
+        while (readdir(dp))
+            n++;
+        closedir(dp);
+        if (n > 2)
+            return;
+    }
 }
 
 /* A translation that waits for ever (the input is a FIFO no one writes):
@@ -459,15 +518,19 @@ static void test_signal_while_reading_input(void **s) {
     assert_true(expect_prompt_death(pid, SIGTERM, tmp));
 }
 
-/* While $CC runs: the signal is passed on, $CC is reaped, gocc dies of
- * it and its files go. */
+/* While $CC runs: the signal is passed on to $CC and to the child it
+ * runs (as gcc runs cc1), $CC is reaped, gocc dies of it and its files
+ * go.  The child is no background job, which sh would make deaf to
+ * SIGINT. */
 static void test_signal_while_cc_runs(void **s) {
     (void)s;
     NEED_BIN();
     NOT_UNDER_TSAN();
-    char script[700];
-    snprintf(script, sizeof script, "#!/bin/sh\necho $$ > '%s'\nexec sleep 30\n",
-             path_in("cc_pid"));
+    char script[900];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\necho $$ > '%s'\n"
+             "sh -c 'echo $$ > \"$0\"; exec sleep 30' '%s'\n",
+             path_in("cc_pid"), path_in("cc1_pid"));
     write_file("slow_cc.sh", script);
     assert_int_equal(chmod(path_in("slow_cc.sh"), 0755), 0);
     char tmp[512];
@@ -476,12 +539,76 @@ static void test_signal_while_cc_runs(void **s) {
     char *args[] = {(char *)path_in("hi.gc"), "-o", (char *)path_in("hi"),
                     NULL};
     pid_t pid = spawn_gocc(tmp, path_in("slow_cc.sh"), args);
-    for (int i = 0; i < 500 && !*read_file(path_in("cc_pid")); i++)
+    for (int i = 0; i < 500 && !*read_file(path_in("cc1_pid")); i++)
         sleep_ms(20);
     long cc = atol(read_file(path_in("cc_pid")));
-    assert_true(cc > 0);
+    long cc1 = atol(read_file(path_in("cc1_pid")));
+    assert_true(cc > 0 && cc1 > 0);
     assert_true(expect_prompt_death(pid, SIGINT, tmp));
     assert_int_equal(kill((pid_t)cc, 0), -1);   /* reaped: gone */
+    assert_true(gone(cc1));                     /* not left running */
+}
+
+/* cc_group_of: run gocc -c hi.gc with $CC a script that notes its pid and
+ * process group, in a new session: with tty, as the foreground job of a
+ * pseudo-terminal, else with no terminal.  Sets *gocc_pid, *cc and
+ * *group. */
+static void cc_group_of(bool tty, long *gocc_pid, long *cc, long *group) {
+    char script[700];
+    snprintf(script, sizeof script,
+             "#!/bin/sh\nset -- $(cat /proc/$$/stat)\necho \"$1 $5\" > '%s'\n",
+             path_in("pg"));
+    write_file("pg_cc.sh", script);
+    assert_int_equal(chmod(path_in("pg_cc.sh"), 0755), 0);
+    write_file("pg", "");
+    char *args[] = {"-c", (char *)path_in("hi.gc"), "-o",
+                    (char *)path_in("pg.o"), NULL};
+    pid_t pid;
+    int m = -1;
+    if (!tty) {
+        pid = spawn_gocc(dir, path_in("pg_cc.sh"), args);
+    } else {
+        pid = forkpty(&m, NULL, NULL, NULL);
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            setenv("TMPDIR", dir, 1);
+            setenv("CC", path_in("pg_cc.sh"), 1);
+            char *argv[] = {(char *)bin, args[0], args[1], args[2], args[3],
+                            NULL};
+            execv(bin, argv);
+            _exit(127);
+        }
+        char buf[4096];   /* drain the terminal until gocc closes it */
+        for (int i = 0; i < 3000; i++) {
+            struct pollfd pf = {m, POLLIN, 0};
+            if (poll(&pf, 1, 10) > 0 && read(m, buf, sizeof buf) <= 0)
+                break;
+        }
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    if (m >= 0)
+        close(m);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    *gocc_pid = pid;
+    assert_int_equal(sscanf(read_file(path_in("pg")), "%ld %ld", cc, group),
+                     2);
+}
+
+/* $CC leads a process group of its own (so that a signal reaches the
+ * children it runs) unless gocc is the foreground job of a terminal: there
+ * it stays in gocc's group, which the terminal signals whole (^C, ^Z) and
+ * lets read and write it. */
+static void test_cc_process_group(void **s) {
+    (void)s;
+    NEED_BIN();
+    long g, cc, group;
+    cc_group_of(false, &g, &cc, &group);
+    assert_int_equal(group, cc);
+    cc_group_of(true, &g, &cc, &group);
+    assert_int_not_equal(cc, g);
+    assert_int_equal(group, g);   /* gocc leads the pseudo-terminal's job */
 }
 
 /* ------------------------------------------------------------ diagnostics */
@@ -612,6 +739,7 @@ int main(void) {
         cmocka_unit_test(test_signal_during_translation),
         cmocka_unit_test(test_signal_while_reading_input),
         cmocka_unit_test(test_signal_while_cc_runs),
+        cmocka_unit_test(test_cc_process_group),
         cmocka_unit_test(test_error_line_and_column),
         cmocka_unit_test(test_cr_only_file_builds),
         cmocka_unit_test(test_odd_file_name),
