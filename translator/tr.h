@@ -183,9 +183,13 @@ typedef struct tr_unit {
     int long_hint;       /* tok_long_len's last answer (a cache) */
     uint64_t *tflags[TK_NFLAGS];   /* a bit a token; NULL: none set */
     int ntoks;           /* the last one is TOK_EOF */
-    uint32_t *lines;     /* offset of each line's first byte; lines[0] = 0 */
-    int nlines;
-    int line_hint;       /* tok_line's last answer (a cache) */
+    uint32_t *lines;     /* the first byte of every 16th line (1, 17, ...):
+                            line_start */
+    int nlines;          /* of lines[] */
+    bool has_cr;         /* a "\r" anywhere: lines may end in a lone one */
+    struct {             /* the last line asked about (a cache) */
+        uint32_t line, start, next;   /* next: the next line's start */
+    } line_hint;
     uint64_t *brk_bits;  /* a bit a token: it is a bracket */
     uint32_t *brk_rank;  /* per 512 tokens: the brackets before them */
     int16_t *brk_d;      /* per bracket, in order: its partner's distance
@@ -276,6 +280,7 @@ static inline site_more *site_m(const tr_unit *u, const site *s) {
 uint32_t tok_line(const tr_unit *u, int i);   /* 1-based, as the lexer's */
 uint32_t tok_col(const tr_unit *u, int i);    /* 1-based byte column */
 uint32_t off_line(const tr_unit *u, uint32_t off);
+uint32_t line_start(const tr_unit *u, uint32_t line);   /* its first byte */
 int tok_match(const tr_unit *u, int i);       /* bracket partner, or -1 */
 bool tok_sig(const tr_unit *u, int i);
 int tok_next(const tr_unit *u, int i);   /* next significant token */

@@ -213,7 +213,7 @@ static void sync_line(emitter *e, int i) {
         sb_put(e->out, "\n", 1);
     sb_printf(e->out, "#line %u \"%s\"\n", line, u->line_path);
     note_line(e);
-    for (size_t k = u->lines[line - 1]; k < off; k++)
+    for (size_t k = line_start(u, line); k < off; k++)
         sb_put(e->out, u->src[k] == '\t' ? "\t" : " ", 1);
     e->oline = (int)line;
     e->gen_on_line = false;

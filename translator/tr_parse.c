@@ -78,39 +78,86 @@ int tok_prev(const tr_unit *u, int i) {
     return i >= first ? i : -1;
 }
 
-/* off_line: the line of byte off (1-based).  Reads go mostly forward, so
- * the last answer is tried first, then its successor, before a binary
- * search of the line table. */
-uint32_t off_line(const tr_unit *u, uint32_t off) {
-    const uint32_t *L = u->lines;
-    int n = u->nlines, h = u->line_hint;
-    if (h >= n)
-        h = 0;
-    if (L[h] <= off && (h + 1 == n || off < L[h + 1]))
-        return (uint32_t)h + 1;
-    if (h + 1 < n && L[h + 1] <= off && (h + 2 == n || off < L[h + 2])) {
-        ((tr_unit *)u)->line_hint = h + 1;   /* a cache, not state */
-        return (uint32_t)h + 2;
-    }
-    int lo = 0, hi = n;   /* the last line starting at or before off */
+/* The line table keeps the start of every LINE_STEP-th line only (lines
+ * 1, 1 + LINE_STEP, ...); the lines between are found by scanning the
+ * text from there (next_line), at most LINE_STEP - 1 lines.  Questions
+ * come mostly in order, so the last answer (line_hint, its start and the
+ * next line's) is tried first, and a question further on scans forward
+ * from it while that is no longer than starting at a kept line.
+ * Rejected: every line's start (4 bytes a line: in dense code about as
+ * much as the bracket tables). */
+enum { LINE_STEP = 16 };
+
+/* next_line: the start of the line after the one holding byte off, or
+ * len + 1 when that line is the last. */
+static uint32_t next_line(const tr_unit *u, uint32_t off) {
+    const char *p = u->src + off, *end = u->src + u->len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *cr =
+        u->has_cr ? memchr(p, '\r', (size_t)((nl ? nl : end) - p)) : NULL;
+    if (!cr)
+        return nl ? (uint32_t)(nl - u->src) + 1 : (uint32_t)u->len + 1;
+    if (cr + 1 < end && cr[1] == '\n')   /* "\r\n": the "\n" ends it */
+        return (uint32_t)(cr - u->src) + 2;
+    return (uint32_t)(cr - u->src) + 1;   /* a lone "\r" */
+}
+
+/* seek_line: make the hint the line holding byte off (off <= len),
+ * scanning from the hint or from the last kept line at or before off,
+ * whichever is nearer. */
+static void seek_line(tr_unit *u, uint32_t off) {
+    if (u->line_hint.start <= off && off < u->line_hint.next)
+        return;
+    int lo = 0, hi = u->nlines;   /* the last kept line at or before off */
     while (hi - lo > 1) {
         int mid = (lo + hi) / 2;
-        if (L[mid] <= off)
+        if (u->lines[mid] <= off)
             lo = mid;
         else
             hi = mid;
     }
-    ((tr_unit *)u)->line_hint = lo;
-    return (uint32_t)lo + 1;
+    if (!(u->line_hint.start <= off && u->line_hint.line > (uint32_t)lo * LINE_STEP)) {
+        u->line_hint.line = (uint32_t)lo * LINE_STEP + 1;
+        u->line_hint.start = u->lines[lo];
+        u->line_hint.next = next_line(u, u->lines[lo]);
+    }
+    while (u->line_hint.next <= off) {
+        u->line_hint.line++;
+        u->line_hint.start = u->line_hint.next;
+        u->line_hint.next = next_line(u, u->line_hint.start);
+    }
+}
+
+/* off_line: the line of byte off (1-based). */
+uint32_t off_line(const tr_unit *u, uint32_t off) {
+    seek_line((tr_unit *)u, off);   /* the hint is a cache, not state */
+    return u->line_hint.line;
 }
 
 uint32_t tok_line(const tr_unit *u, int i) {
     return off_line(u, tok_off(u, i));
 }
 
+uint32_t line_start(const tr_unit *u, uint32_t line) {
+    if (u->line_hint.line != line) {
+        uint32_t k = (line - 1) / LINE_STEP;
+        tr_unit *w = (tr_unit *)u;
+        w->line_hint.line = k * LINE_STEP + 1;
+        w->line_hint.start = u->lines[k];
+        w->line_hint.next = next_line(u, u->lines[k]);
+        while (w->line_hint.line < line) {
+            w->line_hint.line++;
+            w->line_hint.start = w->line_hint.next;
+            w->line_hint.next = next_line(u, w->line_hint.start);
+        }
+    }
+    return u->line_hint.start;
+}
+
 uint32_t tok_col(const tr_unit *u, int i) {
-    uint32_t line = tok_line(u, i);
-    return tok_off(u, i) - u->lines[line - 1] + 1;
+    uint32_t off = tok_off(u, i);
+    seek_line((tr_unit *)u, off);
+    return off - u->line_hint.start + 1;
 }
 
 /* tok_match: the partner of bracket token i, or -1 (not a bracket, or
@@ -228,21 +275,27 @@ static bool ends_line(const tr_unit *u, size_t i) {
            (u->src[i] == '\r' && (i + 1 >= u->len || u->src[i + 1] != '\n'));
 }
 
-/* line_table: u->lines, the offset of each line's first byte.  0, or -1. */
+/* line_table: u->lines, the start of every LINE_STEP-th line, and
+ * u->has_cr.  0, or -1. */
 static int line_table(tr_unit *u) {
-    size_t n = 1;
+    size_t n = 1, kept = 1;
+    u->has_cr = memchr(u->src, '\r', u->len) != NULL;
     for (size_t i = 0; i < u->len; i++)
         n += ends_line(u, i);
     if (n > INT32_MAX)
         return -1;
-    u->lines = malloc(n * sizeof *u->lines);
+    u->lines = malloc((n / LINE_STEP + 1) * sizeof *u->lines);
     if (!u->lines)
         return -1;
-    u->nlines = 0;
-    u->lines[u->nlines++] = 0;
+    u->lines[0] = 0;
+    n = 1;
     for (size_t i = 0; i < u->len; i++)
-        if (ends_line(u, i))
-            u->lines[u->nlines++] = (uint32_t)(i + 1);
+        if (ends_line(u, i) && n++ % LINE_STEP == 0)
+            u->lines[kept++] = (uint32_t)(i + 1);
+    u->nlines = (int)kept;
+    u->line_hint.line = 1;
+    u->line_hint.start = 0;
+    u->line_hint.next = next_line(u, 0);
     return 0;
 }
 

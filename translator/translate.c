@@ -109,7 +109,7 @@ static void put_quoted(const char *p, const char *e, FILE *err) {
 static void report(const tr_unit *u, FILE *err) {
     uint32_t line = tok_line(u, u->err_tok), col = tok_col(u, u->err_tok);
     fprintf(err, "%s:%u:%u: error: %s\n", u->path, line, col, u->err_msg);
-    const char *p = u->src + u->lines[line - 1];
+    const char *p = u->src + line_start(u, line);
     const char *e = p;
     while (e < u->src + u->len && *e != '\n' && *e != '\r')
         e++;

@@ -656,6 +656,16 @@ static void test_error_line_and_column(void **s) {
                     "2:32",
                     "  chan<int> c = make(chan<int>,); /* */\n"
                     "                               ^\n");
+    /* past the line table's kept lines (every 16th), the three endings
+     * mixed */
+    static const char *const ends[] = {"\n", "\r", "\r\n"};
+    char mixed[2048] = "";
+    for (int k = 0; k < 37; k++) {
+        snprintf(mixed + strlen(mixed), sizeof mixed - strlen(mixed),
+                 "int a%d;%s", k, ends[k % 3]);
+    }
+    strcat(mixed, "void f(void) {\r\n  chan<int> c = make(chan<int>,);\r}\n");
+    expect_error_at("mixed.gc", mixed, strlen(mixed), "39:32", q);
 }
 
 /* A CR-only file translates whole (its `#include` line ends at the CR) and
