@@ -58,14 +58,20 @@ typedef enum case_kind {
     CASE_DEFAULT
 } case_kind;
 
+/* A select's case: 44 bytes, all of a file's in one array (u->cases). */
 typedef struct sel_case {
     uint8_t kind;        /* case_kind */
     bool decl;           /* lhs declares a variable (`struct job j`) */
     bool after;          /* ch is a direct gocc_after(...) or gocc_ready(...) call */
     int kw, colon;       /* the `case`/`default` token and its `:` */
-    range lhs, ok;       /* receive targets (empty when absent) */
-    range ch, val;       /* the channel operand; the value to send */
+    range ch;            /* the channel operand */
     range body;          /* statements up to the next case (may be empty) */
+    union {
+        struct {
+            range lhs, ok;   /* CASE_RECV: its targets (empty when absent) */
+        };
+        range val;       /* CASE_SEND: the value to send */
+    };
 } sel_case;
 
 /* A variable a go block captures (found by tr_sema.c). */
@@ -81,6 +87,8 @@ typedef struct capture {
 typedef struct site_more {
     int id;                  /* GOCALL, GOBLOCK, SELECT, RECVOK, FORRANGE:
                                 per-kind number, for generated names */
+    int func;                /* GOCALL, GOBLOCK: the enclosing function
+                                (index into funcs), or -1 */
     union {
         range z;             /* MAKE, RECVOK */
         struct {             /* GOBLOCK, FORRANGE (body only) */
@@ -102,8 +110,8 @@ typedef struct site_more {
             const char *const *arg_types;  /* printed parameter
                                         types (promoted; tr_intern_list) */
         };
-        struct {             /* SELECT */
-            sel_case *cases;
+        struct {             /* SELECT: u->cases[first_case ..] */
+            int first_case;
             int ncases;
         };
         const char *repl;    /* STATICREF: replacement text */
@@ -111,14 +119,13 @@ typedef struct site_more {
 } site_more;
 
 /* A site.  A file may hold one every few dozen bytes (a send is 8), so
- * a site is 36 bytes: what only some kinds have is in u->more (site_m),
+ * a site is 32 bytes: what only some kinds have is in u->more (site_m),
  * freed through tr_site_free.  Rejected: those members in a union here
  * (72 bytes a site, the biggest thing the translator held for code
  * dense with sends), and a pointer to them (48). */
 typedef struct site {
     int a, b;
     range x, y;
-    int func;            /* enclosing function (index into funcs), or -1 */
     uint8_t kind;        /* site_kind */
     bool drop : 1;       /* SITE_RECV: the whole expression statement */
     bool after : 1;      /* SITE_RECV: operand is gocc_after(...) or gocc_ready(...) */
@@ -136,9 +143,15 @@ typedef struct site {
  * none of a site's other members). */
 typedef struct chan_type {
     int a, b;            /* the `chan`; the closing `>` or `>>` */
-    range x;             /* T */
-    bool inactive;       /* in a skipped #if branch: copied as written */
+    uint16_t xa;         /* T starts xa tokens after a (chan_x) */
+    uint16_t xb : 15;    /*   and ends xb before b (0: a shared `>>`) */
+    bool inactive : 1;   /* in a skipped #if branch: copied as written */
 } chan_type;
+
+/* chan_x: channel type c's T. */
+static inline range chan_x(const chan_type *c) {
+    return (range){c->a + c->xa, c->b - (int)c->xb};
+}
 
 typedef struct func {
     int start;           /* first token of the definition */
@@ -210,6 +223,9 @@ typedef struct tr_unit {
     int nchans;
     site_more *more;     /* the sites' kind-specific members (site_m) */
     int nmore, capmore;
+    sel_case *cases;     /* the selects' cases (sel_cases), each select's
+                            together, in the order the selects end */
+    int ncases, capcases;
     func *funcs;
     int nfuncs, capfuncs;
     char **typedefs;     /* typedef names declared in the file */
@@ -274,6 +290,12 @@ void tok_clear_flags(tr_unit *u, tok_flag_id f);   /* every token's */
  * them).  The pointer is good until the next tr_add_site. */
 static inline site_more *site_m(const tr_unit *u, const site *s) {
     return &u->more[s->more];
+}
+
+/* sel_cases: the cases of select site s (site_m(u, s)->ncases of them).
+ * The pointer is good until the next select is parsed. */
+static inline sel_case *sel_cases(const tr_unit *u, const site *s) {
+    return &u->cases[site_m(u, s)->first_case];
 }
 
 /* tr_parse.c */

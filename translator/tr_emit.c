@@ -393,7 +393,7 @@ static void emit_range(emitter *e, int a, int b) {
             }
             const chan_type *ct = s ? NULL : chan_fitting(u, i, b);
             if (ct) {
-                chan = (site){.a = ct->a, .b = ct->b, .x = ct->x, .func = -1,
+                chan = (site){.a = ct->a, .b = ct->b, .x = chan_x(ct),
                               .kind = SITE_CHAN, .inactive = ct->inactive,
                               .more = -1};
                 s = &chan;
@@ -545,11 +545,19 @@ static const char *func_name_of(const emitter *e, int fi, char *buf,
     return tok_text(u, u->funcs[fi].name, buf, n);
 }
 
+/* go_func: site k's function if it is a go site in one, else -1. */
+static int go_func(const tr_unit *u, int k) {
+    const site *s = &u->sites[k];
+    return s->kind == SITE_GOCALL || s->kind == SITE_GOBLOCK ? site_m(u, s)->func
+                                                             : -1;
+}
+
 /* The generated name of a go site: gocc_<function>_go<id>. */
 static void go_name(const emitter *e, const site *s, char *buf, size_t n) {
     char fn[128];
-    snprintf(buf, n, "gocc_%s_go%d", func_name_of(e, s->func, fn, sizeof fn),
-             site_m(e->u, s)->id);
+    const site_more *m = site_m(e->u, s);
+    snprintf(buf, n, "gocc_%s_go%d", func_name_of(e, m->func, fn, sizeof fn),
+             m->id);
 }
 
 /* Is main declared `void main(...)`?  (gcc accepts it, with a warning
@@ -926,7 +934,7 @@ static void emit_select_shadow(emitter *e, const site *s) {
     const site_more *m = site_m(e->u, s);
     puts_(e, "switch (0) {");
     for (int i = 0; i < m->ncases; i++) {
-        const sel_case *c = &m->cases[i];
+        const sel_case *c = &sel_cases(e->u, s)[i];
         if (c->kind == CASE_DEFAULT) {
             puts_(e, " default: {");
         } else {
@@ -963,7 +971,7 @@ static void emit_select(emitter *e, const site *s) {
     const tr_unit *u = e->u;
     int n = 0, has_default = 0;
     for (int i = 0; i < m->ncases; i++)
-        if (m->cases[i].kind == CASE_DEFAULT)
+        if (sel_cases(u, s)[i].kind == CASE_DEFAULT)
             has_default = 1;
         else
             n++;
@@ -978,7 +986,7 @@ static void emit_select(emitter *e, const site *s) {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
         int k = 0;
         for (int i = 0; i < m->ncases; i++) {
-            const sel_case *c = &m->cases[i];
+            const sel_case *c = &sel_cases(e->u, s)[i];
             if (c->kind == CASE_DEFAULT)
                 continue;
             /* the operands' errors belong to their case's line */
@@ -1030,7 +1038,7 @@ static void emit_select(emitter *e, const site *s) {
     }
     int k = 0;
     for (int i = 0; i < m->ncases; i++) {
-        const sel_case *c = &m->cases[i];
+        const sel_case *c = &sel_cases(e->u, s)[i];
         if (i > 0)
             puts_(e, " } break;");
         emit_gap(e, tok_prev(u, c->kw) + 1, c->kw - 1);   /* spacing */
@@ -1040,7 +1048,7 @@ static void emit_select(emitter *e, const site *s) {
             puts_(e, "default: {");
         } else {
             printf_(e, "case %d: {", k);
-            if (c->lhs.a <= c->lhs.b) {
+            if (c->kind == CASE_RECV && c->lhs.a <= c->lhs.b) {
                 puts_(e, " ");
                 emit_r(e, c->lhs);
                 printf_(e, " = gocc_v%d_%d;", id, k);
@@ -1323,15 +1331,13 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         exit(2);
     }
     for (int k = 0; k < u->nsites; k++)
-        if ((u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK) &&
-            u->sites[k].func >= 0)
-            e.go_first[u->sites[k].func + 2]++;
+        if (go_func(u, k) >= 0)
+            e.go_first[go_func(u, k) + 2]++;
     for (int f = 0; f < u->nfuncs; f++)
         e.go_first[f + 2] += e.go_first[f + 1];
     for (int k = 0; k < u->nsites; k++)
-        if ((u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK) &&
-            u->sites[k].func >= 0)
-            e.go_list[e.go_first[u->sites[k].func + 1]++] = k;
+        if (go_func(u, k) >= 0)
+            e.go_list[e.go_first[go_func(u, k) + 1]++] = k;
     if (mode == EMIT_FINAL) {
         const char *base = strrchr(u->path, '/');
         sb_printf(out, "/* Translated by gocc from %s: edit that file, not "

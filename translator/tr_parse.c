@@ -557,18 +557,25 @@ site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
     s->a = a;
     s->b = b;
     s->x = s->y = (range){0, -1};
-    s->func = -1;
     s->more = -1;
     if (more) {
         s->more = u->nmore++;
         m = site_m(u, s);
         memset(m, 0, sizeof *m);
+        m->func = -1;
         if (k == SITE_MAKE || k == SITE_RECVOK)
             m->z = (range){0, -1};
         else if (k == SITE_GOBLOCK || k == SITE_FORRANGE)
             m->body = (range){0, -1};
     }
     return s;
+}
+
+/* set_func: the go sites from site `first` on are in function fi. */
+static void set_func(tr_unit *u, int first, int fi) {
+    for (int k = first; k < u->nsites; k++)
+        if (u->sites[k].kind == SITE_GOCALL || u->sites[k].kind == SITE_GOBLOCK)
+            site_m(u, &u->sites[k])->func = fi;
 }
 
 int tr_first_site(const tr_unit *u, const int *order, int i) {
@@ -1472,6 +1479,27 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
     return -1;
 }
 
+/* keep_cases: append select s's n cases to u->cases (a select's cases are
+ * gathered apart first: a select nested in a case adds its own before the
+ * outer one ends).  0, or -1 out of memory. */
+static int keep_cases(tr_unit *u, site *s, const sel_case *cases, int n) {
+    site_more *m = site_m(u, s);
+    m->first_case = u->ncases;
+    m->ncases = n;
+    if (n == 0)
+        return 0;
+    sel_case *v = tr_grow(u->cases, u->ncases + n - 1, &u->capcases,
+                          sizeof *v, 64);
+    if (!v) {
+        tr_error(u, s->a, "out of memory");
+        return -1;
+    }
+    u->cases = v;
+    memcpy(&u->cases[u->ncases], cases, (size_t)n * sizeof *cases);
+    u->ncases += n;
+    return 0;
+}
+
 static int parse_select(tr_unit *u, int kw) {
     int lb = tok_next(u, kw);
     int rb = tok_match(u, lb);
@@ -1495,7 +1523,7 @@ static int parse_select(tr_unit *u, int kw) {
         cases = v;
         sel_case *c = &cases[n];
         memset(c, 0, sizeof *c);
-        c->lhs = c->ok = c->ch = c->val = c->body = (range){0, -1};
+        c->lhs = c->ok = c->ch = c->body = (range){0, -1};
         c->kw = i;
         if (tok_is(u, i, "default")) {
             c->kind = CASE_DEFAULT;
@@ -1537,13 +1565,9 @@ static int parse_select(tr_unit *u, int kw) {
         i = j;
     }
     s = &u->sites[si];   /* the array may have moved */
-    if (n && n < cap) {   /* trimmed: a file may hold thousands */
-        sel_case *v = realloc(cases, (size_t)n * sizeof *v);
-        if (v)
-            cases = v;
-    }
-    site_m(u, s)->cases = cases;
-    site_m(u, s)->ncases = n;
+    if (keep_cases(u, s, cases, n) < 0)
+        goto fail;
+    free(cases);
     return rb;
 fail:
     free(cases);
@@ -1841,8 +1865,7 @@ static int parse_item(tr_unit *u, int start) {
             int first_site = u->nsites;
             if (parse_compound(u, j) < 0)
                 return -1;
-            for (int k = first_site; k < u->nsites; k++)
-                u->sites[k].func = fi;
+            set_func(u, first_site, fi);
             return tok_next(u, u->funcs[fi].rbrace);
         }
         if (open_bracket(u, j))
@@ -1866,9 +1889,12 @@ static int enclosing_func(const tr_unit *u, int a, int b) {
 /* Forget the sites and functions found from nsites and nfuncs on. */
 static void drop_sites(tr_unit *u, int nsites, int nfuncs) {
     for (int k = u->nsites - 1; k >= nsites; k--) {
-        tr_site_free(u, &u->sites[k], false);
-        if (u->sites[k].more >= 0)   /* the slots were taken in order */
-            u->nmore = u->sites[k].more;
+        site *s = &u->sites[k];
+        tr_site_free(u, s, false);
+        if (s->kind == SITE_SELECT && site_m(u, s)->first_case < u->ncases)
+            u->ncases = site_m(u, s)->first_case;   /* a nested one's first */
+        if (s->more >= 0)   /* the slots were taken in order */
+            u->nmore = s->more;
     }
     u->nsites = nsites;
     u->nfuncs = nfuncs;
@@ -1909,8 +1935,7 @@ static void parse_alt(tr_unit *u, int k) {
         u->err_msg[0] = 0;
         u->alts[k].broken = true;
     } else if (fi >= 0) {
-        for (int s = nsites; s < u->nsites; s++)
-            u->sites[s].func = fi;
+        set_func(u, nsites, fi);
     }
     u->loops = loops;
     u->breakables = brk;
@@ -1925,6 +1950,18 @@ static int by_start(const void *x, const void *y) {
     const site *a = x, *b = y;
     return a->a != b->a ? (a->a > b->a) - (a->a < b->a)
                         : (a->b < b->b) - (a->b > b->b);
+}
+
+/* trim: shrink the array *p of n items (elem bytes each, room for *cap)
+ * to n, if it can. */
+static void trim(void **p, int n, int *cap, size_t elem) {
+    if (n && n < *cap) {
+        void *v = realloc(*p, (size_t)n * elem);
+        if (v) {
+            *p = v;
+            *cap = n;
+        }
+    }
 }
 
 /* move_chans: move the SITE_CHAN sites to u->chans, by start (then in
@@ -1955,7 +1992,19 @@ static int move_chans(tr_unit *u) {
     qsort(order, (size_t)n, sizeof *order, tr_by_pair);
     for (int k = 0; k < n; k++) {
         const site *s = &u->sites[order[k][1]];
-        u->chans[k] = (chan_type){s->a, s->b, s->x, s->inactive};
+        if (s->x.a - s->a > UINT16_MAX || s->b - s->x.b > INT16_MAX) {
+            tr_error(u, s->a, "channel type too long (comments or blank "
+                              "lines between 'chan<' and the type, or "
+                              "the type and '>')");
+            free(order);
+            free(u->chans);
+            u->chans = NULL;
+            return -1;
+        }
+        u->chans[k] = (chan_type){.a = s->a, .b = s->b,
+                                  .xa = (uint16_t)(s->x.a - s->a),
+                                  .xb = (uint16_t)(s->b - s->x.b) & 0x7fff,
+                                  .inactive = s->inactive};
     }
     free(order);
     u->nchans = n;
@@ -2021,26 +2070,9 @@ int tr_parse(tr_unit *u) {
             return -1;
     /* the arrays grew by half: give back the slack (STATICREF sites
      * are added later, through tr_add_site, which grows it again) */
-    if (u->nsites && u->nsites < u->capsites) {
-        site *v = realloc(u->sites, (size_t)u->nsites * sizeof *v);
-        if (v) {
-            u->sites = v;
-            u->capsites = u->nsites;
-        }
-    }
-    if (u->nmore && u->nmore < u->capmore) {
-        site_more *v = realloc(u->more, (size_t)u->nmore * sizeof *v);
-        if (v) {
-            u->more = v;
-            u->capmore = u->nmore;
-        }
-    }
-    if (u->nfuncs && u->nfuncs < u->capfuncs) {
-        func *v = realloc(u->funcs, (size_t)u->nfuncs * sizeof *v);
-        if (v) {
-            u->funcs = v;
-            u->capfuncs = u->nfuncs;
-        }
-    }
+    trim((void **)&u->sites, u->nsites, &u->capsites, sizeof *u->sites);
+    trim((void **)&u->more, u->nmore, &u->capmore, sizeof *u->more);
+    trim((void **)&u->cases, u->ncases, &u->capcases, sizeof *u->cases);
+    trim((void **)&u->funcs, u->nfuncs, &u->capfuncs, sizeof *u->funcs);
     return move_chans(u);
 }

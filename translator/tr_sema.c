@@ -1173,7 +1173,9 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         case SITE_SELECT: {
             const site_more *m = site_m(u, s);
             for (int k = 0; k < m->ncases; k++)
-                q[k] = m->cases[k].kind == CASE_DEFAULT ? -1 : query_add(&S, m->cases[k].ch);
+                q[k] = sel_cases(u, s)[k].kind == CASE_DEFAULT
+                           ? -1
+                           : query_add(&S, sel_cases(u, s)[k].ch);
             break;
         }
         case SITE_GOBLOCK:
@@ -1304,7 +1306,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             break;
         case SITE_SELECT:
             for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++) {
-                const sel_case *c = &site_m(u, s)->cases[k];
+                const sel_case *c = &sel_cases(u, s)[k];
                 if (c->kind != CASE_DEFAULT &&
                     !operand_is_chan(&S, q[k], c->ch.a,
                                      c->kind == CASE_SEND

@@ -673,7 +673,7 @@ static int simple_decl(text *T, range r, int n, tdecl *found) {
 /* A select: a use in a case's body sees the case's declaration. */
 static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
     for (int k = 0; k < site_m(T->u, sel)->ncases; k++) {
-        const sel_case *c = &site_m(T->u, sel)->cases[k];
+        const sel_case *c = &sel_cases(T->u, sel)[k];
         if (t >= c->kw && t <= c->colon) {
             if (c->decl && t == c->lhs.b && simple_decl(T, c->lhs, n, found) < 0)
                 return UNSURE;             /* `case T v = <-c:`: v itself */
@@ -1111,7 +1111,8 @@ static char *print_spec(text *T, int a, int b, bool *chan, bool strict) {
             i = j;
         } else if (chan_at(T, i)) {
             const chan_type *c = chan_at(T, i);
-            char *e = print_type_name(T, c->x.a, c->x.b);
+            range x = chan_x(c);
+            char *e = print_type_name(T, x.a, x.b);
             if (!e || named >= 0)
                 goto unsure_e;
             sb_printf(&sb, "gocc_chan(%s)", e);
@@ -1348,11 +1349,12 @@ static int operand_chan(text *T, range x) {
         const chan_type *c = spec_chan(T, &d);
         if (d.nptr || d.array || d.func || d.fnptr_lp || d.arrptr_lb || !c)
             return give_up(T, x.a, "a receive gocc's text pass does not type");
-        const chan_type *elem = chan_at(T, c->x.a);
+        range t = chan_x(c);
+        const chan_type *elem = chan_at(T, t.a);
         if (elem)
-            return elem->b == c->x.b ? 1 : 0;
+            return elem->b == t.b ? 1 : 0;
         bool ch;
-        char *e = print_spec(T, c->x.a, c->x.b, &ch, true);
+        char *e = print_spec(T, t.a, t.b, &ch, true);
         bool known = e != NULL;
         free(e);
         return known ? 0 : give_up(T, x.a, "a receive gocc's text pass does not type");
@@ -1979,6 +1981,11 @@ static int index_file(text *T) {
         T->nitems++;
         i = tok_next(u, e);
     }
+    if (T->nitems && 2 * T->nitems < cap) {   /* the slack given back */
+        int *v = realloc(T->items, (size_t)T->nitems * 2 * sizeof *v);
+        if (v)
+            T->items = v;
+    }
     return 0;
 }
 
@@ -2038,7 +2045,7 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
             break;
         case SITE_SELECT:
             for (int c = 0; c < site_m(u, s)->ncases && r >= 0; c++) {
-                const sel_case *sc = &site_m(u, s)->cases[c];
+                const sel_case *sc = &sel_cases(u, s)[c];
                 if (sc->kind != CASE_DEFAULT && !sc->after)
                     r = must_be_chan(&T, sc->ch);
             }

@@ -296,11 +296,7 @@ void tr_site_free(tr_unit *u, site *s, bool answers_only) {
             m->decls = NULL;
         }
         break;
-    case SITE_SELECT:
-        if (!answers_only) {
-            free(m->cases);
-            m->cases = NULL;
-        }
+    case SITE_SELECT:   /* its cases are in u->cases */
         break;
     case SITE_STATICREF:
         if (!answers_only) {
@@ -318,6 +314,7 @@ void tr_unit_free(tr_unit *u) {
         tr_site_free(u, &u->sites[i], false);
     free(u->sites);
     free(u->chans);
+    free(u->cases);
     free(u->more);
     free(u->funcs);
     for (int i = 0; i < u->ntypedefs; i++)
@@ -349,7 +346,7 @@ void tr_number_sites(tr_unit *u) {
     for (int i = 0; i < u->nsites; i++) {
         site *s = &u->sites[i];
         if (s->kind == SITE_GOCALL || s->kind == SITE_GOBLOCK)
-            site_m(u, s)->id = ++pergo[s->func + 1];
+            site_m(u, s)->id = ++pergo[site_m(u, s)->func + 1];
         else if (s->kind == SITE_SELECT || s->kind == SITE_RECVOK ||
                  s->kind == SITE_FORRANGE)
             site_m(u, s)->id = next++;

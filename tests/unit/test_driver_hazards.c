@@ -666,6 +666,19 @@ static void test_error_line_and_column(void **s) {
     }
     strcat(mixed, "void f(void) {\r\n  chan<int> c = make(chan<int>,);\r}\n");
     expect_error_at("mixed.gc", mixed, strlen(mixed), "39:32", q);
+    /* a channel type whose parts lie further apart than it keeps (15
+     * bits): 33,000 comments between T and `>` */
+    static const char head[] = "void f(void) {\n  chan<int\n";
+    size_t n = 33000, len = sizeof head - 1 + 4 * n + 16;
+    char *far = malloc(len + 1);
+    assert_non_null(far);
+    strcpy(far, head);
+    for (size_t k = 0; k < n; k++)
+        memcpy(far + sizeof head - 1 + 4 * k, "/**/", 4);
+    strcpy(far + sizeof head - 1 + 4 * n, "> c;\n}\n");
+    expect_error_at("far.gc", far, strlen(far), "2:3",
+                    "  chan<int\n  ^\n");
+    free(far);
 }
 
 /* A CR-only file translates whole (its `#include` line ends at the CR) and
