@@ -45,7 +45,8 @@ typedef enum site_kind {
     SITE_BUILTIN,  /* close|len|cap(X) candidate: a the name, b `)`; x */
     SITE_GOCALL,   /* go F(args);  a `go`, b `;`; x = F, args */
     SITE_GOBLOCK,  /* go { ... }   a `go`, b `}`; body = the braces */
-    SITE_SELECT,   /* select { }   a `select`, b `}`; cases */
+    SITE_SELECT,   /* select { }   a `select`, b `}`; x = its cases,
+                      u->cases[x.a .. x.b] (sel_cases); y.a = its number */
     SITE_FORRANGE, /* for (D : X) S   a `for`, b last of S; x = D, y = X,
                       body = S */
     SITE_MAINNAME, /* the name of main's definition (a == b) */
@@ -83,9 +84,9 @@ typedef struct capture {
 } capture;
 
 /* The members of a site of kind MAKE, RECVOK, GOBLOCK, FORRANGE,
- * GOCALL, SELECT or STATICREF: read only those of the site's kind. */
+ * GOCALL or STATICREF: read only those of the site's kind. */
 typedef struct site_more {
-    int id;                  /* GOCALL, GOBLOCK, SELECT, RECVOK, FORRANGE:
+    int id;                  /* GOCALL, GOBLOCK, RECVOK, FORRANGE:
                                 per-kind number, for generated names */
     int func;                /* GOCALL, GOBLOCK: the enclosing function
                                 (index into funcs), or -1 */
@@ -109,10 +110,6 @@ typedef struct site_more {
                                         pointer (tr_intern) */
             const char *const *arg_types;  /* printed parameter
                                         types (promoted; tr_intern_list) */
-        };
-        struct {             /* SELECT: u->cases[first_case ..] */
-            int first_case;
-            int ncases;
         };
         const char *repl;    /* STATICREF: replacement text */
     };
@@ -292,11 +289,12 @@ static inline site_more *site_m(const tr_unit *u, const site *s) {
     return &u->more[s->more];
 }
 
-/* sel_cases: the cases of select site s (site_m(u, s)->ncases of them).
- * The pointer is good until the next select is parsed. */
+/* sel_cases: the cases of select site s (sel_ncases of them).  The
+ * pointer is good until the next select is parsed. */
 static inline sel_case *sel_cases(const tr_unit *u, const site *s) {
-    return &u->cases[site_m(u, s)->first_case];
+    return &u->cases[s->x.a];
 }
+static inline int sel_ncases(const site *s) { return s->x.b - s->x.a + 1; }
 
 /* tr_parse.c */
 uint32_t tok_line(const tr_unit *u, int i);   /* 1-based, as the lexer's */

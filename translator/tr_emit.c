@@ -931,9 +931,8 @@ static void emit_goblock(emitter *e, const site *s) {
 /* select, shadow form: a switch with each case's operation as a statement
  * of its own block, so that declarations and types come out right. */
 static void emit_select_shadow(emitter *e, const site *s) {
-    const site_more *m = site_m(e->u, s);
     puts_(e, "switch (0) {");
-    for (int i = 0; i < m->ncases; i++) {
+    for (int i = 0; i < sel_ncases(s); i++) {
         const sel_case *c = &sel_cases(e->u, s)[i];
         if (c->kind == CASE_DEFAULT) {
             puts_(e, " default: {");
@@ -963,19 +962,18 @@ static void emit_select_shadow(emitter *e, const site *s) {
 }
 
 static void emit_select(emitter *e, const site *s) {
-    const site_more *m = site_m(e->u, s);
     if (e->mode == EMIT_SHADOW) {
         emit_select_shadow(e, s);
         return;
     }
     const tr_unit *u = e->u;
     int n = 0, has_default = 0;
-    for (int i = 0; i < m->ncases; i++)
+    for (int i = 0; i < sel_ncases(s); i++)
         if (sel_cases(u, s)[i].kind == CASE_DEFAULT)
             has_default = 1;
         else
             n++;
-    int id = m->id;
+    int id = s->y.a;
     int col = (int)tok_col(u, s->a);
     char ind[64];
     snprintf(ind, sizeof ind, "%*s", col + 3 > 60 ? 60 : col + 3, "");
@@ -985,7 +983,7 @@ static void emit_select(emitter *e, const site *s) {
     } else {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
         int k = 0;
-        for (int i = 0; i < m->ncases; i++) {
+        for (int i = 0; i < sel_ncases(s); i++) {
             const sel_case *c = &sel_cases(e->u, s)[i];
             if (c->kind == CASE_DEFAULT)
                 continue;
@@ -1037,7 +1035,7 @@ static void emit_select(emitter *e, const site *s) {
                 has_default ? "1" : "0");
     }
     int k = 0;
-    for (int i = 0; i < m->ncases; i++) {
+    for (int i = 0; i < sel_ncases(s); i++) {
         const sel_case *c = &sel_cases(e->u, s)[i];
         if (i > 0)
             puts_(e, " } break;");
@@ -1065,7 +1063,7 @@ static void emit_select(emitter *e, const site *s) {
             emit_r(e, c->body);
         }
     }
-    if (m->ncases)
+    if (sel_ncases(s))
         puts_(e, " } break;");
     emit_gap(e, tok_prev(u, s->b) + 1, s->b - 1);
     if (e->oline != (int)tok_line(u, s->b))

@@ -539,7 +539,7 @@ out:
 
 site *tr_add_site(tr_unit *u, site_kind k, int a, int b) {
     bool more = k == SITE_MAKE || k == SITE_RECVOK || k == SITE_GOBLOCK ||
-                k == SITE_FORRANGE || k == SITE_GOCALL || k == SITE_SELECT ||
+                k == SITE_FORRANGE || k == SITE_GOCALL ||
                 k == SITE_STATICREF;
     site_more *m = more ? tr_grow(u->more, u->nmore, &u->capmore, sizeof *m, 64) : NULL;
     if (m)
@@ -1483,9 +1483,7 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
  * gathered apart first: a select nested in a case adds its own before the
  * outer one ends).  0, or -1 out of memory. */
 static int keep_cases(tr_unit *u, site *s, const sel_case *cases, int n) {
-    site_more *m = site_m(u, s);
-    m->first_case = u->ncases;
-    m->ncases = n;
+    s->x = (range){u->ncases, u->ncases + n - 1};
     if (n == 0)
         return 0;
     sel_case *v = tr_grow(u->cases, u->ncases + n - 1, &u->capcases,
@@ -1891,8 +1889,8 @@ static void drop_sites(tr_unit *u, int nsites, int nfuncs) {
     for (int k = u->nsites - 1; k >= nsites; k--) {
         site *s = &u->sites[k];
         tr_site_free(u, s, false);
-        if (s->kind == SITE_SELECT && site_m(u, s)->first_case < u->ncases)
-            u->ncases = site_m(u, s)->first_case;   /* a nested one's first */
+        if (s->kind == SITE_SELECT && s->x.a < u->ncases)
+            u->ncases = s->x.a;   /* a nested one's cases come first */
         if (s->more >= 0)   /* the slots were taken in order */
             u->nmore = s->more;
     }

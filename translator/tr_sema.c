@@ -1135,7 +1135,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             nqs += site_m(u, s)->nargs + 1;
             break;
         case SITE_SELECT:
-            nqs += site_m(u, s)->ncases;
+            nqs += sel_ncases(s);
             break;
         default:
             break;
@@ -1171,8 +1171,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             break;
         }
         case SITE_SELECT: {
-            const site_more *m = site_m(u, s);
-            for (int k = 0; k < m->ncases; k++)
+            for (int k = 0; k < sel_ncases(s); k++)
                 q[k] = sel_cases(u, s)[k].kind == CASE_DEFAULT
                            ? -1
                            : query_add(&S, sel_cases(u, s)[k].ch);
@@ -1305,7 +1304,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
                 result = -1;
             break;
         case SITE_SELECT:
-            for (int k = 0; k < site_m(u, s)->ncases && result == 0; k++) {
+            for (int k = 0; k < sel_ncases(s) && result == 0; k++) {
                 const sel_case *c = &sel_cases(u, s)[k];
                 if (c->kind != CASE_DEFAULT &&
                     !operand_is_chan(&S, q[k], c->ch.a,

@@ -296,8 +296,6 @@ void tr_site_free(tr_unit *u, site *s, bool answers_only) {
             m->decls = NULL;
         }
         break;
-    case SITE_SELECT:   /* its cases are in u->cases */
-        break;
     case SITE_STATICREF:
         if (!answers_only) {
             free((char *)m->repl);
@@ -347,8 +345,9 @@ void tr_number_sites(tr_unit *u) {
         site *s = &u->sites[i];
         if (s->kind == SITE_GOCALL || s->kind == SITE_GOBLOCK)
             site_m(u, s)->id = ++pergo[site_m(u, s)->func + 1];
-        else if (s->kind == SITE_SELECT || s->kind == SITE_RECVOK ||
-                 s->kind == SITE_FORRANGE)
+        else if (s->kind == SITE_SELECT)
+            s->y.a = next++;
+        else if (s->kind == SITE_RECVOK || s->kind == SITE_FORRANGE)
             site_m(u, s)->id = next++;
     }
     free(pergo);
