@@ -64,7 +64,9 @@ typedef struct text {
      * by name, each name's in source order; name_first[n] is name n's
      * first place there.  C's keywords (`if`, `int`, `return`: a third
      * of a file's identifiers; `keywords` less `strict_names`) have no
-     * places: no lookup asks for them.
+     * places: no lookup asks for them; nor have the words of gocc's
+     * constructs (construct_word).  For a token without a place,
+     * place_of gives the place it would take.
      * A token's place is found by its name and a binary search of that
      * name's places (place_of).  cand marks the places whose identifier
      * may be a declarator (could_declare), and cand_last[w] is the last
@@ -160,19 +162,20 @@ static int name_of(const text *T, int i) {
     }
 }
 
-/* place_of: identifier i's place in occ, its name's places in [*first,
- * *end); -1 for a keyword (not indexed) or a token that is not an
- * identifier. */
+/* place_of: identifier i's place in occ (for one without a place, a
+ * construct_word, the place it would take: up to *end), its name's
+ * places in [*first, *end); -1 for a keyword (not indexed), a name
+ * without places or a token that is not an identifier. */
 static int place_of(const text *T, int i, int *first, int *end) {
     if (!is_ident(T, i))
         return -1;
     int n = name_of(T, i);
-    int lo = T->name_first[n], hi = T->name_first[n + 1] - 1;
-    if (lo > hi)
+    int lo = T->name_first[n], hi = T->name_first[n + 1];
+    if (lo == hi)
         return -1;
     *first = lo;
-    *end = hi + 1;
-    while (lo < hi) {
+    *end = hi;
+    while (lo < hi) {   /* the first place holding i or a later token */
         int mid = (lo + hi) / 2;
         if (T->occ[mid] < i)
             lo = mid + 1;
@@ -191,7 +194,9 @@ static int prev_same(const text *T, int i) {
 
 static int next_same(const text *T, int i) {
     int first, end, p = place_of(T, i, &first, &end);
-    return p >= 0 && p + 1 < end ? T->occ[p + 1] : -1;
+    if (p >= 0 && p < end && T->occ[p] == i)
+        p++;
+    return p >= 0 && p < end ? T->occ[p] : -1;
 }
 
 /* The first identifier of name n, -1 for a keyword. */
@@ -1820,6 +1825,26 @@ static unsigned table_find(const text *T, const int *first, int i) {
     return h;
 }
 
+/* construct_word: token i is the `chan` of a channel type, or the `go`
+ * or `select` a site of that kind starts with: a word of gocc's, not a
+ * use of a name (no place in the name index: in dense code they are a
+ * quarter of the identifiers).  A `close`, `len` or `cap` may call the
+ * file's own function and keeps its place. */
+static bool construct_word(const text *T, int i) {
+    const char *p = tok_ptr(T->u, i);
+    switch (tok_len(T->u, i)) {
+    case 2:
+        return p[0] == 'g' && p[1] == 'o' &&
+               (site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK));
+    case 4:
+        return p[0] == 'c' && !memcmp(p, "chan", 4) && chan_at(T, i);
+    case 6:
+        return p[0] == 's' && !memcmp(p, "select", 6) &&
+               site_at(T, i, SITE_SELECT);
+    }
+    return false;
+}
+
 /* index_names: the name index (see struct text): the hash table of the
  * names, name_tok, occ, name_first, and the possible declarators (cand,
  * cand_last).  Two passes over the identifiers: the first numbers
@@ -1838,9 +1863,10 @@ static int index_names(text *T) {
     for (int i = 0; i < u->ntoks; i++) {
         if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
+        bool place = !construct_word(T, i);
         unsigned h = table_find(T, first, i);
         if (T->table[h] >= 0) {
-            if (counts[T->table[h]] >= 0) {
+            if (counts[T->table[h]] >= 0 && place) {
                 counts[T->table[h]]++;
                 nid++;
             }
@@ -1856,7 +1882,8 @@ static int index_names(text *T) {
             goto fail;
         first[T->nnames] = i;
         counts[T->nnames] =
-            in_list(T, i, keywords) && !in_list(T, i, strict_names) ? -1 : 1;
+            in_list(T, i, keywords) && !in_list(T, i, strict_names) ? -1
+                                                                    : place;
         nid += counts[T->nnames] > 0;
         T->table[h] = T->nnames++;
         if (2 * T->nnames > hsize) {   /* grow the table: rehash */
@@ -1894,7 +1921,7 @@ static int index_names(text *T) {
         if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
         int n = T->table[table_find(T, first, i)];
-        if (counts[n] >= 0)
+        if (counts[n] >= 0 && !construct_word(T, i))
             T->occ[counts[n]++] = i;
     }
     free(counts);
@@ -1910,6 +1937,8 @@ static int index_names(text *T) {
             last = p;
         }
     }
+    if (nid % 64 == 0)   /* place nid: where a word after them all goes */
+        T->cand_last[nid / 64] = last;
     return 0;
 fail:
     free(first);
