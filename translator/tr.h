@@ -59,7 +59,7 @@ typedef enum case_kind {
     CASE_DEFAULT
 } case_kind;
 
-/* A select's case: 44 bytes, all of a file's in one array (u->cases). */
+/* A select's case, as sel_case gives it (u->cases keeps it packed). */
 typedef struct sel_case {
     uint8_t kind;        /* case_kind */
     bool decl;           /* lhs declares a variable (`struct job j`) */
@@ -74,6 +74,21 @@ typedef struct sel_case {
         range val;       /* CASE_SEND: the value to send */
     };
 } sel_case;
+
+/* A case as u->cases keeps it: 24 bytes instead of 44.  Its positions
+ * are 16-bit distances from its `case` or `default` token (the end of
+ * its body back from where the body stops: the next case, or the
+ * select's `}`), so that a file's cases cost less than its text; a case
+ * whose parts lie further apart is refused (tr_parse.c, keep_cases).
+ * An empty range is SEL_NONE, SEL_NONE. */
+enum { SEL_NONE = 0xffff };
+typedef struct sel_slot {
+    int kw;
+    uint8_t kind : 2;
+    bool decl : 1, after : 1;
+    uint16_t colon, ch_a, ch_b, body_a, body_back, r1a, r1b, r2a, r2b;
+} sel_slot;
+_Static_assert(sizeof(sel_slot) == 24, "a packed case is 24 bytes");
 
 /* A variable a go block captures (found by tr_sema.c). */
 typedef struct capture {
@@ -220,7 +235,7 @@ typedef struct tr_unit {
     int nchans;
     site_more *more;     /* the sites' kind-specific members (site_m) */
     int nmore, capmore;
-    sel_case *cases;     /* the selects' cases (sel_cases), each select's
+    sel_slot *cases;     /* the selects' cases (sel_case), each select's
                             together, in the order the selects end */
     int ncases, capcases;
     func *funcs;
@@ -289,12 +304,10 @@ static inline site_more *site_m(const tr_unit *u, const site *s) {
     return &u->more[s->more];
 }
 
-/* sel_cases: the cases of select site s (sel_ncases of them).  The
- * pointer is good until the next select is parsed. */
-static inline sel_case *sel_cases(const tr_unit *u, const site *s) {
-    return &u->cases[s->x.a];
-}
+/* The cases of select site s: sel_ncases of them, case k as sel_case
+ * unpacks it (translate.c). */
 static inline int sel_ncases(const site *s) { return s->x.b - s->x.a + 1; }
+sel_case sel_case_of(const tr_unit *u, const site *s, int k);
 
 /* tr_parse.c */
 uint32_t tok_line(const tr_unit *u, int i);   /* 1-based, as the lexer's */

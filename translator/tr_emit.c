@@ -933,7 +933,7 @@ static void emit_goblock(emitter *e, const site *s) {
 static void emit_select_shadow(emitter *e, const site *s) {
     puts_(e, "switch (0) {");
     for (int i = 0; i < sel_ncases(s); i++) {
-        const sel_case *c = &sel_cases(e->u, s)[i];
+        const sel_case cv = sel_case_of(e->u, s, i), *c = &cv;
         if (c->kind == CASE_DEFAULT) {
             puts_(e, " default: {");
         } else {
@@ -969,7 +969,7 @@ static void emit_select(emitter *e, const site *s) {
     const tr_unit *u = e->u;
     int n = 0, has_default = 0;
     for (int i = 0; i < sel_ncases(s); i++)
-        if (sel_cases(u, s)[i].kind == CASE_DEFAULT)
+        if (u->cases[s->x.a + i].kind == CASE_DEFAULT)
             has_default = 1;
         else
             n++;
@@ -984,7 +984,7 @@ static void emit_select(emitter *e, const site *s) {
         printf_(e, "{ gocc_select_case gocc_sc%d[%d];\n", id, n);
         int k = 0;
         for (int i = 0; i < sel_ncases(s); i++) {
-            const sel_case *c = &sel_cases(e->u, s)[i];
+            const sel_case cv = sel_case_of(e->u, s, i), *c = &cv;
             if (c->kind == CASE_DEFAULT)
                 continue;
             /* the operands' errors belong to their case's line */
@@ -1036,7 +1036,7 @@ static void emit_select(emitter *e, const site *s) {
     }
     int k = 0;
     for (int i = 0; i < sel_ncases(s); i++) {
-        const sel_case *c = &sel_cases(e->u, s)[i];
+        const sel_case cv = sel_case_of(e->u, s, i), *c = &cv;
         if (i > 0)
             puts_(e, " } break;");
         emit_gap(e, tok_prev(u, c->kw) + 1, c->kw - 1);   /* spacing */

@@ -1479,21 +1479,61 @@ static int case_colon(const tr_unit *u, int a, int limit, int *stop) {
     return -1;
 }
 
-/* keep_cases: append select s's n cases to u->cases (a select's cases are
- * gathered apart first: a select nested in a case adds its own before the
- * outer one ends).  0, or -1 out of memory. */
+/* pack: the distance from `from` to `to` as a sel_slot keeps it, into
+ * *d; false when it does not fit. */
+static bool pack(int from, int to, uint16_t *d) {
+    if (to < from || to - from >= SEL_NONE)
+        return false;
+    *d = (uint16_t)(to - from);
+    return true;
+}
+
+/* pack_range: range r of the case at kw into *a, *b (SEL_NONE twice when
+ * empty); false when it does not fit. */
+static bool pack_range(int kw, range r, uint16_t *a, uint16_t *b) {
+    if (r.a > r.b) {
+        *a = *b = SEL_NONE;
+        return true;
+    }
+    return pack(kw, r.a, a) && pack(kw, r.b, b);
+}
+
+/* pack_case: case c, whose body stops at `stop` (the next case, or the
+ * select's `}`), into *p; false when a part lies too far from its `case`
+ * (sel_slot). */
+static bool pack_case(const sel_case *c, int stop, sel_slot *p) {
+    *p = (sel_slot){.kw = c->kw, .kind = c->kind & 3, .decl = c->decl,
+                    .after = c->after};
+    return pack(c->kw, c->colon, &p->colon) &&
+           pack_range(c->kw, c->ch, &p->ch_a, &p->ch_b) &&
+           pack(c->kw, c->body.a, &p->body_a) &&
+           pack(c->body.b, stop, &p->body_back) &&
+           pack_range(c->kw, c->lhs, &p->r1a, &p->r1b) &&   /* or val */
+           pack_range(c->kw, c->ok, &p->r2a, &p->r2b);
+}
+
+/* keep_cases: append select s's n cases to u->cases, packed (a select's
+ * cases are gathered apart first: a select nested in a case adds its own
+ * before the outer one ends).  0, or -1 with the error set. */
 static int keep_cases(tr_unit *u, site *s, const sel_case *cases, int n) {
     s->x = (range){u->ncases, u->ncases + n - 1};
     if (n == 0)
         return 0;
-    sel_case *v = tr_grow(u->cases, u->ncases + n - 1, &u->capcases,
+    sel_slot *v = tr_grow(u->cases, u->ncases + n - 1, &u->capcases,
                           sizeof *v, 64);
     if (!v) {
         tr_error(u, s->a, "out of memory");
         return -1;
     }
     u->cases = v;
-    memcpy(&u->cases[u->ncases], cases, (size_t)n * sizeof *cases);
+    for (int k = 0; k < n; k++) {
+        int stop = k + 1 < n ? cases[k + 1].kw : s->b;
+        if (!pack_case(&cases[k], stop, &u->cases[u->ncases + k])) {
+            tr_error(u, cases[k].kw, "select case too long (over 65,534 "
+                                     "tokens from its 'case')");
+            return -1;
+        }
+    }
     u->ncases += n;
     return 0;
 }

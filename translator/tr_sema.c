@@ -1172,9 +1172,9 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
         }
         case SITE_SELECT: {
             for (int k = 0; k < sel_ncases(s); k++)
-                q[k] = sel_cases(u, s)[k].kind == CASE_DEFAULT
+                q[k] = u->cases[s->x.a + k].kind == CASE_DEFAULT
                            ? -1
-                           : query_add(&S, sel_cases(u, s)[k].ch);
+                           : query_add(&S, sel_case_of(u, s, k).ch);
             break;
         }
         case SITE_GOBLOCK:
@@ -1305,7 +1305,7 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             break;
         case SITE_SELECT:
             for (int k = 0; k < sel_ncases(s) && result == 0; k++) {
-                const sel_case *c = &sel_cases(u, s)[k];
+                const sel_case cv = sel_case_of(u, s, k), *c = &cv;
                 if (c->kind != CASE_DEFAULT &&
                     !operand_is_chan(&S, q[k], c->ch.a,
                                      c->kind == CASE_SEND

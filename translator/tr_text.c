@@ -678,7 +678,7 @@ static int simple_decl(text *T, range r, int n, tdecl *found) {
 /* A select: a use in a case's body sees the case's declaration. */
 static int scan_select(text *T, const site *sel, int n, int t, tdecl *found) {
     for (int k = 0; k < sel_ncases(sel); k++) {
-        const sel_case *c = &sel_cases(T->u, sel)[k];
+        const sel_case cv = sel_case_of(T->u, sel, k), *c = &cv;
         if (t >= c->kw && t <= c->colon) {
             if (c->decl && t == c->lhs.b && simple_decl(T, c->lhs, n, found) < 0)
                 return UNSURE;             /* `case T v = <-c:`: v itself */
@@ -2074,7 +2074,7 @@ int tr_text(tr_unit *u, const char *const *args, int nargs,
             break;
         case SITE_SELECT:
             for (int c = 0; c < sel_ncases(s) && r >= 0; c++) {
-                const sel_case *sc = &sel_cases(u, s)[c];
+                const sel_case scv = sel_case_of(u, s, c), *sc = &scv;
                 if (sc->kind != CASE_DEFAULT && !sc->after)
                     r = must_be_chan(&T, sc->ch);
             }

@@ -679,6 +679,20 @@ static void test_error_line_and_column(void **s) {
     expect_error_at("far.gc", far, strlen(far), "2:3",
                     "  chan<int\n  ^\n");
     free(far);
+    /* a select case whose body starts 70,000 comments after its `case`
+     * (16-bit distances) */
+    static const char shead[] = "void f(chan<int> c) {\n  select {\n"
+                                "  case <-c:\n";
+    n = 70000;
+    far = malloc(sizeof shead + 4 * n + 32);
+    assert_non_null(far);
+    strcpy(far, shead);
+    for (size_t k = 0; k < n; k++)
+        memcpy(far + sizeof shead - 1 + 4 * k, "/**/", 4);
+    strcpy(far + sizeof shead - 1 + 4 * n, " break;\n  }\n}\n");
+    expect_error_at("farcase.gc", far, strlen(far), "3:3",
+                    "  case <-c:\n  ^\n");
+    free(far);
 }
 
 /* A CR-only file translates whole (its `#include` line ends at the CR) and
