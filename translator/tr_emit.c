@@ -969,7 +969,7 @@ static void emit_select(emitter *e, const site *s) {
     const tr_unit *u = e->u;
     int n = 0, has_default = 0;
     for (int i = 0; i < sel_ncases(s); i++)
-        if (u->cases[s->x.a + i].kind == CASE_DEFAULT)
+        if (sel_case_of(u, s, i).kind == CASE_DEFAULT)
             has_default = 1;
         else
             n++;

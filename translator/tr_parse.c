@@ -102,6 +102,23 @@ static uint32_t next_line(const tr_unit *u, uint32_t off) {
     return (uint32_t)(cr - u->src) + 1;   /* a lone "\r" */
 }
 
+/* hint_kept: make the hint kept line k (line k * LINE_STEP + 1). */
+static void hint_kept(tr_unit *u, int k) {
+    u->line_hint.line = (uint32_t)k * LINE_STEP + 1;
+    u->line_hint.start = u->lines[k];
+    u->line_hint.next = next_line(u, u->lines[k]);
+}
+
+/* hint_next: move the hint on to the next line; false at the last. */
+static bool hint_next(tr_unit *u) {
+    if (u->line_hint.next > u->len)
+        return false;
+    u->line_hint.line++;
+    u->line_hint.start = u->line_hint.next;
+    u->line_hint.next = next_line(u, u->line_hint.start);
+    return true;
+}
+
 /* seek_line: make the hint the line holding byte off (off <= len),
  * scanning from the hint or from the last kept line at or before off,
  * whichever is nearer. */
@@ -116,16 +133,11 @@ static void seek_line(tr_unit *u, uint32_t off) {
         else
             hi = mid;
     }
-    if (!(u->line_hint.start <= off && u->line_hint.line > (uint32_t)lo * LINE_STEP)) {
-        u->line_hint.line = (uint32_t)lo * LINE_STEP + 1;
-        u->line_hint.start = u->lines[lo];
-        u->line_hint.next = next_line(u, u->lines[lo]);
-    }
-    while (u->line_hint.next <= off) {
-        u->line_hint.line++;
-        u->line_hint.start = u->line_hint.next;
-        u->line_hint.next = next_line(u, u->line_hint.start);
-    }
+    if (off < u->line_hint.start ||
+        u->line_hint.line <= (uint32_t)lo * LINE_STEP)
+        hint_kept(u, lo);
+    while (u->line_hint.next <= off && hint_next(u))
+        ;
 }
 
 /* off_line: the line of byte off (1-based). */
@@ -139,18 +151,12 @@ uint32_t tok_line(const tr_unit *u, int i) {
 }
 
 uint32_t line_start(const tr_unit *u, uint32_t line) {
-    if (u->line_hint.line != line) {
-        uint32_t k = (line - 1) / LINE_STEP;
-        tr_unit *w = (tr_unit *)u;
-        w->line_hint.line = k * LINE_STEP + 1;
-        w->line_hint.start = u->lines[k];
-        w->line_hint.next = next_line(u, u->lines[k]);
-        while (w->line_hint.line < line) {
-            w->line_hint.line++;
-            w->line_hint.start = w->line_hint.next;
-            w->line_hint.next = next_line(u, w->line_hint.start);
-        }
-    }
+    tr_unit *w = (tr_unit *)u;   /* the hint is a cache, not state */
+    uint32_t k = (line - 1) / LINE_STEP;
+    if (line < u->line_hint.line || (u->line_hint.line - 1) / LINE_STEP < k)
+        hint_kept(w, (int)k);
+    while (u->line_hint.line < line && hint_next(w))
+        ;
     return u->line_hint.start;
 }
 
@@ -293,9 +299,7 @@ static int line_table(tr_unit *u) {
         if (ends_line(u, i) && n++ % LINE_STEP == 0)
             u->lines[kept++] = (uint32_t)(i + 1);
     u->nlines = (int)kept;
-    u->line_hint.line = 1;
-    u->line_hint.start = 0;
-    u->line_hint.next = next_line(u, 0);
+    hint_kept(u, 0);
     return 0;
 }
 

@@ -1171,10 +1171,10 @@ int tr_sema(tr_unit *u, const char *shadow, size_t shadow_len,
             break;
         }
         case SITE_SELECT: {
-            for (int k = 0; k < sel_ncases(s); k++)
-                q[k] = u->cases[s->x.a + k].kind == CASE_DEFAULT
-                           ? -1
-                           : query_add(&S, sel_case_of(u, s, k).ch);
+            for (int k = 0; k < sel_ncases(s); k++) {
+                sel_case c = sel_case_of(u, s, k);
+                q[k] = c.kind == CASE_DEFAULT ? -1 : query_add(&S, c.ch);
+            }
             break;
         }
         case SITE_GOBLOCK:

@@ -1827,8 +1827,8 @@ static unsigned table_find(const text *T, const int *first, int i) {
 
 /* construct_word: token i is the `chan` of a channel type, or the `go`
  * or `select` a site of that kind starts with: a word of gocc's, not a
- * use of a name (no place in the name index: in dense code they are a
- * quarter of the identifiers).  A `close`, `len` or `cap` may call the
+ * use of a name (no place in the name index: in dense code about a
+ * quarter of the identifiers it would place).  A `close`, `len` or `cap` may call the
  * file's own function and keeps its place. */
 static bool construct_word(const text *T, int i) {
     const char *p = tok_ptr(T->u, i);

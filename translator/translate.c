@@ -336,7 +336,7 @@ void tr_unit_free(tr_unit *u) {
     pool_free(u);
 }
 
-/* unpack: the position d tokens after `from` (SEL_NONE: none). */
+/* unpack_range: tokens from + a .. from + b (a == SEL_NONE: empty). */
 static range unpack_range(int from, uint16_t a, uint16_t b) {
     return a == SEL_NONE ? (range){0, -1} : (range){from + a, from + b};
 }
