@@ -277,9 +277,12 @@ static inline const char *tok_ptr(const tr_unit *u, int i) {
     return u->src + tok_off(u, i);
 }
 /* tok_is: is token i (in range, not a string or character constant)
- * spelled s?  Inline, so that strlen of a literal s is a constant and
- * the length, the cheap test, comes first: most calls stop there. */
-static inline bool tok_is(const tr_unit *u, int i, const char *s) {
+ * spelled s?  Always inline (gcc stopped inlining it into the parser's
+ * statement loop once tr_parse.c grew, and paid a strlen per call), so
+ * that strlen of a literal s is a constant and the length, the cheap
+ * test, comes first: most calls stop there. */
+__attribute__((always_inline)) static inline bool tok_is(const tr_unit *u,
+                                                        int i, const char *s) {
     size_t n = strlen(s);
     if (i < 0 || i >= u->ntoks || n == 0 || tok_len(u, i) != n)
         return false;

@@ -119,12 +119,19 @@ static bool hint_next(tr_unit *u) {
     return true;
 }
 
-/* seek_line: make the hint the line holding byte off (off <= len),
- * scanning from the hint or from the last kept line at or before off,
- * whichever is nearer. */
+/* seek_line: make the hint the line holding byte off (off <= len):
+ * scanning on from the hint when off is at most LINE_STEP lines further,
+ * else from the last kept line at or before off, or from the hint if
+ * that is nearer. */
 static void seek_line(tr_unit *u, uint32_t off) {
-    if (u->line_hint.start <= off && off < u->line_hint.next)
-        return;
+    if (u->line_hint.start <= off) {   /* the usual case: a few lines on */
+        for (int n = 0; n < LINE_STEP; n++) {
+            if (off < u->line_hint.next)
+                return;
+            if (!hint_next(u))
+                return;
+        }
+    }
     int lo = 0, hi = u->nlines;   /* the last kept line at or before off */
     while (hi - lo > 1) {
         int mid = (lo + hi) / 2;

@@ -136,7 +136,11 @@ static bool macro_mentions(const text *T, int n);
 
 /* ---------------------------------------------------------- the tokens */
 
-static bool is_tok(const text *T, int i, const char *s) { return tok_is(T->u, i, s); }
+/* always inline, as tok_is: most calls name a literal */
+__attribute__((always_inline)) static inline bool is_tok(const text *T, int i,
+                                                         const char *s) {
+    return tok_is(T->u, i, s);
+}
 
 static bool is_ident(const text *T, int i) {
     return i >= 0 && i < T->u->ntoks && tok_kind_of(T->u, i) == TOK_IDENT;
@@ -1831,16 +1835,14 @@ static unsigned table_find(const text *T, const int *first, int i) {
  * quarter of the identifiers it would place).  A `close`, `len` or `cap` may call the
  * file's own function and keeps its place. */
 static bool construct_word(const text *T, int i) {
-    const char *p = tok_ptr(T->u, i);
-    switch (tok_len(T->u, i)) {
+    switch (tok_len(T->u, i)) {   /* the length first: no offset needed */
     case 2:
-        return p[0] == 'g' && p[1] == 'o' &&
+        return tok_is(T->u, i, "go") &&
                (site_at(T, i, SITE_GOCALL) || site_at(T, i, SITE_GOBLOCK));
     case 4:
-        return p[0] == 'c' && !memcmp(p, "chan", 4) && chan_at(T, i);
+        return tok_is(T->u, i, "chan") && chan_at(T, i);
     case 6:
-        return p[0] == 's' && !memcmp(p, "select", 6) &&
-               site_at(T, i, SITE_SELECT);
+        return tok_is(T->u, i, "select") && site_at(T, i, SITE_SELECT);
     }
     return false;
 }
@@ -1863,10 +1865,9 @@ static int index_names(text *T) {
     for (int i = 0; i < u->ntoks; i++) {
         if (tok_kind_of(u, i) != TOK_IDENT)
             continue;
-        bool place = !construct_word(T, i);
         unsigned h = table_find(T, first, i);
         if (T->table[h] >= 0) {
-            if (counts[T->table[h]] >= 0 && place) {
+            if (counts[T->table[h]] >= 0 && !construct_word(T, i)) {
                 counts[T->table[h]]++;
                 nid++;
             }
@@ -1883,7 +1884,8 @@ static int index_names(text *T) {
         first[T->nnames] = i;
         counts[T->nnames] =
             in_list(T, i, keywords) && !in_list(T, i, strict_names) ? -1
-                                                                    : place;
+            : construct_word(T, i)                                   ? 0
+                                                                     : 1;
         nid += counts[T->nnames] > 0;
         T->table[h] = T->nnames++;
         if (2 * T->nnames > hsize) {   /* grow the table: rehash */
