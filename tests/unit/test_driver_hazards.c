@@ -552,8 +552,8 @@ static void test_signal_while_cc_runs(void **s) {
 /* cc_group_of: run gocc -c hi.gc with $CC a script that notes its pid and
  * process group, in a new session: with tty, as the foreground job of a
  * pseudo-terminal, else with no terminal.  Sets *gocc_pid, *cc and
- * *group. */
-static void cc_group_of(bool tty, long *gocc_pid, long *cc, long *group) {
+ * *group; false when no pseudo-terminal can be had. */
+static bool cc_group_of(bool tty, long *gocc_pid, long *cc, long *group) {
     char script[700];
     snprintf(script, sizeof script,
              "#!/bin/sh\nset -- $(cat /proc/$$/stat)\necho \"$1 $5\" > '%s'\n",
@@ -569,7 +569,10 @@ static void cc_group_of(bool tty, long *gocc_pid, long *cc, long *group) {
         pid = spawn_gocc(dir, path_in("pg_cc.sh"), args);
     } else {
         pid = forkpty(&m, NULL, NULL, NULL);
-        assert_true(pid >= 0);
+        if (pid < 0) {
+            print_message("no pseudo-terminal (%s)\n", strerror(errno));
+            return false;
+        }
         if (pid == 0) {
             setenv("TMPDIR", dir, 1);
             setenv("CC", path_in("pg_cc.sh"), 1);
@@ -594,6 +597,7 @@ static void cc_group_of(bool tty, long *gocc_pid, long *cc, long *group) {
     *gocc_pid = pid;
     assert_int_equal(sscanf(read_file(path_in("pg")), "%ld %ld", cc, group),
                      2);
+    return true;
 }
 
 /* $CC leads a process group of its own (so that a signal reaches the
@@ -604,9 +608,12 @@ static void test_cc_process_group(void **s) {
     (void)s;
     NEED_BIN();
     long g, cc, group;
-    cc_group_of(false, &g, &cc, &group);
+    assert_true(cc_group_of(false, &g, &cc, &group));
     assert_int_equal(group, cc);
-    cc_group_of(true, &g, &cc, &group);
+    if (!cc_group_of(true, &g, &cc, &group)) {
+        print_message("the terminal case: skipped\n");
+        skip();
+    }
     assert_int_not_equal(cc, g);
     assert_int_equal(group, g);   /* gocc leads the pseudo-terminal's job */
 }
