@@ -46,7 +46,7 @@ typedef enum site_kind {
     SITE_GOCALL,   /* go F(args);  a `go`, b `;`; x = F, args */
     SITE_GOBLOCK,  /* go { ... }   a `go`, b `}`; body = the braces */
     SITE_SELECT,   /* select { }   a `select`, b `}`; x = its cases,
-                      u->cases[x.a .. x.b] (sel_cases); y.a = its number */
+                      u->cases[x.a .. x.b] (sel_case_of); y.a = its number */
     SITE_FORRANGE, /* for (D : X) S   a `for`, b last of S; x = D, y = X,
                       body = S */
     SITE_MAINNAME, /* the name of main's definition (a == b) */
@@ -79,7 +79,7 @@ typedef struct sel_case {
  * are 16-bit distances from its `case` or `default` token (the end of
  * its body back from where the body stops: the next case, or the
  * select's `}`), so that a file's cases cost less than its text; a case
- * whose parts lie further apart is refused (tr_parse.c, keep_cases).
+ * whose parts lie further apart is refused (tr_parse.c, pack_case).
  * An empty range is SEL_NONE, SEL_NONE. */
 enum { SEL_NONE = 0xffff };
 typedef struct sel_slot {
@@ -307,8 +307,8 @@ static inline site_more *site_m(const tr_unit *u, const site *s) {
     return &u->more[s->more];
 }
 
-/* The cases of select site s: sel_ncases of them, case k as sel_case
- * unpacks it (translate.c). */
+/* The cases of select site s: sel_ncases of them, case k as sel_case_of
+ * unpacks it (tr_parse.c, beside the packing). */
 static inline int sel_ncases(const site *s) { return s->x.b - s->x.a + 1; }
 sel_case sel_case_of(const tr_unit *u, const site *s, int k);
 

@@ -1328,14 +1328,18 @@ int tr_emit(tr_unit *u, emit_mode mode, strbuf *out, int *shadow_start,
         fputs("gocc: out of memory\n", stderr);
         exit(2);
     }
-    for (int k = 0; k < u->nsites; k++)
-        if (go_func(u, k) >= 0)
-            e.go_first[go_func(u, k) + 2]++;
+    for (int k = 0; k < u->nsites; k++) {
+        int f = go_func(u, k);
+        if (f >= 0)
+            e.go_first[f + 2]++;
+    }
     for (int f = 0; f < u->nfuncs; f++)
         e.go_first[f + 2] += e.go_first[f + 1];
-    for (int k = 0; k < u->nsites; k++)
-        if (go_func(u, k) >= 0)
-            e.go_list[e.go_first[go_func(u, k) + 1]++] = k;
+    for (int k = 0; k < u->nsites; k++) {
+        int f = go_func(u, k);
+        if (f >= 0)
+            e.go_list[e.go_first[f + 1]++] = k;
+    }
     if (mode == EMIT_FINAL) {
         const char *base = strrchr(u->path, '/');
         sb_printf(out, "/* Translated by gocc from %s: edit that file, not "

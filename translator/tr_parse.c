@@ -1523,6 +1523,23 @@ static bool pack_case(const sel_case *c, int stop, sel_slot *p) {
            pack_range(c->kw, c->ok, &p->r2a, &p->r2b);
 }
 
+/* unpack_range: tokens from + a .. from + b (a == SEL_NONE: empty). */
+static range unpack_range(int from, uint16_t a, uint16_t b) {
+    return a == SEL_NONE ? (range){0, -1} : (range){from + a, from + b};
+}
+
+sel_case sel_case_of(const tr_unit *u, const site *s, int k) {
+    const sel_slot *p = &u->cases[s->x.a + k];
+    int stop = k + 1 < sel_ncases(s) ? p[1].kw : s->b;
+    sel_case c = {.kind = p->kind, .decl = p->decl, .after = p->after,
+                  .kw = p->kw, .colon = p->kw + p->colon,
+                  .ch = unpack_range(p->kw, p->ch_a, p->ch_b),
+                  .body = {p->kw + p->body_a, stop - p->body_back}};
+    c.lhs = unpack_range(p->kw, p->r1a, p->r1b);   /* or val */
+    c.ok = unpack_range(p->kw, p->r2a, p->r2b);
+    return c;
+}
+
 /* keep_cases: append select s's n cases to u->cases, packed (a select's
  * cases are gathered apart first: a select nested in a case adds its own
  * before the outer one ends).  0, or -1 with the error set. */
@@ -2062,13 +2079,7 @@ static int move_chans(tr_unit *u) {
         if (u->sites[k].kind != SITE_CHAN)
             u->sites[kept++] = u->sites[k];
     u->nsites = kept;
-    site *v = kept ? realloc(u->sites, (size_t)kept * sizeof *v) : NULL;
-    if (v || !kept) {
-        if (!kept)
-            free(u->sites);
-        u->sites = v;
-        u->capsites = kept;
-    }
+    trim((void **)&u->sites, kept, &u->capsites, sizeof *u->sites);
     return 0;
 }
 

@@ -336,23 +336,6 @@ void tr_unit_free(tr_unit *u) {
     pool_free(u);
 }
 
-/* unpack_range: tokens from + a .. from + b (a == SEL_NONE: empty). */
-static range unpack_range(int from, uint16_t a, uint16_t b) {
-    return a == SEL_NONE ? (range){0, -1} : (range){from + a, from + b};
-}
-
-sel_case sel_case_of(const tr_unit *u, const site *s, int k) {
-    const sel_slot *p = &u->cases[s->x.a + k];
-    int stop = k + 1 < sel_ncases(s) ? p[1].kw : s->b;
-    sel_case c = {.kind = p->kind, .decl = p->decl, .after = p->after,
-                  .kw = p->kw, .colon = p->kw + p->colon,
-                  .ch = unpack_range(p->kw, p->ch_a, p->ch_b),
-                  .body = {p->kw + p->body_a, stop - p->body_back}};
-    c.lhs = unpack_range(p->kw, p->r1a, p->r1b);   /* or val */
-    c.ok = unpack_range(p->kw, p->r2a, p->r2b);
-    return c;
-}
-
 /* Number the sites for generated names: go sites per function, the rest
  * per file, in source order (deterministic output). */
 void tr_number_sites(tr_unit *u) {

@@ -640,6 +640,18 @@ static void expect_error_at(const char *name, const char *src, size_t len,
 #define SRC(s) s, sizeof s - 1
 
 /* A NUL byte before the error's line or on it; CR-only and CRLF lines. */
+/* with_comments: head, then n empty block comments, then tail (malloc'ed). */
+static char *with_comments(const char *head, size_t n, const char *tail) {
+    size_t h = strlen(head);
+    char *b = malloc(h + 4 * n + strlen(tail) + 1);
+    assert_non_null(b);
+    memcpy(b, head, h);
+    for (size_t k = 0; k < n; k++)
+        memcpy(b + h + 4 * k, "/**/", 4);
+    strcpy(b + h + 4 * n, tail);
+    return b;
+}
+
 static void test_error_line_and_column(void **s) {
     (void)s;
     NEED_BIN();
@@ -675,28 +687,15 @@ static void test_error_line_and_column(void **s) {
     expect_error_at("mixed.gc", mixed, strlen(mixed), "39:32", q);
     /* a channel type whose parts lie further apart than it keeps (15
      * bits): 33,000 comments between T and `>` */
-    static const char head[] = "void f(void) {\n  chan<int\n";
-    size_t n = 33000, len = sizeof head - 1 + 4 * n + 16;
-    char *far = malloc(len + 1);
-    assert_non_null(far);
-    strcpy(far, head);
-    for (size_t k = 0; k < n; k++)
-        memcpy(far + sizeof head - 1 + 4 * k, "/**/", 4);
-    strcpy(far + sizeof head - 1 + 4 * n, "> c;\n}\n");
+    char *far = with_comments("void f(void) {\n  chan<int\n", 33000,
+                              "> c;\n}\n");
     expect_error_at("far.gc", far, strlen(far), "2:3",
                     "  chan<int\n  ^\n");
     free(far);
     /* a select case whose body starts 70,000 comments after its `case`
      * (16-bit distances) */
-    static const char shead[] = "void f(chan<int> c) {\n  select {\n"
-                                "  case <-c:\n";
-    n = 70000;
-    far = malloc(sizeof shead + 4 * n + 32);
-    assert_non_null(far);
-    strcpy(far, shead);
-    for (size_t k = 0; k < n; k++)
-        memcpy(far + sizeof shead - 1 + 4 * k, "/**/", 4);
-    strcpy(far + sizeof shead - 1 + 4 * n, " break;\n  }\n}\n");
+    far = with_comments("void f(chan<int> c) {\n  select {\n  case <-c:\n",
+                        70000, " break;\n  }\n}\n");
     expect_error_at("farcase.gc", far, strlen(far), "3:3",
                     "  case <-c:\n  ^\n");
     free(far);
